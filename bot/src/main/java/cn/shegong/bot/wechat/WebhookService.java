@@ -1,0 +1,103 @@
+package cn.shegong.bot.wechat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+import cn.shegong.bot.dialogue.Dialogue;
+import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.Redis;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The URL configured in the WeChat admin panel, {@code /wx/portal/{appid}}: GET verifies the
+ * server, POST receives messages and events. Requests are checked in order — our appid, the
+ * signature, the size, the XML — and refused before anything is stored.
+ */
+public final class WebhookService implements HttpService {
+
+    /** Far above any real push (a text is at most 2,048 characters), far below anything hostile. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(WebhookService.class.getName());
+    private static final HttpMediaType XML = HttpMediaType.create("text/xml; charset=UTF-8");
+    private static final HttpMediaType PLAIN = HttpMediaType.create("text/plain; charset=UTF-8");
+
+    private final String appId;
+    private final String token;
+    private final Inbox inbox;
+    private final WebhookMetrics metrics;
+
+    public WebhookService(String appId, String token, Redis redis, MessageStore messages, ResidentStore residents,
+                          Dialogue dialogue, Clock clock, MeterRegistry registry) {
+        this.appId = appId;
+        this.token = token;
+        this.metrics = new WebhookMetrics(registry);
+        this.inbox = new Inbox(new Dedup(redis), messages, residents, dialogue, clock, metrics);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/wx/portal/{appid}", this::verifyServer)
+                .post("/wx/portal/{appid}", this::receive);
+    }
+
+    private void verifyServer(ServerRequest req, ServerResponse res) {
+        checkAppIdAndSignature(req);
+        res.send(req.query().first("echostr").orElse(""));
+    }
+
+    private void receive(ServerRequest req, ServerResponse res) {
+        checkAppIdAndSignature(req);
+        InboundMessage message = InboundMessage.from(WxXml.parse(readBody(req)));
+        String answer = inbox.receive(message);
+        res.headers().contentType(PassiveReply.SUCCESS.equals(answer) ? PLAIN : XML);
+        res.send(answer);
+    }
+
+    private void checkAppIdAndSignature(ServerRequest req) {
+        if (!appId.equals(req.path().pathParameters().get("appid"))) {
+            throw new WebhookRejectedException(404, "unknown_account", "no such account");
+        }
+        var query = req.query();
+        if (!WxSignature.matches(query.first("signature").orElse(null), token,
+                query.first("timestamp").orElse(null), query.first("nonce").orElse(null))) {
+            throw new WebhookRejectedException(403, "bad_signature", "signature does not match");
+        }
+    }
+
+    private static byte[] readBody(ServerRequest req) {
+        if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES) {
+            throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The one place where refused pushes become HTTP answers; registered by Main on the routing. */
+    public void rejected(ServerRequest req, ServerResponse res, WebhookRejectedException e) {
+        metrics.count(e.outcome());
+        LOG.fine(() -> "refused push: " + e.outcome() + " (" + e.getMessage() + ")");
+        if (e.status() == 413) {
+            res.header(HeaderNames.CONNECTION, "close");
+        }
+        res.status(Status.create(e.status())).send(e.getMessage());
+    }
+}

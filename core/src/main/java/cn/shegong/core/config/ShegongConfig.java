@@ -1,0 +1,42 @@
+package cn.shegong.core.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything the service needs to start, read once and validated by {@link ConfigLoader}.
+ * Secrets are kept out of {@link #toString()} so the record can never leak them into a log.
+ */
+public record ShegongConfig(
+        String host,
+        int serverPort,
+        int adminPort,
+        WeChat wechat,
+        Optional<String> mongodbUri,
+        String mongodbDatabase,
+        Optional<URI> redisUrl,
+        String redisPrefix,
+        Path dataDir) {
+
+    /** The WeChat Official Account this instance serves. */
+    public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
+        @Override
+        public String toString() {
+            return "WeChat[appId=" + appId + ", secret=***, token=***, aesKey="
+                    + aesKey.map(k -> "***").orElse("none") + ", apiBase=" + apiBase + "]";
+        }
+    }
+
+    public ShegongConfig withPorts(int server, int admin) {
+        return new ShegongConfig(host, server, admin, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir);
+    }
+
+    @Override
+    public String toString() {
+        return "ShegongConfig[host=" + host + ", serverPort=" + serverPort + ", adminPort=" + adminPort
+                + ", wechat=" + wechat + ", mongodb=" + mongodbUri.map(u -> "external").orElse("embedded")
+                + ", database=" + mongodbDatabase + ", redis=" + redisUrl.map(u -> "external").orElse("embedded")
+                + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + "]";
+    }
+}

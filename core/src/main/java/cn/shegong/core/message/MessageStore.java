@@ -1,0 +1,92 @@
+package cn.shegong.core.message;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+
+/**
+ * Every message we receive or send, so that nothing a resident wrote is lost. The unique index on
+ * WeChat's MsgId is the last line of defence against storing a retried message twice.
+ */
+public final class MessageStore {
+
+    private final MongoCollection<Document> messages;
+
+    public MessageStore(MongoDatabase db) {
+        this.messages = db.getCollection("messages");
+    }
+
+    public void ensureIndexes() {
+        messages.createIndex(Indexes.ascending("msgId"), new IndexOptions().name("msgId").unique(true).sparse(true));
+        messages.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.ascending("storedAt")),
+                new IndexOptions().name("openid_storedAt"));
+    }
+
+    /** Stores the message; returns false when a message with the same WeChat MsgId is already stored. */
+    public boolean insert(StoredMessage message) {
+        try {
+            messages.insertOne(toDocument(message));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The conversation with one resident, oldest first. */
+    public List<StoredMessage> conversation(String openid) {
+        List<StoredMessage> out = new ArrayList<>();
+        messages.find(Filters.eq("openid", openid)).sort(Sorts.ascending("storedAt", "_id"))
+                .forEach(d -> out.add(fromDocument(d)));
+        return out;
+    }
+
+    public long count() {
+        return messages.estimatedDocumentCount();
+    }
+
+    private static Document toDocument(StoredMessage m) {
+        Document d = new Document("openid", m.openid())
+                .append("direction", m.direction().name())
+                .append("type", m.type())
+                .append("content", m.content())
+                .append("sentAt", Date.from(m.sentAt()))
+                .append("storedAt", Date.from(m.storedAt()));
+        m.wechatMsgId().ifPresent(id -> d.append("msgId", id));
+        if (!m.fields().isEmpty()) {
+            d.append("fields", new Document(m.fields()));
+        }
+        return d;
+    }
+
+    private static StoredMessage fromDocument(Document d) {
+        Document fields = d.get("fields", Document.class);
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        if (fields != null) {
+            fields.forEach((k, v) -> map.put(k, String.valueOf(v)));
+        }
+        return new StoredMessage(
+                d.getString("openid"),
+                StoredMessage.Direction.valueOf(d.getString("direction")),
+                d.getString("type"),
+                d.getString("content"),
+                Optional.ofNullable(d.getLong("msgId")),
+                map,
+                d.getDate("sentAt").toInstant(),
+                d.getDate("storedAt").toInstant());
+    }
+}

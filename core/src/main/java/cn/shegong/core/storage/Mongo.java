@@ -1,0 +1,93 @@
+package cn.shegong.core.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.bson.Document;
+
+/**
+ * The system of record. With a connection string it talks to that MongoDB; without one it starts
+ * an embedded MongoDB-wire server (mongo-java-server, H2 file backend) on a free loopback port, so
+ * the same driver code runs over the same protocol and data survives a restart.
+ */
+public final class Mongo implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Mongo.class.getName());
+
+    private final MongoClient client;
+    private final MongoDatabase database;
+    private final Optional<MongoServer> embedded;
+    private final Optional<H2Backend> backend;
+
+    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend) {
+        this.client = client;
+        this.database = client.getDatabase(database);
+        this.embedded = Optional.ofNullable(embedded);
+        this.backend = Optional.ofNullable(backend);
+    }
+
+    /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
+    public static Mongo open(Optional<String> uri, String database, Path dataDir) {
+        if (uri.isPresent()) {
+            Mongo mongo = new Mongo(MongoClients.create(settings(uri.get())), database, null, null);
+            mongo.requireReachable();
+            return mongo;
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data folder " + dataDir, e);
+        }
+        H2Backend backend = new H2Backend(dataDir.resolve("mongo.mv").toString());
+        MongoServer server = new MongoServer(backend);
+        String connection = server.bindAndGetConnectionString();
+        LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
+        return new Mongo(MongoClients.create(settings(connection)), database, server, backend);
+    }
+
+    private static MongoClientSettings settings(String connection) {
+        return MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connection))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
+                .build();
+    }
+
+    private void requireReachable() {
+        try {
+            ping();
+        } catch (MongoException e) {
+            client.close();
+            throw new StorageUnavailableException("MongoDB is not reachable at MONGODB_URI: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Round trip to the server; throws when it does not answer. */
+    public void ping() {
+        database.runCommand(new Document("ping", 1));
+    }
+
+    public MongoDatabase database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        embedded.ifPresent(MongoServer::shutdown);
+        backend.ifPresent(H2Backend::close);
+    }
+}

@@ -1,0 +1,75 @@
+package cn.shegong.core.message;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.core.testing.TestMongo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MessageStoreTest {
+
+    static TestMongo mongo;
+    MessageStore store;
+
+    @BeforeAll
+    static void startMongo() {
+        mongo = new TestMongo();
+    }
+
+    @AfterAll
+    static void stopMongo() {
+        mongo.close();
+    }
+
+    @BeforeEach
+    void freshCollection() {
+        var db = mongo.database("messages_test");
+        db.drop();
+        store = new MessageStore(db);
+        store.ensureIndexes();
+    }
+
+    static StoredMessage in(String openid, String text, long msgId, Instant at) {
+        return new StoredMessage(openid, StoredMessage.Direction.IN, "text", text, Optional.of(msgId), Map.of(), at, at);
+    }
+
+    @Test
+    void aRetriedMsgIdIsStoredOnce() {
+        Instant now = Instant.parse("2026-11-29T02:00:00Z");
+        assertTrue(store.insert(in("o1", "你好", 42, now)));
+        assertFalse(store.insert(in("o1", "你好", 42, now.plusSeconds(5))), "same MsgId again is refused");
+        assertEquals(1, store.conversation("o1").size());
+    }
+
+    @Test
+    void repliesWithoutMsgIdDoNotCollide() {
+        Instant now = Instant.parse("2026-11-29T02:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(store.insert(new StoredMessage("o1", StoredMessage.Direction.OUT, "text", "回复" + i,
+                    Optional.empty(), Map.of(), now, now.plusSeconds(i))));
+        }
+        assertEquals(3, store.conversation("o1").size());
+    }
+
+    @Test
+    void conversationIsOneResidentsMessagesOldestFirstWithFieldsKept() {
+        Instant t = Instant.parse("2026-11-29T02:00:00Z");
+        store.insert(in("o1", "第一条", 1, t));
+        store.insert(in("o2", "别人的", 2, t.plusSeconds(1)));
+        store.insert(new StoredMessage("o1", StoredMessage.Direction.IN, "image", "", Optional.of(3L),
+                Map.of("MediaId", "m-1"), t.plusSeconds(2), t.plusSeconds(2)));
+        List<StoredMessage> conversation = store.conversation("o1");
+        assertEquals(List.of("第一条", ""), conversation.stream().map(StoredMessage::content).toList());
+        assertEquals("m-1", conversation.get(1).fields().get("MediaId"));
+        assertEquals(Optional.of(3L), conversation.get(1).wechatMsgId());
+    }
+}
