@@ -67,8 +67,8 @@ public final class Shegong implements AutoCloseable {
     private WebServer webServer(ShegongConfig config, Clock clock) {
         var texts = new Texts();
         var wechat = config.wechat();
-        var webhook = new WebhookService(wechat.appId(), wechat.token(), redis, messages, residents,
-                new Dialogue(texts), clock, Metrics.globalRegistry());
+        var webhook = new WebhookService(wechat, redis, messages, residents, new Dialogue(texts), clock,
+                Metrics.globalRegistry());
         var console = new ConsoleService(texts, residents, messages);
 
         return WebServer.builder()

@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 
-import cn.shegong.bot.testing.WeChatPlatform;
+import cn.shegong.fakewechat.Pushes;
+import cn.shegong.fakewechat.WeChatPush;
 import cn.shegong.core.message.StoredMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +21,11 @@ class RestartTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T03:00:00Z"), ZoneId.of("Asia/Shanghai"));
 
     @Test
-    void messagesResidentsAndRetryMemorySurviveARestart(@TempDir Path dataDir) {
-        String body = WeChatPlatform.text("o-restart", "重启前的消息", 9009, 1764385200);
+    void messagesResidentsAndRetryMemorySurviveARestart(@TempDir Path dataDir) throws Exception {
+        String body = Pushes.text("o-restart", 1764385200, 9009, "重启前的消息");
         String firstAnswer;
         try (Shegong before = TestService.start(TestService.env(dataDir), CLOCK)) {
-            firstAnswer = TestService.wechat(before).push(body).body();
+            firstAnswer = TestService.wechat(before).post(body, WeChatPush.Mode.PLAINTEXT).body();
             assertTrue(firstAnswer.startsWith("<xml>"));
         }
 
@@ -34,7 +35,7 @@ class RestartTest {
                     firstAnswer.indexOf("]]></Content>"))), conversation.stream().map(StoredMessage::content).toList());
             assertTrue(after.residents().find("o-restart").isPresent());
 
-            String retried = TestService.wechat(after).push(body).body();
+            String retried = TestService.wechat(after).post(body, WeChatPush.Mode.PLAINTEXT).body();
             assertEquals(firstAnswer, retried, "WeChat's retry after our restart gets the same answer");
             assertEquals(2, after.messages().conversation("o-restart").size(), "and is not stored again");
         }

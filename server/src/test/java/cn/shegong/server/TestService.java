@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-import cn.shegong.bot.testing.WeChatPlatform;
+import java.util.Optional;
+
+import cn.shegong.fakewechat.WeChatPush;
 import cn.shegong.core.config.ConfigLoader;
 import cn.shegong.core.config.ShegongConfig;
 
@@ -15,6 +17,8 @@ final class TestService {
 
     static final String APP_ID = "wxba5fad812f8e6fb9";
     static final String TOKEN = "AAAAA";
+    /** Tencent's sample EncodingAESKey; configured so every test can push in safe mode too. */
+    static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     private TestService() {
     }
@@ -28,6 +32,7 @@ final class TestService {
         env.put("WECHAT_APP_ID", APP_ID);
         env.put("WECHAT_SECRET", "test-secret");
         env.put("WECHAT_TOKEN", TOKEN);
+        env.put("WECHAT_AES_KEY", AES_KEY);
         env.put("SHEGONG_DATA_DIR", dataDir.toString());
         return env;
     }
@@ -37,7 +42,7 @@ final class TestService {
         return Shegong.start(config, clock);
     }
 
-    static WeChatPlatform wechat(Shegong shegong) {
-        return new WeChatPlatform(URI.create("http://127.0.0.1:" + shegong.port()), APP_ID, TOKEN);
+    static WeChatPush wechat(Shegong shegong) {
+        return new WeChatPush(URI.create("http://127.0.0.1:" + shegong.port()), APP_ID, TOKEN, Optional.of(AES_KEY));
     }
 }

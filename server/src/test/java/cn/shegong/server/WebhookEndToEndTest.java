@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,9 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import cn.shegong.bot.testing.WeChatPlatform;
-import cn.shegong.core.testing.TestMongo;
-import cn.shegong.core.testing.TestRedis;
+import cn.shegong.fakewechat.Pushes;
+import cn.shegong.fakewechat.WeChatPush;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,10 +40,9 @@ class WebhookEndToEndTest {
 
     static final Instant NOW = Instant.parse("2026-11-29T03:00:00Z");
 
-    TestRedis redis;
-    TestMongo mongo;
+    RunningService service;
     Shegong shegong;
-    WeChatPlatform wechat;
+    WeChatPush wechat;
     MongoDatabase db;
     final List<LogRecord> logged = new ArrayList<>();
     final Handler capture = new Handler() {
@@ -67,34 +63,30 @@ class WebhookEndToEndTest {
     };
 
     @BeforeAll
-    void start(@TempDir Path dataDir) {
-        redis = new TestRedis();
-        mongo = new TestMongo();
-        Map<String, String> env = TestService.env(dataDir);
-        env.put("REDIS_URL", TestRedis.URL.toString());
-        env.put("REDIS_PREFIX", redis.prefix());
-        env.put("MONGODB_URI", mongo.uri());
-        env.put("MONGODB_DATABASE", "e2e");
+    void start() {
         Logger.getLogger("").addHandler(capture);
-        shegong = TestService.start(env, Clock.fixed(NOW, ZoneId.of("Asia/Shanghai")));
-        wechat = TestService.wechat(shegong);
-        db = mongo.database("e2e");
+        service = new RunningService(Clock.fixed(NOW, ZoneId.of("Asia/Shanghai")));
+        shegong = service.shegong;
+        wechat = service.wechat;
+        db = service.db;
     }
 
     @AfterAll
     void stop() {
         Logger.getLogger("").removeHandler(capture);
-        shegong.close();
-        mongo.close();
-        redis.close();
+        service.close();
+    }
+
+    HttpResponse<String> push(String xml) throws Exception {
+        return wechat.post(xml, WeChatPush.Mode.PLAINTEXT);
     }
 
     long messagesOf(String openid) {
-        return db.getCollection("messages").countDocuments(Filters.eq("openid", openid));
+        return service.messagesOf(openid);
     }
 
     @Test
-    void serverVerificationEchoesEchostr() {
+    void serverVerificationEchoesEchostr() throws Exception {
         HttpResponse<String> ok = wechat.verify("4375120948345356249", true);
         assertEquals(200, ok.statusCode());
         assertEquals("4375120948345356249", ok.body());
@@ -102,15 +94,15 @@ class WebhookEndToEndTest {
     }
 
     @Test
-    void aTextGetsAPassiveReplyAndIsStoredWithItsResident() {
+    void aTextGetsAPassiveReplyAndIsStoredWithItsResident() throws Exception {
         long sent = NOW.getEpochSecond() - 2;
-        HttpResponse<String> response = wechat.push(WeChatPlatform.text("o-li", "你好，我想问问低保怎么申请", 1001, sent));
+        HttpResponse<String> response = push(Pushes.text("o-li", sent, 1001, "你好，我想问问低保怎么申请"));
 
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"));
-        Map<String, String> reply = WeChatPlatform.reply(response);
+        Map<String, String> reply = wechat.reply(response.body());
         assertEquals("o-li", reply.get("ToUserName"));
-        assertEquals(WeChatPlatform.ACCOUNT, reply.get("FromUserName"));
+        assertEquals(Pushes.ACCOUNT, reply.get("FromUserName"));
         assertEquals("text", reply.get("MsgType"));
         assertEquals(Long.toString(NOW.getEpochSecond()), reply.get("CreateTime"));
         assertTrue(reply.get("Content").contains("保山市社工站"), reply.get("Content"));
@@ -129,11 +121,11 @@ class WebhookEndToEndTest {
     }
 
     @Test
-    void threeDeliveriesOfOneMsgIdAreHandledOnceAndAnsweredAlike() {
-        String body = WeChatPlatform.text("o-wang", "家里老人没人照顾", 2002, NOW.getEpochSecond());
-        HttpResponse<String> first = wechat.push(body);
-        HttpResponse<String> second = wechat.push(body);
-        HttpResponse<String> third = wechat.push(body);
+    void threeDeliveriesOfOneMsgIdAreHandledOnceAndAnsweredAlike() throws Exception {
+        String body = Pushes.text("o-wang", NOW.getEpochSecond(), 2002, "家里老人没人照顾");
+        HttpResponse<String> first = push(body);
+        HttpResponse<String> second = push(body);
+        HttpResponse<String> third = push(body);
 
         assertEquals(200, first.statusCode());
         assertTrue(first.body().startsWith("<xml>"));
@@ -143,8 +135,8 @@ class WebhookEndToEndTest {
     }
 
     @Test
-    void otherMessageTypesAreStoredAndAnsweredSuccess() {
-        HttpResponse<String> response = wechat.push(WeChatPlatform.image("o-zhao", "media-7", 3003, NOW.getEpochSecond()));
+    void otherMessageTypesAreStoredAndAnsweredSuccess() throws Exception {
+        HttpResponse<String> response = push(Pushes.image("o-zhao", NOW.getEpochSecond(), 3003, "media-7"));
         assertEquals(200, response.statusCode());
         assertEquals("success", response.body());
         Document in = db.getCollection("messages").find(Filters.eq("openid", "o-zhao")).first();
@@ -153,9 +145,9 @@ class WebhookEndToEndTest {
     }
 
     @Test
-    void residentsWordsAndSecretsNeverReachTheLogAtInfo() {
-        wechat.push(WeChatPlatform.text("o-log", "我家孩子被打了很害怕", 4004, NOW.getEpochSecond()));
-        wechat.push("<xml><Content>我家孩子被打了很害怕</Content>");
+    void residentsWordsAndSecretsNeverReachTheLogAtInfo() throws Exception {
+        push(Pushes.text("o-log", NOW.getEpochSecond(), 4004, "我家孩子被打了很害怕"));
+        push("<xml><Content>我家孩子被打了很害怕</Content>");
         synchronized (logged) {
             for (LogRecord record : logged) {
                 if (record.getLevel().intValue() < Level.INFO.intValue()) {
@@ -173,45 +165,45 @@ class WebhookEndToEndTest {
     class Refused {
 
         @Test
-        void badSignatureIs403AndStoresNothing() {
-            String body = WeChatPlatform.text("o-forged", "伪造的消息", 5005, NOW.getEpochSecond());
-            HttpResponse<String> response = wechat.push(body, "0".repeat(40), "1764381600", "1");
+        void badSignatureIs403AndStoresNothing() throws Exception {
+            String body = Pushes.text("o-forged", NOW.getEpochSecond(), 5005, "伪造的消息");
+            HttpResponse<String> response = wechat.post(body, WeChatPush.Mode.PLAINTEXT, "0".repeat(40), "1764381600", "1");
             assertEquals(403, response.statusCode());
             assertEquals(0, messagesOf("o-forged"));
             assertEquals(0, db.getCollection("residents").countDocuments(Filters.eq("_id", "o-forged")));
         }
 
         @Test
-        void malformedXmlIs400AndStoresNothing() {
+        void malformedXmlIs400AndStoresNothing() throws Exception {
             long before = db.getCollection("messages").countDocuments();
-            assertEquals(400, wechat.push("<xml><FromUserName>o-broken</FromUserName>").statusCode());
-            assertEquals(400, wechat.push("{\"MsgType\":\"text\"}").statusCode());
-            assertEquals(400, wechat.push("<xml><ToUserName>gh_1</ToUserName><FromUserName>o-broken</FromUserName>"
+            assertEquals(400, push("<xml><FromUserName>o-broken</FromUserName>").statusCode());
+            assertEquals(400, push("{\"MsgType\":\"text\"}").statusCode());
+            assertEquals(400, push("<xml><ToUserName>gh_1</ToUserName><FromUserName>o-broken</FromUserName>"
                     + "<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>no MsgId</Content></xml>").statusCode());
             assertEquals(before, db.getCollection("messages").countDocuments());
         }
 
         @Test
-        void doctypeIsRefused() {
+        void doctypeIsRefused() throws Exception {
             String xxe = "<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-                    + WeChatPlatform.text("o-xxe", "&x;", 6006, NOW.getEpochSecond()).replace("<![CDATA[&x;]]>", "&x;");
-            HttpResponse<String> response = wechat.push(xxe);
+                    + Pushes.text("o-xxe", NOW.getEpochSecond(), 6006, "&x;").replace("<![CDATA[&x;]]>", "&x;");
+            HttpResponse<String> response = push(xxe);
             assertEquals(400, response.statusCode());
             assertFalse(response.body().contains("root:"));
             assertEquals(0, messagesOf("o-xxe"));
         }
 
         @Test
-        void oversizedBodyIs413() {
-            String huge = WeChatPlatform.text("o-huge", "长".repeat(40_000), 7007, NOW.getEpochSecond());
-            assertEquals(413, wechat.push(huge).statusCode());
+        void oversizedBodyIs413() throws Exception {
+            String huge = Pushes.text("o-huge", NOW.getEpochSecond(), 7007, "长".repeat(40_000));
+            assertEquals(413, push(huge).statusCode());
             assertEquals(0, messagesOf("o-huge"));
         }
 
         @Test
         void anotherAccountsAppIdIs404() throws Exception {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shegong.port() + "/wx/portal/wx0000000000000000"))
-                    .POST(HttpRequest.BodyPublishers.ofString(WeChatPlatform.text("o-x", "hi", 8008, 1))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(Pushes.text("o-x", 1, 8008, "hi"))).build();
             try (HttpClient http = HttpClient.newHttpClient()) {
                 assertEquals(404, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
             }
@@ -219,7 +211,7 @@ class WebhookEndToEndTest {
 
         @Test
         void refusalsAreCountedInMetrics() throws Exception {
-            wechat.push("not xml");
+            push("not xml");
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shegong.adminPort() + "/observe/metrics")).build();
             try (HttpClient http = HttpClient.newHttpClient()) {
                 String metrics = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
@@ -230,15 +222,11 @@ class WebhookEndToEndTest {
 
     @Test
     void healthReportsBothStoresOnTheAdminSocketOnly() throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            var admin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shegong.adminPort() + "/observe/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, admin.statusCode());
-            assertTrue(admin.body().contains("\"name\":\"mongodb\",\"status\":\"UP\""), admin.body());
-            assertTrue(admin.body().contains("\"name\":\"redis\",\"status\":\"UP\""), admin.body());
-            var pub = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shegong.port() + "/observe/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(404, pub.statusCode(), "health and metrics are not on the internet-facing socket");
-        }
+        var admin = service.getAdmin("/observe/health");
+        assertEquals(200, admin.statusCode());
+        assertTrue(admin.body().contains("\"name\":\"mongodb\",\"status\":\"UP\""), admin.body());
+        assertTrue(admin.body().contains("\"name\":\"redis\",\"status\":\"UP\""), admin.body());
+        assertEquals(404, service.getPublic("/observe/health").statusCode(),
+                "health and metrics are not on the internet-facing socket");
     }
 }

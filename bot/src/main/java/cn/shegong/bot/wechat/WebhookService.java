@@ -3,10 +3,14 @@ package cn.shegong.bot.wechat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
-import cn.shegong.bot.dialogue.Dialogue;
+import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.Redis;
@@ -22,8 +26,10 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The URL configured in the WeChat admin panel, {@code /wx/portal/{appid}}: GET verifies the
- * server, POST receives messages and events. Requests are checked in order — our appid, the
- * signature, the size, the XML — and refused before anything is stored.
+ * server, POST receives messages and events in plaintext, compatible or safe mode. Requests are
+ * checked in order — our appid, the signature, the size, the XML, in safe mode the msg_signature
+ * and the appid inside — and refused before anything is stored. Safe-mode pushes are answered
+ * encrypted.
  */
 public final class WebhookService implements HttpService {
 
@@ -35,15 +41,17 @@ public final class WebhookService implements HttpService {
 
     private final String appId;
     private final String token;
+    private final Optional<WxCrypto> crypto;
     private final Inbox inbox;
     private final WebhookMetrics metrics;
 
-    public WebhookService(String appId, String token, Redis redis, MessageStore messages, ResidentStore residents,
-                          Dialogue dialogue, Clock clock, MeterRegistry registry) {
-        this.appId = appId;
-        this.token = token;
+    public WebhookService(ShegongConfig.WeChat wechat, Redis redis, MessageStore messages, ResidentStore residents,
+                          Conversation conversation, Clock clock, MeterRegistry registry) {
+        this.appId = wechat.appId();
+        this.token = wechat.token();
+        this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
-        this.inbox = new Inbox(new Dedup(redis), messages, residents, dialogue, clock, metrics);
+        this.inbox = new Inbox(new Dedup(redis), messages, residents, conversation, clock, metrics);
     }
 
     @Override
@@ -59,10 +67,26 @@ public final class WebhookService implements HttpService {
 
     private void receive(ServerRequest req, ServerResponse res) {
         checkAppIdAndSignature(req);
-        InboundMessage message = InboundMessage.from(WxXml.parse(readBody(req)));
-        String answer = inbox.receive(message);
-        res.headers().contentType(PassiveReply.SUCCESS.equals(answer) ? PLAIN : XML);
-        res.send(answer);
+        Map<String, String> body = WxXml.parse(readBody(req));
+        Optional<WxCrypto> safe = crypto.filter(c -> "aes".equals(req.query().first("encrypt_type").orElse("")));
+        String timestamp = req.query().first("timestamp").orElse("");
+        String nonce = req.query().first("nonce").orElse("");
+        if (safe.isPresent()) {
+            String encrypt = body.get("Encrypt");
+            if (encrypt == null || encrypt.isEmpty()) {
+                throw new MalformedXmlException("missing Encrypt");
+            }
+            String plain = safe.get().decrypt(req.query().first("msg_signature").orElse(null), timestamp, nonce, encrypt);
+            body = WxXml.parse(plain.getBytes(StandardCharsets.UTF_8));
+        }
+        String answer = inbox.receive(InboundMessage.from(body));
+        if (PassiveReply.SUCCESS.equals(answer)) {
+            res.headers().contentType(PLAIN);
+            res.send(answer);
+            return;
+        }
+        res.headers().contentType(XML);
+        res.send(safe.map(c -> c.encryptReply(answer, timestamp, nonce)).orElse(answer));
     }
 
     private void checkAppIdAndSignature(ServerRequest req) {

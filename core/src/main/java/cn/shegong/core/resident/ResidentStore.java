@@ -12,10 +12,12 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Residents are WeChat users of the account, keyed by openid. We keep only what they chose to
- * tell us; the first and last contact times drive the 48-hour customer-service window.
+ * tell us; the last contact time drives the 48-hour customer-service window. Every change is one
+ * atomic upsert.
  */
 public final class ResidentStore {
 
@@ -29,13 +31,28 @@ public final class ResidentStore {
         residents.createIndex(Indexes.descending("lastContactAt"), new IndexOptions().name("lastContactAt"));
     }
 
-    /** Creates the resident on first contact and moves their last contact forward. One round trip. */
+    /** The user interacted (a message, a menu click): create them on first contact, move their last contact on. */
     public void recordContact(String openid, Instant at) {
+        upsert(openid, at, Updates.combine(Updates.max("lastContactAt", Date.from(at)),
+                Updates.setOnInsert("status", Resident.Status.ACTIVE.name())));
+    }
+
+    /** Followed the account, possibly through a QR code's scene: (re)activated. */
+    public void subscribe(String openid, Optional<String> scene, Instant at) {
+        Bson update = Updates.combine(Updates.max("lastContactAt", Date.from(at)),
+                Updates.set("status", Resident.Status.ACTIVE.name()), Updates.set("subscribedAt", Date.from(at)));
+        upsert(openid, at, scene.map(s -> Updates.combine(update, Updates.set("scene", s))).orElse(update));
+    }
+
+    /** Unfollowed: nothing more can be sent to them until they follow again. Their cases stay on record. */
+    public void unsubscribe(String openid, Instant at) {
+        upsert(openid, at, Updates.combine(Updates.set("status", Resident.Status.UNSUBSCRIBED.name()),
+                Updates.set("unsubscribedAt", Date.from(at))));
+    }
+
+    private void upsert(String openid, Instant at, Bson update) {
         residents.updateOne(Filters.eq("_id", openid),
-                Updates.combine(
-                        Updates.setOnInsert("firstContactAt", Date.from(at)),
-                        Updates.setOnInsert("status", "active"),
-                        Updates.max("lastContactAt", Date.from(at))),
+                Updates.combine(Updates.setOnInsert("firstContactAt", Date.from(at)), update),
                 new UpdateOptions().upsert(true));
     }
 
@@ -43,8 +60,9 @@ public final class ResidentStore {
         return Optional.ofNullable(residents.find(Filters.eq("_id", openid)).first()).map(d -> new Resident(
                 d.getString("_id"),
                 d.getDate("firstContactAt").toInstant(),
-                d.getDate("lastContactAt").toInstant(),
-                d.getString("status")));
+                Optional.ofNullable(d.getDate("lastContactAt")).map(Date::toInstant).orElse(Instant.EPOCH),
+                Resident.Status.valueOf(d.get("status", Resident.Status.ACTIVE.name())),
+                Optional.ofNullable(d.getString("scene"))));
     }
 
     public long count() {
