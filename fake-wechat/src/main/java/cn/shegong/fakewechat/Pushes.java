@@ -46,6 +46,14 @@ public final class Pushes {
         return message(openid, createTime, "event", fields, null);
     }
 
+    /** WeChat's asynchronous delivery report of a template message; note WeChat's spelling {@code MsgID}. */
+    public static String templateFinished(String openid, long createTime, long msgId, String status) {
+        return "<xml><ToUserName>" + WxXml.cdata(ACCOUNT) + "</ToUserName><FromUserName>" + WxXml.cdata(openid)
+                + "</FromUserName><CreateTime>" + createTime + "</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                + "<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>" + msgId + "</MsgID><Status>"
+                + WxXml.cdata(status) + "</Status></xml>";
+    }
+
     /** Any push: the common fields, then the type's own, then MsgId when given. */
     public static String message(String openid, long createTime, String msgType, Map<String, String> fields, Long msgId) {
         StringBuilder xml = new StringBuilder("<xml><ToUserName>").append(WxXml.cdata(ACCOUNT)).append("</ToUserName>")

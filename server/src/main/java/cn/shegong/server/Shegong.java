@@ -2,13 +2,23 @@ package cn.shegong.server;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import cn.shegong.admin.ConsoleService;
+import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
+import cn.shegong.bot.outbound.Outbox;
+import cn.shegong.bot.outbound.TemplateBindings;
+import cn.shegong.bot.outbound.WeChatApi;
 import cn.shegong.bot.wechat.WebhookRejectedException;
 import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.storage.Redis;
@@ -16,6 +26,7 @@ import cn.shegong.core.text.Texts;
 
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -23,8 +34,9 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
- * The whole service, wired by hand: stores, texts, the WeChat webhook on the public socket, the
- * console, health and metrics on the admin socket. Closing it stops everything it started.
+ * The whole service, wired by hand: stores, texts, the outbox and its sender, the WeChat webhook
+ * on the public socket, the console, health and metrics on the admin socket. Closing it stops
+ * everything it started.
  */
 public final class Shegong implements AutoCloseable {
 
@@ -34,19 +46,49 @@ public final class Shegong implements AutoCloseable {
     private final Redis redis;
     private final MessageStore messages;
     private final ResidentStore residents;
+    private final OutboxStore outboxStore;
+    private final Outbox outbox;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("shegong-scheduler").factory());
     private final WebServer server;
 
-    private Shegong(ShegongConfig config, Clock clock, Mongo mongo, Redis redis) {
+    private Shegong(ShegongConfig config, Clock clock, Mongo mongo, Redis redis, UnaryOperator<Conversation> conversation) {
         this.mongo = mongo;
         this.redis = redis;
         this.messages = new MessageStore(mongo.database());
         this.residents = new ResidentStore(mongo.database());
+        this.outboxStore = new OutboxStore(mongo.database());
         messages.ensureIndexes();
         residents.ensureIndexes();
-        this.server = webServer(config, clock).start();
+        outboxStore.ensureIndexes();
+        MeterRegistry registry = Metrics.globalRegistry();
+        Texts texts = new Texts();
+        this.outbox = new Outbox(outboxStore, residents, new WeChatApi(config.wechat(), redis), new TemplateBindings(texts),
+                redis, clock, registry);
+        var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
+                conversation.apply(new Dialogue(texts)), handlers, clock, registry);
+        var console = new ConsoleService(texts, residents, messages);
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.serverPort())
+                .featuresDiscoverServices(false)
+                .routing(r -> r.register(webhook)
+                        .error(WebhookRejectedException.class, webhook::rejected))
+                .putSocket(ADMIN_SOCKET, s -> s.host(config.host()).port(config.adminPort()))
+                .routing(ADMIN_SOCKET, r -> r.register(console))
+                .addFeature(observe())
+                .build()
+                .start();
+        outbox.start(scheduler);
     }
 
     public static Shegong start(ShegongConfig config, Clock clock) {
+        return start(config, clock, UnaryOperator.identity());
+    }
+
+    /** {@code conversation} may wrap the dialogue (tests use it to make handling slow). */
+    static Shegong start(ShegongConfig config, Clock clock, UnaryOperator<Conversation> conversation) {
         Redis redis = Redis.open(config.redisUrl(), config.redisPrefix(), config.dataDir());
         Mongo mongo;
         try {
@@ -56,31 +98,12 @@ public final class Shegong implements AutoCloseable {
             throw e;
         }
         try {
-            return new Shegong(config, clock, mongo, redis);
+            return new Shegong(config, clock, mongo, redis, conversation);
         } catch (RuntimeException e) {
             mongo.close();
             redis.close();
             throw e;
         }
-    }
-
-    private WebServer webServer(ShegongConfig config, Clock clock) {
-        var texts = new Texts();
-        var wechat = config.wechat();
-        var webhook = new WebhookService(wechat, redis, messages, residents, new Dialogue(texts), clock,
-                Metrics.globalRegistry());
-        var console = new ConsoleService(texts, residents, messages);
-
-        return WebServer.builder()
-                .host(config.host())
-                .port(config.serverPort())
-                .featuresDiscoverServices(false)
-                .routing(r -> r.register(webhook)
-                        .error(WebhookRejectedException.class, webhook::rejected))
-                .putSocket(ADMIN_SOCKET, s -> s.host(config.host()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.register(console))
-                .addFeature(observe())
-                .build();
     }
 
     private ObserveFeature observe() {
@@ -112,6 +135,14 @@ public final class Shegong implements AutoCloseable {
         return residents;
     }
 
+    OutboxStore outboxStore() {
+        return outboxStore;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
     public int port() {
         return server.port();
     }
@@ -123,6 +154,13 @@ public final class Shegong implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        scheduler.shutdownNow();
+        handlers.shutdown();
+        try {
+            handlers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         mongo.close();
         redis.close();
     }

@@ -11,40 +11,69 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.testing.TestMongo;
 import cn.shegong.core.testing.TestRedis;
+import cn.shegong.core.text.Texts;
+import cn.shegong.core.time.AdjustableClock;
+import cn.shegong.fakewechat.FakePlatform;
+import cn.shegong.fakewechat.FakeWeChat;
+import cn.shegong.fakewechat.FakeWeChatServer;
 import cn.shegong.fakewechat.WeChatPush;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 
 /**
  * The whole service for one test class: real HTTP on free ports, the real Redis with a prefix of
- * its own, MongoDB's wire protocol over TCP, and WeChat's push side to talk to it.
+ * its own, MongoDB's wire protocol over TCP, and the fake WeChat on both sides — its API (where
+ * the service sends) and its push side (what users do). Service and fake share one clock that
+ * tests can move forward.
  */
 final class RunningService implements AutoCloseable {
 
     final TestRedis redis = new TestRedis();
     final TestMongo mongo = new TestMongo();
+    final AdjustableClock clock;
+    final FakeWeChat fakeApi;
+    final FakeWeChatServer fakeServer;
     final Shegong shegong;
     final WeChatPush wechat;
+    final FakePlatform platform;
     final MongoDatabase db;
-    private final Path dataDir;
+    private final Map<String, String> env;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    RunningService(Clock clock) {
+    RunningService(Clock base) {
+        this(base, c -> c);
+    }
+
+    RunningService(Clock base, java.util.function.UnaryOperator<Conversation> conversation) {
+        clock = new AdjustableClock(base);
+        fakeApi = new FakeWeChat(TestService.APP_ID, TestService.SECRET, clock);
+        new TemplateBindings(new Texts()).templateIds().forEach(fakeApi::registerTemplate);
+        fakeServer = FakeWeChatServer.start("127.0.0.1", 0, fakeApi, java.util.Optional.of(clock));
+        Path dataDir;
         try {
             dataDir = Files.createTempDirectory("shegong-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> env = TestService.env(dataDir);
+        env = TestService.env(dataDir);
         env.put("REDIS_URL", TestRedis.URL.toString());
         env.put("REDIS_PREFIX", redis.prefix());
         env.put("MONGODB_URI", mongo.uri());
         env.put("MONGODB_DATABASE", "test");
-        shegong = TestService.start(env, clock);
+        env.put("WECHAT_API_BASE", fakeServer.uri().toString());
+        shegong = Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, conversation);
         wechat = TestService.wechat(shegong);
+        platform = new FakePlatform(fakeApi, wechat, clock, WeChatPush.Mode.PLAINTEXT);
         db = mongo.database("test");
+    }
+
+    /** A second replica of the service on the same MongoDB, Redis and fake WeChat. */
+    Shegong startReplica() {
+        return TestService.start(env, clock);
     }
 
     long messagesOf(String openid) {
@@ -73,6 +102,7 @@ final class RunningService implements AutoCloseable {
     @Override
     public void close() {
         shegong.close();
+        fakeServer.close();
         mongo.close();
         redis.close();
         http.close();

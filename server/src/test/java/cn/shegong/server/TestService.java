@@ -17,6 +17,7 @@ final class TestService {
 
     static final String APP_ID = "wxba5fad812f8e6fb9";
     static final String TOKEN = "AAAAA";
+    static final String SECRET = "test-secret";
     /** Tencent's sample EncodingAESKey; configured so every test can push in safe mode too. */
     static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
@@ -30,7 +31,7 @@ final class TestService {
         env.put("SERVER_PORT", "0");
         env.put("ADMIN_PORT", "0");
         env.put("WECHAT_APP_ID", APP_ID);
-        env.put("WECHAT_SECRET", "test-secret");
+        env.put("WECHAT_SECRET", SECRET);
         env.put("WECHAT_TOKEN", TOKEN);
         env.put("WECHAT_AES_KEY", AES_KEY);
         env.put("SHEGONG_DATA_DIR", dataDir.toString());

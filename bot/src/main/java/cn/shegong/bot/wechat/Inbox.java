@@ -1,64 +1,127 @@
 package cn.shegong.bot.wechat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
+import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.Redis;
+import cn.shegong.core.storage.RedisLock;
 
 /**
  * Handles one verified push: recognise retries, store what arrived before anything else, keep the
- * resident's subscription and contact time current, let the conversation decide, store the reply,
- * and remember the answer for retries.
+ * resident's subscription and contact time current, let the conversation decide, store the reply.
+ * <p>
+ * Pushes of one person are handled one at a time across replicas (a Redis lock per openid).
+ * WeChat waits 5 seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets
+ * {@code success} at once and the answer follows as a customer-service message through the outbox.
  */
 final class Inbox {
 
+    static final Duration REPLY_BUDGET = Duration.ofMillis(4500);
+    private static final Duration USER_LOCK_LEASE = Duration.ofSeconds(30);
+    private static final Duration USER_LOCK_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
 
     private final Dedup dedup;
     private final MessageStore messages;
     private final ResidentStore residents;
+    private final OutboxStore outboxStore;
+    private final Outbox outbox;
     private final Conversation conversation;
+    private final Redis redis;
+    private final ExecutorService handlers;
     private final Clock clock;
     private final WebhookMetrics metrics;
 
-    Inbox(Dedup dedup, MessageStore messages, ResidentStore residents, Conversation conversation, Clock clock,
-          WebhookMetrics metrics) {
-        this.dedup = dedup;
+    Inbox(Redis redis, MessageStore messages, ResidentStore residents, OutboxStore outboxStore, Outbox outbox,
+          Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics) {
+        this.dedup = new Dedup(redis);
+        this.redis = redis;
         this.messages = messages;
         this.residents = residents;
+        this.outboxStore = outboxStore;
+        this.outbox = outbox;
         this.conversation = conversation;
+        this.handlers = handlers;
         this.clock = clock;
         this.metrics = metrics;
     }
 
-    /** Returns the HTTP body for WeChat: a passive reply's XML or {@code success}. */
-    String receive(InboundMessage message) {
-        String key = message.dedupKey();
-        Optional<String> earlier = dedup.claim(key);
+    /** Returns the HTTP body for WeChat — a passive reply's XML or {@code success} — by {@code deadlineNanos}. */
+    String receive(InboundMessage message, long deadlineNanos) {
+        Optional<String> earlier = dedup.claim(message.dedupKey());
         if (earlier.isPresent()) {
             metrics.count("duplicate");
             return earlier.get();
         }
+        Exchange exchange = new Exchange();
+        Future<String> handling = handlers.submit(() -> handleInTurn(message, exchange));
         try {
-            String answer = handle(message);
-            dedup.complete(key, answer);
-            return answer;
-        } catch (RuntimeException e) {
-            dedup.release(key);
-            metrics.count("failed");
-            LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
-            return PassiveReply.text(message.envelope(), conversation.busy(), clock.instant());
+            return handling.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (exchange.giveUp()) {
+                metrics.count("late");
+                return PassiveReply.SUCCESS;
+            }
+            return join(handling);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PassiveReply.SUCCESS;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
         }
     }
 
-    private String handle(InboundMessage message) {
+    private static String join(Future<String> handling) {
+        try {
+            return handling.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PassiveReply.SUCCESS;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
+        }
+    }
+
+    private String handleInTurn(InboundMessage message, Exchange exchange) throws InterruptedException {
+        RedisLock turn = new RedisLock(redis, redis.key("wx", "user", message.envelope().openid()), USER_LOCK_LEASE);
+        boolean locked = turn.tryLock(USER_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!locked) {
+            LOG.warning("waited " + USER_LOCK_WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
+        }
+        try {
+            String answer = handle(message, exchange);
+            dedup.complete(message.dedupKey(), answer);
+            return answer;
+        } catch (RuntimeException e) {
+            dedup.release(message.dedupKey());
+            metrics.count("failed");
+            LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
+            return answer(message, conversation.busy(), exchange);
+        } finally {
+            if (locked) {
+                turn.unlock();
+            }
+        }
+    }
+
+    private String handle(InboundMessage message, Exchange exchange) {
         if (!messages.insert(inbound(message))) {
             metrics.count("duplicate");
             return PassiveReply.SUCCESS;
@@ -75,10 +138,19 @@ final class Inbox {
         Instant now = clock.instant();
         messages.insert(new StoredMessage(message.envelope().openid(), StoredMessage.Direction.OUT, "text",
                 reply.get(), Optional.empty(), Map.of(), now, now));
-        return PassiveReply.text(message.envelope(), reply.get(), now);
+        return answer(message, reply.get(), exchange);
     }
 
-    /** Subscription state and the 48-hour window: messages, follows, scans and menu taps are interactions. */
+    /** The passive reply if WeChat is still waiting; else the same text as a customer-service message. */
+    private String answer(InboundMessage message, String text, Exchange exchange) {
+        if (exchange.answerInTime()) {
+            return PassiveReply.text(message.envelope(), text, clock.instant());
+        }
+        outbox.sendText(message.envelope().openid(), text);
+        return PassiveReply.SUCCESS;
+    }
+
+    /** Subscription state, the 48-hour window (messages, follows, scans, menu taps) and template delivery reports. */
     private void track(InboundMessage message) {
         String openid = message.envelope().openid();
         Instant now = clock.instant();
@@ -89,8 +161,8 @@ final class Inbox {
             case InboundMessage.Scan s -> residents.recordContact(openid, now);
             case InboundMessage.MenuClick c -> residents.recordContact(openid, now);
             case InboundMessage.MenuView v -> residents.recordContact(openid, now);
+            case InboundMessage.TemplateSendFinished f -> outboxStore.recordDelivery(f.templateMsgId(), f.status());
             case InboundMessage.LocationReport r -> { }
-            case InboundMessage.TemplateSendFinished f -> { }
             case InboundMessage.Unknown u -> { }
         }
     }
@@ -101,5 +173,21 @@ final class Inbox {
                 : message instanceof InboundMessage.Unknown u ? u.msgId() : Optional.empty();
         return new StoredMessage(envelope.openid(), StoredMessage.Direction.IN, envelope.msgType(),
                 message.readable(), msgId, message.fields(), envelope.createTime(), clock.instant());
+    }
+
+    /** Who answers WeChat: the request (in time) or the outbox (late). Decided once, atomically. */
+    private static final class Exchange {
+        private static final int WAITING = 0;
+        private static final int ANSWERED = 1;
+        private static final int LATE = 2;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        boolean answerInTime() {
+            return state.compareAndSet(WAITING, ANSWERED);
+        }
+
+        boolean giveUp() {
+            return state.compareAndSet(WAITING, LATE);
+        }
     }
 }

@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.Redis;
 
@@ -46,12 +49,13 @@ public final class WebhookService implements HttpService {
     private final WebhookMetrics metrics;
 
     public WebhookService(ShegongConfig.WeChat wechat, Redis redis, MessageStore messages, ResidentStore residents,
-                          Conversation conversation, Clock clock, MeterRegistry registry) {
+                          OutboxStore outboxStore, Outbox outbox, Conversation conversation, ExecutorService handlers,
+                          Clock clock, MeterRegistry registry) {
         this.appId = wechat.appId();
         this.token = wechat.token();
         this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
-        this.inbox = new Inbox(new Dedup(redis), messages, residents, conversation, clock, metrics);
+        this.inbox = new Inbox(redis, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics);
     }
 
     @Override
@@ -66,6 +70,7 @@ public final class WebhookService implements HttpService {
     }
 
     private void receive(ServerRequest req, ServerResponse res) {
+        long deadline = System.nanoTime() + Inbox.REPLY_BUDGET.toNanos();
         checkAppIdAndSignature(req);
         Map<String, String> body = WxXml.parse(readBody(req));
         Optional<WxCrypto> safe = crypto.filter(c -> "aes".equals(req.query().first("encrypt_type").orElse("")));
@@ -79,7 +84,7 @@ public final class WebhookService implements HttpService {
             String plain = safe.get().decrypt(req.query().first("msg_signature").orElse(null), timestamp, nonce, encrypt);
             body = WxXml.parse(plain.getBytes(StandardCharsets.UTF_8));
         }
-        String answer = inbox.receive(InboundMessage.from(body));
+        String answer = inbox.receive(InboundMessage.from(body), deadline);
         if (PassiveReply.SUCCESS.equals(answer)) {
             res.headers().contentType(PLAIN);
             res.send(answer);

@@ -48,6 +48,15 @@ public final class Texts {
         return out.toString().strip();
     }
 
+    /** Renders a short template that lives in another file of templates/ (e.g. a template-message field). */
+    public String renderInline(String name, String template, Map<String, ?> values) {
+        Mustache inline = compiled.computeIfAbsent("inline:" + name + ":" + template,
+                k -> factory.compile(new java.io.StringReader(template), name));
+        StringWriter out = new StringWriter();
+        inline.execute(out, values);
+        return out.toString().strip();
+    }
+
     private Mustache mustache(TextKey key) {
         return compiled.computeIfAbsent(key.key(), name -> {
             try {

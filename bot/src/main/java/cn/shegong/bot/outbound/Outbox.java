@@ -1,0 +1,211 @@
+package cn.shegong.bot.outbound;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import cn.shegong.core.outbox.OutboxItem;
+import cn.shegong.core.outbox.OutboxItem.Status;
+import cn.shegong.core.outbox.OutboxStore;
+import cn.shegong.core.resident.Resident;
+import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.Redis;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * Everything we send that is not a passive reply. Each item is stored first, then sent by whichever
+ * replica claims it, down the delivery ladder:
+ * <ol>
+ *   <li>the person unfollowed → unreachable, nothing is sent;</li>
+ *   <li>a text inside the 48-hour window → customer-service message;</li>
+ *   <li>outside it, or WeChat says so (45015, 45047) → the item's template message;</li>
+ *   <li>no template → undeliverable, for a person to follow up.</li>
+ * </ol>
+ * Failures follow {@link SendFailure.Kind}: retried with exponential backoff (bounded), quota
+ * errors much later, unreachable recipients never again.
+ */
+public final class Outbox {
+
+    public static final Duration WINDOW = Duration.ofHours(48);
+    /** The template a chat message falls back to (templates/wechat/templates.yaml). */
+    public static final String MESSAGE_WAITING = "message_waiting";
+    static final int MAX_ATTEMPTS = 6;
+    static final Duration LEASE = Duration.ofMinutes(1);
+    static final int SENDS_PER_SECOND = 20;
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
+    private final OutboxStore store;
+    private final ResidentStore residents;
+    private final WeChatApi api;
+    private final TemplateBindings templates;
+    private final Redis redis;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private volatile ScheduledExecutorService scheduler;
+
+    public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis,
+                  Clock clock, MeterRegistry registry) {
+        this.store = store;
+        this.residents = residents;
+        this.api = api;
+        this.templates = templates;
+        this.redis = redis;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** A chat message to a resident; if the 48-hour window has closed, a "you have a message" card goes instead. */
+    public String sendText(String openid, String text) {
+        ZonedDateTime now = clock.instant().atZone(CHINA);
+        Map<String, String> values = Map.of("preview", text, "year", Integer.toString(now.getYear()),
+                "month", Integer.toString(now.getMonthValue()), "day", Integer.toString(now.getDayOfMonth()),
+                "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        return enqueue(openid, Optional.of(text), Optional.of(new OutboxItem.Notice(MESSAGE_WAITING, values)));
+    }
+
+    /** A template message only, e.g. a status change that must reach the person whenever it happens. */
+    public String sendNotice(String openid, String kind, Map<String, String> values) {
+        return enqueue(openid, Optional.empty(), Optional.of(new OutboxItem.Notice(kind, values)));
+    }
+
+    private String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice) {
+        String id = store.enqueue(openid, text, notice, clock.instant());
+        wake();
+        return id;
+    }
+
+    /** Polls for due items every half second on {@code scheduler}; enqueueing wakes it at once. */
+    public void start(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        scheduler.scheduleWithFixedDelay(this::drainSafely, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void wake() {
+        ScheduledExecutorService s = scheduler;
+        if (s != null && !s.isShutdown()) {
+            s.execute(this::drainSafely);
+        }
+    }
+
+    private void drainSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "outbox run failed: " + e.getClass().getName(), e);
+        }
+    }
+
+    /** Sends every item that is due now; returns how many were handled. */
+    public int runOnce() {
+        int handled = 0;
+        for (Optional<OutboxItem> item = store.claimDue(clock.instant(), LEASE); item.isPresent();
+             item = store.claimDue(clock.instant(), LEASE)) {
+            deliver(item.get());
+            handled++;
+        }
+        return handled;
+    }
+
+    private void deliver(OutboxItem item) {
+        Instant now = clock.instant();
+        if (!withinRate(now)) {
+            store.defer(item.id(), now.plusSeconds(1));
+            return;
+        }
+        Optional<Resident> resident = residents.find(item.openid());
+        if (resident.isEmpty() || resident.get().status() == Resident.Status.UNSUBSCRIBED) {
+            finish(item, Status.UNREACHABLE, "not following the account");
+            return;
+        }
+        try {
+            if (item.text().isPresent() && now.isBefore(resident.get().lastContactAt().plus(WINDOW))) {
+                try {
+                    api.sendText(item.openid(), item.text().get());
+                    sent(item, "customer", Optional.empty());
+                    return;
+                } catch (SendFailure f) {
+                    if (f.kind() != SendFailure.Kind.WINDOW_CLOSED) {
+                        throw f;
+                    }
+                }
+            }
+            if (item.notice().isEmpty()) {
+                finish(item, Status.UNDELIVERABLE, "outside the 48-hour window and no template to fall back on");
+                return;
+            }
+            OutboxItem.Notice notice = item.notice().get();
+            long msgId = api.sendTemplate(item.openid(), templates.render(notice.kind(), notice.values()), item.id());
+            sent(item, "template", Optional.of(msgId));
+        } catch (SendFailure f) {
+            failed(item, f, now);
+        }
+    }
+
+    private void failed(OutboxItem item, SendFailure f, Instant now) {
+        String error = f.getMessage();
+        switch (f.kind()) {
+            case UNREACHABLE -> {
+                finish(item, Status.UNREACHABLE, error);
+                if (f.errcode() == 43004) {
+                    residents.unsubscribe(item.openid(), now);
+                }
+            }
+            case REFUSED, WINDOW_CLOSED -> finish(item, Status.FAILED, error);
+            case RETRY, QUOTA -> {
+                if (item.attempts() >= MAX_ATTEMPTS) {
+                    finish(item, Status.FAILED, "gave up after " + item.attempts() + " attempts: " + error);
+                } else {
+                    store.retry(item.id(), now.plus(backoff(f.kind(), item.attempts())), error);
+                    count("retry");
+                }
+            }
+        }
+    }
+
+    /** 5 s, 10 s, 20 s … (cap 10 min); quota errors start at a minute (cap 1 h). */
+    static Duration backoff(SendFailure.Kind kind, int attempts) {
+        Duration base = kind == SendFailure.Kind.QUOTA ? Duration.ofMinutes(1) : Duration.ofSeconds(5);
+        Duration cap = kind == SendFailure.Kind.QUOTA ? Duration.ofHours(1) : Duration.ofMinutes(10);
+        Duration delay = base.multipliedBy(1L << Math.min(20, Math.max(0, attempts - 1)));
+        return delay.compareTo(cap) > 0 ? cap : delay;
+    }
+
+    /** At most SENDS_PER_SECOND sends per second for the whole account, across replicas. */
+    private boolean withinRate(Instant now) {
+        String key = redis.key("wx", "rate", Long.toString(now.getEpochSecond()));
+        long n = redis.client().incr(key);
+        if (n == 1) {
+            redis.client().expire(key, 2);
+        }
+        return n <= SENDS_PER_SECOND;
+    }
+
+    private void sent(OutboxItem item, String as, Optional<Long> templateMsgId) {
+        store.sent(item.id(), as, templateMsgId, clock.instant());
+        count("sent_" + as);
+    }
+
+    private void finish(OutboxItem item, Status status, String error) {
+        store.finish(item.id(), status, error);
+        count(status.name().toLowerCase(java.util.Locale.ROOT));
+        LOG.info(() -> "outbox item " + item.id() + " " + status + ": " + error);
+    }
+
+    private void count(String result) {
+        registry.getOrCreate(Counter.builder("shegong.outbox").tags(List.of(Tag.create("result", result)))
+                .description("Outbox deliveries by result")).increment();
+    }
+}

@@ -1,0 +1,124 @@
+package cn.shegong.core.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+/**
+ * The outbox collection. An item is claimed by one instance at a time with a single atomic
+ * findOneAndUpdate and a lease, so any number of replicas can run the sender and none sends an
+ * item twice; a claim whose instance died is taken over when its lease runs out.
+ */
+public final class OutboxStore {
+
+    private final MongoCollection<Document> outbox;
+
+    public OutboxStore(MongoDatabase db) {
+        this.outbox = db.getCollection("outbox");
+    }
+
+    public void ensureIndexes() {
+        outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("status"), Indexes.ascending("nextAttemptAt")),
+                new IndexOptions().name("status_nextAttemptAt"));
+        outbox.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId").sparse(true));
+        outbox.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
+    }
+
+    public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now) {
+        ObjectId id = new ObjectId();
+        Document d = new Document("_id", id).append("openid", openid)
+                .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0)
+                .append("nextAttemptAt", Date.from(now)).append("createdAt", Date.from(now));
+        text.ifPresent(t -> d.append("text", t));
+        notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", new Document(n.values()))));
+        outbox.insertOne(d);
+        return id.toHexString();
+    }
+
+    /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
+    public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
+        Document claimed = outbox.findOneAndUpdate(
+                Filters.or(
+                        Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
+                        Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))),
+                Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
+                        Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1)),
+                new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
+        return Optional.ofNullable(claimed).map(OutboxStore::item);
+    }
+
+    public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
+        var update = Updates.combine(Updates.set("status", OutboxItem.Status.SENT.name()), Updates.set("sentAs", sentAs),
+                Updates.set("sentAt", Date.from(now)), Updates.unset("leaseUntil"));
+        outbox.updateOne(byId(id), templateMsgId.map(m -> Updates.combine(update, Updates.set("templateMsgId", m))).orElse(update));
+    }
+
+    /** Back to pending for another attempt at {@code next}. */
+    public void retry(String id, Instant next, String error) {
+        outbox.updateOne(byId(id), Updates.combine(Updates.set("status", OutboxItem.Status.PENDING.name()),
+                Updates.set("nextAttemptAt", Date.from(next)), Updates.set("lastError", error), Updates.unset("leaseUntil")));
+    }
+
+    /** Back to pending without counting the attempt (we held it back ourselves, e.g. the send rate). */
+    public void defer(String id, Instant next) {
+        outbox.updateOne(byId(id), Updates.combine(Updates.set("status", OutboxItem.Status.PENDING.name()),
+                Updates.set("nextAttemptAt", Date.from(next)), Updates.inc("attempts", -1), Updates.unset("leaseUntil")));
+    }
+
+    public void finish(String id, OutboxItem.Status status, String error) {
+        outbox.updateOne(byId(id), Updates.combine(Updates.set("status", status.name()), Updates.set("lastError", error),
+                Updates.unset("leaseUntil")));
+    }
+
+    /** WeChat's TEMPLATESENDJOBFINISH report for a template message we sent. */
+    public void recordDelivery(long templateMsgId, String status) {
+        outbox.updateOne(Filters.eq("templateMsgId", templateMsgId), Updates.set("delivery", status));
+    }
+
+    public Optional<OutboxItem> find(String id) {
+        return Optional.ofNullable(outbox.find(byId(id)).first()).map(OutboxStore::item);
+    }
+
+    public List<OutboxItem> forOpenid(String openid) {
+        List<OutboxItem> items = new ArrayList<>();
+        outbox.find(Filters.eq("openid", openid)).sort(Sorts.ascending("createdAt", "_id")).forEach(d -> items.add(item(d)));
+        return items;
+    }
+
+    private static org.bson.conversions.Bson byId(String id) {
+        return Filters.eq("_id", new ObjectId(id));
+    }
+
+    private static OutboxItem item(Document d) {
+        Document notice = d.get("notice", Document.class);
+        Optional<OutboxItem.Notice> n = Optional.ofNullable(notice).map(x -> {
+            Map<String, String> values = new LinkedHashMap<>();
+            x.get("values", Document.class).forEach((k, v) -> values.put(k, String.valueOf(v)));
+            return new OutboxItem.Notice(x.getString("kind"), values);
+        });
+        return new OutboxItem(d.getObjectId("_id").toHexString(), d.getString("openid"),
+                Optional.ofNullable(d.getString("text")), n,
+                OutboxItem.Status.valueOf(d.getString("status")), d.getInteger("attempts", 0),
+                d.getDate("nextAttemptAt").toInstant(), Optional.ofNullable(d.getString("lastError")),
+                d.getDate("createdAt").toInstant(), Optional.ofNullable(d.getDate("sentAt")).map(Date::toInstant),
+                Optional.ofNullable(d.getString("sentAs")), Optional.ofNullable(d.getLong("templateMsgId")),
+                Optional.ofNullable(d.getString("delivery")));
+    }
+}

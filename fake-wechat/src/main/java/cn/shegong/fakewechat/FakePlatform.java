@@ -1,0 +1,91 @@
+package cn.shegong.fakewechat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import cn.shegong.fakewechat.WeChatPush.Delivery;
+import cn.shegong.fakewechat.WeChatPush.Mode;
+
+/**
+ * WeChat as a whole, seen from users: what a person does in the app both reaches the fake API's
+ * state (following, the 48-hour window) and is pushed to the service's webhook, signed and
+ * encrypted as the account is configured. Template delivery reports flow back the same way.
+ */
+public final class FakePlatform {
+
+    private final FakeWeChat api;
+    private final WeChatPush push;
+    private final Clock clock;
+    private final Mode mode;
+    private final AtomicLong msgIds = new AtomicLong(24_000_000_000L);
+    private final List<Delivery> reports = new ArrayList<>();
+
+    public FakePlatform(FakeWeChat api, WeChatPush push, Clock clock, Mode mode) {
+        this.api = api;
+        this.push = push;
+        this.clock = clock;
+        this.mode = mode;
+        api.onTemplateReports((openid, msgId, status) -> {
+            Delivery d = push.deliver(Pushes.templateFinished(openid, now(), msgId, status), mode);
+            synchronized (reports) {
+                reports.add(d);
+                reports.notifyAll();
+            }
+        });
+    }
+
+    public FakeWeChat api() {
+        return api;
+    }
+
+    /** Follows the account, through a QR code when {@code scene} is given. */
+    public Delivery follow(String openid, Optional<String> scene) {
+        api.follow(openid);
+        return push.deliver(Pushes.event(openid, now(), "subscribe", scene.map(s -> "qrscene_" + s).orElse(null)), mode);
+    }
+
+    public Delivery unfollow(String openid) {
+        api.unfollow(openid);
+        return push.deliver(Pushes.event(openid, now(), "unsubscribe", null), mode);
+    }
+
+    /** Types a text (following first if this person never did). */
+    public Delivery says(String openid, String text) {
+        api.follow(openid);
+        return push.deliver(Pushes.text(openid, now(), msgIds.incrementAndGet(), text), mode);
+    }
+
+    public Delivery clicks(String openid, String key) {
+        api.interact(openid);
+        return push.deliver(Pushes.event(openid, now(), "CLICK", key), mode);
+    }
+
+    /** Any push, after the user's interaction is noted. */
+    public Delivery pushes(String openid, String xml) {
+        api.interact(openid);
+        return push.deliver(xml, mode);
+    }
+
+    public long nextMsgId() {
+        return msgIds.incrementAndGet();
+    }
+
+    /** Waits until {@code count} template delivery reports have been pushed to the service. */
+    public List<Delivery> awaitReports(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (reports) {
+            while (reports.size() < count && System.nanoTime() < deadline) {
+                reports.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+            return List.copyOf(reports);
+        }
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
+    }
+}

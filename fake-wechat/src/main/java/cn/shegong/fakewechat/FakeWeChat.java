@@ -1,0 +1,402 @@
+package cn.shegong.fakewechat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The WeChat API as documented (shared/wechat.md §4), in memory: tokens, followers and their
+ * 48-hour window, customer-service and template messages, the menu, media. It validates like
+ * WeChat, can be told to fail ({@link Fault}), records every call, and keeps what each user
+ * received so a simulator can show it. Users act on the platform side through {@link #follow},
+ * {@link #interact} and {@link #unfollow}.
+ */
+public final class FakeWeChat {
+
+    /** The answer to one API call: an HTTP status, a content type and a body. */
+    public record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Answer json(Object value) {
+            try {
+                return new Answer(200, "application/json; charset=UTF-8", JSON.writeValueAsBytes(value), Map.of());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static Answer error(int errcode) {
+            return json(Map.of("errcode", errcode, "errmsg", WxErrors.message(errcode)));
+        }
+
+        int errcode() {
+            try {
+                Object code = JSON.readValue(body, MAP).get("errcode");
+                return code instanceof Number n ? n.intValue() : 0;
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+    }
+
+    /** Something a user received, in order: a customer-service message or a template message. */
+    public record Received(long seq, Instant at, String kind, Map<String, Object> payload) {
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    static final Duration WINDOW = Duration.ofHours(48);
+    /** Customer-service messages allowed after one user message within the window (current rule). */
+    static final int WINDOW_QUOTA = 5;
+    static final int TEMPLATE_VALUE_MAX = 20;
+
+    private final String appId;
+    private final String secret;
+    private final Clock clock;
+    private final FakeTokens tokens;
+    private final Map<String, FakeUser> users = new ConcurrentHashMap<>();
+    private final Set<String> templates = new CopyOnWriteArraySet<>();
+    private final List<Fault> faults = new ArrayList<>();
+    private final List<RecordedCall> calls = new ArrayList<>();
+    private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> media = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong templateMsgIds = new AtomicLong(200_163_836);
+    private volatile Map<String, Object> menu;
+    private volatile TemplateReports reports = (openid, msgId, status) -> { };
+
+    /** Receives WeChat's asynchronous TEMPLATESENDJOBFINISH reports (the push side posts them to the webhook). */
+    public interface TemplateReports {
+        void report(String openid, long msgId, String status);
+    }
+
+    public FakeWeChat(String appId, String secret, Clock clock) {
+        this.appId = appId;
+        this.secret = secret;
+        this.clock = clock;
+        this.tokens = new FakeTokens(clock);
+    }
+
+    // ---- the platform side: what users do, and what tests tell the fake --------------------------
+
+    public void follow(String openid) {
+        FakeUser user = users.computeIfAbsent(openid, id -> new FakeUser(id, clock.instant()));
+        user.subscribed = true;
+        interact(openid);
+    }
+
+    /** The user sent a message, tapped the menu or scanned: the 48-hour window opens again. */
+    public void interact(String openid) {
+        FakeUser user = users.computeIfAbsent(openid, id -> new FakeUser(id, clock.instant()));
+        user.lastInteraction = clock.instant();
+        user.sentSinceInteraction = 0;
+    }
+
+    public void unfollow(String openid) {
+        Optional.ofNullable(users.get(openid)).ifPresent(u -> u.subscribed = false);
+    }
+
+    public void blacklist(String openid) {
+        Optional.ofNullable(users.get(openid)).ifPresent(u -> u.blacklisted = true);
+    }
+
+    /** The user refuses template messages: sends succeed, the delivery report says {@code failed:user block}. */
+    public void blockTemplates(String openid) {
+        Optional.ofNullable(users.get(openid)).ifPresent(u -> u.blocksTemplates = true);
+    }
+
+    /** A template the account added from the library; any other id is refused with 40037. */
+    public void registerTemplate(String templateId) {
+        templates.add(templateId);
+    }
+
+    public void onTemplateReports(TemplateReports reports) {
+        this.reports = reports;
+    }
+
+    public void addMedia(String mediaId, byte[] bytes) {
+        media.put(mediaId, bytes);
+    }
+
+    /** Someone refreshed the token elsewhere: every token the service holds stops working (40001). */
+    public void invalidateTokens() {
+        tokens.invalidateAll();
+    }
+
+    public synchronized void inject(Fault fault) {
+        faults.add(fault);
+    }
+
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
+    public synchronized List<RecordedCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized void clearCalls() {
+        calls.clear();
+    }
+
+    /** Blocks until the recorded calls satisfy {@code condition} or the timeout passes; returns the calls. */
+    public synchronized List<RecordedCall> awaitCalls(Predicate<List<RecordedCall>> condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.test(calls)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return List.copyOf(calls);
+    }
+
+    public List<Received> received(String openid) {
+        return List.copyOf(received.getOrDefault(openid, List.of()));
+    }
+
+    /** Every user that received something, with what they received, oldest first. */
+    public Map<String, List<Received>> receivedByUser() {
+        Map<String, List<Received>> copy = new LinkedHashMap<>();
+        received.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return copy;
+    }
+
+    // ---- the API side ------------------------------------------------------------------------------
+
+    /** Handles one API call: applies injected faults, answers as WeChat would, records the call. */
+    public Answer handle(String method, String path, Map<String, String> query, byte[] body, String contentType) {
+        long n = seq.incrementAndGet();
+        Instant at = clock.instant();
+        Map<String, Object> json = parseJson(body, contentType);
+        Fault fault = takeFault(path);
+        Answer answer;
+        if (fault != null && fault.delayMillis() > 0) {
+            sleep(fault.delayMillis());
+        }
+        if (fault != null && fault.httpStatus() > 0) {
+            answer = new Answer(fault.httpStatus(), "text/html", "<html>Bad Gateway</html>".getBytes(StandardCharsets.UTF_8), Map.of());
+        } else if (fault != null && fault.errcode() != 0) {
+            answer = Answer.error(fault.errcode());
+        } else {
+            answer = route(path, query, json, body, contentType);
+        }
+        record(new RecordedCall(n, at, method, path, Map.copyOf(query), json,
+                answer.contentType().startsWith("application/json") ? answer.errcode() : 0, answer.status()));
+        return answer;
+    }
+
+    private Answer route(String path, Map<String, String> query, Map<String, Object> json, byte[] body, String contentType) {
+        if (path.equals("/cgi-bin/token")) {
+            return token(query);
+        }
+        if (path.equals("/cgi-bin/stable_token")) {
+            return stableToken(json);
+        }
+        int tokenCheck = tokens.check(query.get("access_token"));
+        if (tokenCheck != 0) {
+            return Answer.error(tokenCheck);
+        }
+        return switch (path) {
+            case "/cgi-bin/message/custom/send" -> customSend(json);
+            case "/cgi-bin/message/template/send" -> templateSend(json);
+            case "/cgi-bin/menu/create" -> FakeMenu.validate(json).map(Answer::error).orElseGet(() -> {
+                menu = json;
+                return Answer.error(0);
+            });
+            case "/cgi-bin/menu/get", "/cgi-bin/get_current_selfmenu_info" ->
+                    menu == null ? Answer.error(46003) : Answer.json(Map.of("menu", menu));
+            case "/cgi-bin/media/upload" -> mediaUpload(query, body, contentType);
+            case "/cgi-bin/media/get" -> mediaGet(query);
+            case "/cgi-bin/user/info" -> userInfo(query);
+            default -> Answer.json(Map.of("errcode", 40066, "errmsg", "invalid url"));
+        };
+    }
+
+    private Answer token(Map<String, String> query) {
+        if (!"client_credential".equals(query.get("grant_type"))) {
+            return Answer.error(40002);
+        }
+        if (!appId.equals(query.get("appid"))) {
+            return Answer.error(40013);
+        }
+        if (!secret.equals(query.get("secret"))) {
+            return Answer.error(40125);
+        }
+        String token = tokens.rotate();
+        return token == null ? Answer.error(45009)
+                : Answer.json(Map.of("access_token", token, "expires_in", FakeTokens.LIFETIME.toSeconds()));
+    }
+
+    private Answer stableToken(Map<String, Object> json) {
+        if (!"client_credential".equals(json.get("grant_type"))) {
+            return Answer.error(40002);
+        }
+        if (!appId.equals(json.get("appid"))) {
+            return Answer.error(40013);
+        }
+        if (!secret.equals(json.get("secret"))) {
+            return Answer.error(40125);
+        }
+        String token = tokens.stable(Boolean.TRUE.equals(json.get("force_refresh")));
+        return Answer.json(Map.of("access_token", token, "expires_in", tokens.expiresIn(token)));
+    }
+
+    private Answer customSend(Map<String, Object> json) {
+        String openid = (String) json.get("touser");
+        String type = (String) json.get("msgtype");
+        if (openid == null || type == null) {
+            return Answer.error(44002);
+        }
+        if (!Set.of("text", "image", "voice", "video", "music", "news", "mpnews", "msgmenu", "wxcard",
+                "miniprogrampage").contains(type) || !(json.get(type) instanceof Map<?, ?> content) || content.isEmpty()) {
+            return Answer.error(40008);
+        }
+        FakeUser user = users.get(openid);
+        int refused = refusal(user);
+        if (refused != 0) {
+            return Answer.error(refused);
+        }
+        synchronized (user) {
+            if (!clock.instant().isBefore(user.lastInteraction.plus(WINDOW))) {
+                return Answer.error(45015);
+            }
+            if (user.sentSinceInteraction >= WINDOW_QUOTA) {
+                return Answer.error(45047);
+            }
+            user.sentSinceInteraction++;
+        }
+        deliver(openid, "custom", json);
+        return Answer.error(0);
+    }
+
+    private Answer templateSend(Map<String, Object> json) {
+        String openid = (String) json.get("touser");
+        String templateId = (String) json.get("template_id");
+        if (openid == null || templateId == null || !(json.get("data") instanceof Map<?, ?> data)) {
+            return Answer.error(44002);
+        }
+        if (!templates.contains(templateId)) {
+            return Answer.error(40037);
+        }
+        for (Object field : data.values()) {
+            Object value = field instanceof Map<?, ?> m ? m.get("value") : null;
+            if (!(value instanceof String s) || s.codePointCount(0, s.length()) > TEMPLATE_VALUE_MAX || s.contains("\n")) {
+                return Answer.json(Map.of("errcode", 47003, "errmsg", "argument invalid! data.value invalid"));
+            }
+        }
+        FakeUser user = users.get(openid);
+        int refused = refusal(user);
+        if (refused != 0) {
+            return Answer.error(refused);
+        }
+        long msgId = templateMsgIds.incrementAndGet();
+        String status = user.blocksTemplates ? "failed:user block" : "success";
+        if (!user.blocksTemplates) {
+            deliver(openid, "template", json);
+        }
+        Thread.ofVirtual().start(() -> reports.report(openid, msgId, status));
+        return Answer.json(Map.of("errcode", 0, "errmsg", "ok", "msgid", msgId));
+    }
+
+    private static int refusal(FakeUser user) {
+        if (user == null) {
+            return 40003;
+        }
+        if (!user.subscribed) {
+            return 43004;
+        }
+        return user.blacklisted ? 43019 : 0;
+    }
+
+    private Answer mediaUpload(Map<String, String> query, byte[] body, String contentType) {
+        byte[] file = Multipart.firstPart(body, contentType).orElse(null);
+        if (file == null || file.length == 0) {
+            return Answer.error(44002);
+        }
+        String id = "FAKE_MEDIA_" + seq.incrementAndGet();
+        media.put(id, file);
+        return Answer.json(Map.of("type", query.getOrDefault("type", "image"), "media_id", id,
+                "created_at", clock.instant().getEpochSecond()));
+    }
+
+    private Answer mediaGet(Map<String, String> query) {
+        byte[] bytes = media.get(query.getOrDefault("media_id", ""));
+        if (bytes == null) {
+            return Answer.error(40007);
+        }
+        String name = query.get("media_id") + ".jpg";
+        return new Answer(200, "image/jpeg", bytes, Map.of("Content-disposition", "attachment; filename=\"" + name + "\""));
+    }
+
+    private Answer userInfo(Map<String, String> query) {
+        FakeUser user = users.get(query.getOrDefault("openid", ""));
+        if (user == null) {
+            return Answer.error(40003);
+        }
+        if (!user.subscribed) {
+            return Answer.json(Map.of("subscribe", 0, "openid", user.openid));
+        }
+        return Answer.json(Map.of("subscribe", 1, "openid", user.openid, "language", "zh_CN",
+                "subscribe_time", user.subscribedAt.getEpochSecond(), "subscribe_scene", "ADD_SCENE_QR_CODE"));
+    }
+
+    private void deliver(String openid, String kind, Map<String, Object> payload) {
+        received.computeIfAbsent(openid, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Received(seq.incrementAndGet(), clock.instant(), kind, payload));
+    }
+
+    private synchronized Fault takeFault(String path) {
+        for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if (path.startsWith(f.path())) {
+                it.remove();
+                if (f.times() > 1) {
+                    faults.add(new Fault(f.path(), f.errcode(), f.httpStatus(), f.delayMillis(), f.times() - 1));
+                }
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private synchronized void record(RecordedCall call) {
+        calls.add(call);
+        notifyAll();
+    }
+
+    private static Map<String, Object> parseJson(byte[] body, String contentType) {
+        if (body.length == 0 || (contentType != null && contentType.startsWith("multipart/"))) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(body, MAP);
+        } catch (IOException e) {
+            return Map.of("_unparsed", new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

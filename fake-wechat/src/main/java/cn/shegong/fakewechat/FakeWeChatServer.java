@@ -1,0 +1,45 @@
+package cn.shegong.fakewechat;
+
+import java.net.URI;
+import java.util.Optional;
+
+import cn.shegong.core.time.AdjustableClock;
+
+import io.helidon.webserver.WebServer;
+
+/** The fake WeChat platform on its own port: the API at its root, as {@code api.weixin.qq.com} would be. */
+public final class FakeWeChatServer implements AutoCloseable {
+
+    private final WebServer server;
+    private final String host;
+
+    private FakeWeChatServer(WebServer server, String host) {
+        this.server = server;
+        this.host = host;
+    }
+
+    public static FakeWeChatServer start(String host, int port, FakeWeChat fake, Optional<AdjustableClock> clock) {
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .featuresDiscoverServices(false)
+                .routing(r -> r.register(new FakeWeChatService(fake, clock)))
+                .build()
+                .start();
+        return new FakeWeChatServer(server, host);
+    }
+
+    /** What the service's {@code WECHAT_API_BASE} should be. */
+    public URI uri() {
+        return URI.create("http://" + host + ":" + server.port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,135 @@
+package cn.shegong.fakewechat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.core.time.AdjustableClock;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The fake's HTTP face. {@code /cgi-bin/**} is the WeChat API; {@code /_fake/**} is for tests and
+ * the simulator:
+ * <ul>
+ *   <li>{@code GET /_fake/calls} — every recorded API call, oldest first; {@code DELETE} clears them</li>
+ *   <li>{@code POST /_fake/faults} {@code {"path","errcode"|"httpStatus"|"delayMillis","times"}}; {@code DELETE} clears</li>
+ *   <li>{@code POST /_fake/clock} {@code {"advanceSeconds": N}} — moves the shared clock forward</li>
+ *   <li>{@code GET /_fake/received?openid=…} — what a user received (customer-service and template messages)</li>
+ * </ul>
+ */
+public final class FakeWeChatService implements HttpService {
+
+    private final FakeWeChat fake;
+    private final Optional<AdjustableClock> clock;
+
+    public FakeWeChatService(FakeWeChat fake, Optional<AdjustableClock> clock) {
+        this.fake = fake;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any("/cgi-bin/*", this::api)
+                .get("/_fake/calls", (req, res) -> json(res, fake.calls().stream().map(FakeWeChatService::call).toList()))
+                .delete("/_fake/calls", (req, res) -> {
+                    fake.clearCalls();
+                    res.status(Status.NO_CONTENT_204).send();
+                })
+                .post("/_fake/faults", this::addFault)
+                .delete("/_fake/faults", (req, res) -> {
+                    fake.clearFaults();
+                    res.status(Status.NO_CONTENT_204).send();
+                })
+                .post("/_fake/clock", this::advanceClock)
+                .get("/_fake/received", (req, res) -> json(res,
+                        fake.received(req.query().first("openid").orElse("")).stream().map(r -> Map.of(
+                                "seq", r.seq(), "at", r.at().toString(), "kind", r.kind(), "payload", r.payload())).toList()));
+    }
+
+    private void api(ServerRequest req, ServerResponse res) {
+        Map<String, String> query = new LinkedHashMap<>();
+        req.query().names().forEach(name -> query.put(name, req.query().first(name).orElse("")));
+        byte[] body;
+        try (InputStream in = req.content().inputStream()) {
+            body = in.readNBytes(10 * 1024 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String contentType = req.headers().contentType().map(HttpMediaType::text).orElse(null);
+        FakeWeChat.Answer answer = fake.handle(req.prologue().method().text(), req.path().path(), query, body, contentType);
+        res.status(Status.create(answer.status()));
+        res.headers().contentType(HttpMediaType.create(answer.contentType()));
+        answer.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        res.send(answer.body());
+    }
+
+    private void addFault(ServerRequest req, ServerResponse res) {
+        Map<String, Object> f = read(req);
+        fake.inject(new Fault((String) f.getOrDefault("path", "/cgi-bin/"), number(f, "errcode"), number(f, "httpStatus"),
+                number(f, "delayMillis"), Math.max(1, number(f, "times"))));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void advanceClock(ServerRequest req, ServerResponse res) {
+        if (clock.isEmpty()) {
+            res.status(Status.CONFLICT_409).send("this fake runs on the system clock");
+            return;
+        }
+        clock.get().advance(Duration.ofSeconds(number(read(req), "advanceSeconds")));
+        json(res, Map.of("offsetSeconds", clock.get().offset().toSeconds()));
+    }
+
+    private static Map<String, Object> call(RecordedCall c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", c.seq());
+        m.put("at", c.at().toString());
+        m.put("method", c.method());
+        m.put("path", c.path());
+        m.put("query", c.query());
+        m.put("body", c.body());
+        m.put("errcode", c.errcode());
+        m.put("httpStatus", c.httpStatus());
+        return m;
+    }
+
+    private static Map<String, Object> read(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            return FakeWeChat.JSON.readValue(in, FakeWeChat.MAP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int number(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.intValue() : 0;
+    }
+
+    private static void json(ServerResponse res, List<?> value) {
+        send(res, value);
+    }
+
+    private static void json(ServerResponse res, Map<String, ?> value) {
+        send(res, value);
+    }
+
+    private static void send(ServerResponse res, Object value) {
+        try {
+            res.headers().contentType(HttpMediaType.create("application/json; charset=UTF-8"));
+            res.send(FakeWeChat.JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
