@@ -19,11 +19,17 @@ public final class FakeWeChatServer implements AutoCloseable {
     }
 
     public static FakeWeChatServer start(String host, int port, FakeWeChat fake, Optional<AdjustableClock> clock) {
+        return start(host, port, fake, clock, Optional.empty());
+    }
+
+    /** With a platform attached, users can act through {@code /_fake/users/…} (the simulator, {@code ./shegong say}). */
+    public static FakeWeChatServer start(String host, int port, FakeWeChat fake, Optional<AdjustableClock> clock,
+                                         Optional<FakePlatform> platform) {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .featuresDiscoverServices(false)
-                .routing(r -> r.register(new FakeWeChatService(fake, clock)))
+                .routing(r -> r.register(new FakeWeChatService(fake, clock, platform)))
                 .build()
                 .start();
         return new FakeWeChatServer(server, host);

@@ -27,16 +27,21 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code POST /_fake/faults} {@code {"path","errcode"|"httpStatus"|"delayMillis","times"}}; {@code DELETE} clears</li>
  *   <li>{@code POST /_fake/clock} {@code {"advanceSeconds": N}} — moves the shared clock forward</li>
  *   <li>{@code GET /_fake/received?openid=…} — what a user received (customer-service and template messages)</li>
+ *   <li>{@code POST /_fake/users/{openid}/say} {@code {"text"}}, {@code …/follow} {@code {"scene"}}, {@code …/unfollow},
+ *       {@code …/click} {@code {"key"}} — a user acts in WeChat; answers what WeChat made of the push:
+ *       {@code {"ok", "attempts", "reply", "failure"}} (when a {@link FakePlatform} is attached)</li>
  * </ul>
  */
 public final class FakeWeChatService implements HttpService {
 
     private final FakeWeChat fake;
     private final Optional<AdjustableClock> clock;
+    private final Optional<FakePlatform> platform;
 
-    public FakeWeChatService(FakeWeChat fake, Optional<AdjustableClock> clock) {
+    public FakeWeChatService(FakeWeChat fake, Optional<AdjustableClock> clock, Optional<FakePlatform> platform) {
         this.fake = fake;
         this.clock = clock;
+        this.platform = platform;
     }
 
     @Override
@@ -53,6 +58,7 @@ public final class FakeWeChatService implements HttpService {
                     res.status(Status.NO_CONTENT_204).send();
                 })
                 .post("/_fake/clock", this::advanceClock)
+                .post("/_fake/users/{openid}/{action}", this::userActs)
                 .get("/_fake/received", (req, res) -> json(res,
                         fake.received(req.query().first("openid").orElse("")).stream().map(r -> Map.of(
                                 "seq", r.seq(), "at", r.at().toString(), "kind", r.kind(), "payload", r.payload())).toList()));
@@ -73,6 +79,33 @@ public final class FakeWeChatService implements HttpService {
         res.headers().contentType(HttpMediaType.create(answer.contentType()));
         answer.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
         res.send(answer.body());
+    }
+
+    private void userActs(ServerRequest req, ServerResponse res) {
+        if (platform.isEmpty()) {
+            res.status(Status.CONFLICT_409).send("no webhook attached to this fake");
+            return;
+        }
+        String openid = req.path().pathParameters().get("openid");
+        Map<String, Object> body = req.headers().contentLength().orElse(0) > 0 ? read(req) : Map.of();
+        FakePlatform p = platform.get();
+        WeChatPush.Delivery d = switch (req.path().pathParameters().get("action")) {
+            case "say" -> p.says(openid, String.valueOf(body.getOrDefault("text", "")));
+            case "follow" -> p.follow(openid, Optional.ofNullable((String) body.get("scene")));
+            case "unfollow" -> p.unfollow(openid);
+            case "click" -> p.clicks(openid, String.valueOf(body.getOrDefault("key", "")));
+            default -> null;
+        };
+        if (d == null) {
+            res.status(Status.NOT_FOUND_404).send();
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", d.ok());
+        answer.put("attempts", d.attempts());
+        answer.put("reply", d.replyText().orElse(null));
+        answer.put("failure", d.failure());
+        json(res, answer);
     }
 
     private void addFault(ServerRequest req, ServerResponse res) {

@@ -17,6 +17,7 @@ import cn.shegong.core.config.ConfigException;
 import cn.shegong.core.config.ConfigLoader;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.storage.StorageUnavailableException;
+import cn.shegong.core.time.AdjustableClock;
 
 import io.helidon.logging.common.LogConfig;
 
@@ -44,9 +45,14 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
             int code = switch (command) {
-                case "serve" -> serve(System.getenv(), false);
+                case "serve" -> serve(System.getenv());
                 case "demo" -> demo(rest);
                 case "say" -> Say.run(demoEnv(), rest, System.out);
+                case "fake-wechat" -> fakeWeChat();
+                case "bench" -> !rest.isEmpty() && rest.get(0).equals("webhook")
+                        ? Bench.run(rest.subList(1, rest.size()), System.out) : help(System.out);
+                case "menu" -> rest.equals(List.of("push"))
+                        ? MenuCommand.push(ConfigLoader.load(System.getenv()), System.out) : help(System.out);
                 default -> help(System.out);
             };
             System.exit(code);
@@ -56,6 +62,9 @@ public final class Main {
         } catch (StorageUnavailableException e) {
             System.err.println("Cannot start: " + e.getMessage());
             System.exit(3);
+        } catch (Exception e) {
+            System.err.println(command + " failed: " + e);
+            System.exit(1);
         }
     }
 
@@ -70,18 +79,42 @@ public final class Main {
         if (args.contains("--reset")) {
             deleteTree(Path.of(env.get("SHEGONG_DATA_DIR")));
         }
-        return serve(env, true);
+        Demo.Running demo = Demo.start(env);
+        printReady(System.out, demo.config(), demo.shegong(), true);
+        System.out.println("  Fake WeChat     " + demo.fake().uri() + "/_fake/calls   (what the service sent to WeChat)");
+        System.out.println("  Try it          ./shegong say TEXT   (a user types TEXT; the reply is printed)");
+        return runUntilStopped(demo);
     }
 
-    private static int serve(Map<String, String> env, boolean demo) {
+    private static int serve(Map<String, String> env) {
         ShegongConfig config = ConfigLoader.load(env);
         Shegong shegong = Shegong.start(config, Clock.systemDefaultZone());
+        printReady(System.out, config, shegong, false);
+        return runUntilStopped(shegong);
+    }
+
+    private static int fakeWeChat() {
+        Map<String, String> env = demoEnv();
+        ShegongConfig config = ConfigLoader.load(env);
+        var fake = Demo.startFake(config, Demo.fakePort(env), new AdjustableClock(Clock.systemDefaultZone()));
+        System.out.println("Fake WeChat API on " + fake.uri() + " for " + config.wechat().appId()
+                + ", pushing to http://" + Demo.loopback(config) + ":" + config.serverPort() + "/wx/portal/" + config.wechat().appId());
+        System.out.println("  Recorded calls  " + fake.uri() + "/_fake/calls");
+        return runUntilStopped(fake);
+    }
+
+    private static int runUntilStopped(AutoCloseable running) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shegong.close();
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("stopping: " + e.getMessage());
+            }
             stopped.countDown();
         }, "shegong-shutdown"));
-        printReady(System.out, config, shegong, demo);
+        System.out.println("Press Ctrl+C to stop.");
+        System.out.flush();
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -91,27 +124,27 @@ public final class Main {
     }
 
     private static void printReady(PrintStream out, ShegongConfig config, Shegong shegong, boolean demo) {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        String host = Demo.loopback(config);
         out.println();
         out.println(demo ? "Shegong demo is ready." : "Shegong is ready.");
         out.println("  WeChat webhook  http://" + host + ":" + shegong.port() + "/wx/portal/" + config.wechat().appId());
         out.println("  Console         http://" + host + ":" + shegong.adminPort() + "/");
         out.println("  Health          http://" + host + ":" + shegong.adminPort() + "/observe/health");
         out.println("  Data            " + config.dataDir().toAbsolutePath());
-        if (demo) {
-            out.println("  Try it          ./shegong say TEXT   (signs and sends TEXT as WeChat would, prints the reply)");
-        }
-        out.println("Press Ctrl+C to stop.");
-        out.flush();
     }
 
     private static int help(PrintStream out) {
         out.println("""
                 Usage: ./shegong COMMAND
 
-                  demo [--reset]   run everything on embedded storage with a demo account (data in data/demo)
+                  demo [--reset]   run everything on embedded storage with a demo account and a fake WeChat
+                                   (data in data/demo; --reset starts clean)
                   serve            run the service with the configuration in the environment (see README)
-                  say TEXT         send TEXT to a running instance as a signed WeChat message; print the reply
+                  say [--from OPENID] TEXT
+                                   in a running demo, a WeChat user types TEXT; prints the reply
+                  fake-wechat      run only the fake WeChat platform (API and users) for a service on SERVER_PORT
+                  menu push        upload templates/wechat/menu.json as the account's custom menu
+                  bench webhook    measure the webhook's throughput and latency (see docs/benchmarks.md)
                   test             run the whole test suite
                   help             show this list""");
         return 0;

@@ -53,7 +53,12 @@ public final class Shegong implements AutoCloseable {
             Thread.ofVirtual().name("shegong-scheduler").factory());
     private final WebServer server;
 
-    private Shegong(ShegongConfig config, Clock clock, Mongo mongo, Redis redis, UnaryOperator<Conversation> conversation) {
+    /** What tests may change: wrap the dialogue (e.g. make it slow), or drive the outbox themselves. */
+    record Seams(UnaryOperator<Conversation> conversation, boolean outboxWorker) {
+        static final Seams NONE = new Seams(UnaryOperator.identity(), true);
+    }
+
+    private Shegong(ShegongConfig config, Clock clock, Mongo mongo, Redis redis, Seams seams) {
         this.mongo = mongo;
         this.redis = redis;
         this.messages = new MessageStore(mongo.database());
@@ -67,7 +72,7 @@ public final class Shegong implements AutoCloseable {
         this.outbox = new Outbox(outboxStore, residents, new WeChatApi(config.wechat(), redis), new TemplateBindings(texts),
                 redis, clock, registry);
         var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
-                conversation.apply(new Dialogue(texts)), handlers, clock, registry);
+                seams.conversation().apply(new Dialogue(texts)), handlers, clock, registry);
         var console = new ConsoleService(texts, residents, messages);
         this.server = WebServer.builder()
                 .host(config.host())
@@ -80,15 +85,16 @@ public final class Shegong implements AutoCloseable {
                 .addFeature(observe())
                 .build()
                 .start();
-        outbox.start(scheduler);
+        if (seams.outboxWorker()) {
+            outbox.start(scheduler);
+        }
     }
 
     public static Shegong start(ShegongConfig config, Clock clock) {
-        return start(config, clock, UnaryOperator.identity());
+        return start(config, clock, Seams.NONE);
     }
 
-    /** {@code conversation} may wrap the dialogue (tests use it to make handling slow). */
-    static Shegong start(ShegongConfig config, Clock clock, UnaryOperator<Conversation> conversation) {
+    static Shegong start(ShegongConfig config, Clock clock, Seams seams) {
         Redis redis = Redis.open(config.redisUrl(), config.redisPrefix(), config.dataDir());
         Mongo mongo;
         try {
@@ -98,7 +104,7 @@ public final class Shegong implements AutoCloseable {
             throw e;
         }
         try {
-            return new Shegong(config, clock, mongo, redis, conversation);
+            return new Shegong(config, clock, mongo, redis, seams);
         } catch (RuntimeException e) {
             mongo.close();
             redis.close();

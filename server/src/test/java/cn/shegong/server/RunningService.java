@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
-import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.testing.TestMongo;
 import cn.shegong.core.testing.TestRedis;
@@ -42,13 +41,14 @@ final class RunningService implements AutoCloseable {
     final FakePlatform platform;
     final MongoDatabase db;
     private final Map<String, String> env;
+    private final Shegong.Seams seams;
     private final HttpClient http = HttpClient.newHttpClient();
 
     RunningService(Clock base) {
-        this(base, c -> c);
+        this(base, Shegong.Seams.NONE);
     }
 
-    RunningService(Clock base, java.util.function.UnaryOperator<Conversation> conversation) {
+    RunningService(Clock base, Shegong.Seams seams) {
         clock = new AdjustableClock(base);
         fakeApi = new FakeWeChat(TestService.APP_ID, TestService.SECRET, clock);
         new TemplateBindings(new Texts()).templateIds().forEach(fakeApi::registerTemplate);
@@ -65,15 +65,21 @@ final class RunningService implements AutoCloseable {
         env.put("MONGODB_URI", mongo.uri());
         env.put("MONGODB_DATABASE", "test");
         env.put("WECHAT_API_BASE", fakeServer.uri().toString());
-        shegong = Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, conversation);
+        this.seams = seams;
+        shegong = Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, seams);
         wechat = TestService.wechat(shegong);
         platform = new FakePlatform(fakeApi, wechat, clock, WeChatPush.Mode.PLAINTEXT);
         db = mongo.database("test");
     }
 
+    /** The environment this service runs with, for commands that run beside it. */
+    Map<String, String> envForCommands() {
+        return new java.util.HashMap<>(env);
+    }
+
     /** A second replica of the service on the same MongoDB, Redis and fake WeChat. */
     Shegong startReplica() {
-        return TestService.start(env, clock);
+        return Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, seams);
     }
 
     long messagesOf(String openid) {

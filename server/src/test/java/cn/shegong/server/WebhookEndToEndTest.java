@@ -194,6 +194,19 @@ class WebhookEndToEndTest {
         }
 
         @Test
+        void billionLaughsAndDeepNestingAreRefusedWithoutExpanding() throws Exception {
+            StringBuilder dtd = new StringBuilder("<!DOCTYPE xml [<!ENTITY l0 \"ha\">");
+            for (int i = 1; i < 10; i++) {
+                dtd.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+            }
+            String laughs = dtd + "]>" + Pushes.text("o-laughs", NOW.getEpochSecond(), 6106, "x").replace("<![CDATA[x]]>", "&l9;");
+            assertEquals(400, push(laughs).statusCode());
+            String deep = "<xml>" + "<a>".repeat(5_000) + "</a>".repeat(5_000) + "</xml>";
+            assertEquals(400, push(deep).statusCode());
+            assertEquals(0, messagesOf("o-laughs"));
+        }
+
+        @Test
         void oversizedBodyIs413() throws Exception {
             String huge = Pushes.text("o-huge", NOW.getEpochSecond(), 7007, "长".repeat(40_000));
             assertEquals(413, push(huge).statusCode());

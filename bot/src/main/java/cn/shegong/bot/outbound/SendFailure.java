@@ -10,7 +10,7 @@ public final class SendFailure extends Exception {
 
     /** What the outbox does about it. */
     public enum Kind {
-        /** Busy, 5xx, timeouts, a token that stayed invalid: retry with backoff, bounded. */
+        /** Busy (-1), HTTP errors and timeouts (WxJava's negative codes), a token that stayed invalid: retry, bounded. */
         RETRY,
         /** Quota reached (45009, 45011): retry much later. */
         QUOTA,
@@ -25,7 +25,7 @@ public final class SendFailure extends Exception {
     private static final Set<Integer> QUOTA = Set.of(45009, 45011);
     private static final Set<Integer> WINDOW = Set.of(45015, 45047);
     private static final Set<Integer> UNREACHABLE = Set.of(43004, 43019, 40003);
-    private static final Set<Integer> RETRY = Set.of(-1, 40001, 40014, 42001);
+    private static final Set<Integer> TOKEN = Set.of(40001, 40014, 42001);
 
     private final int errcode;
     private final Kind kind;
@@ -51,7 +51,7 @@ public final class SendFailure extends Exception {
         if (UNREACHABLE.contains(errcode)) {
             return Kind.UNREACHABLE;
         }
-        return RETRY.contains(errcode) ? Kind.RETRY : Kind.REFUSED;
+        return errcode < 0 || TOKEN.contains(errcode) ? Kind.RETRY : Kind.REFUSED;
     }
 
     public int errcode() {

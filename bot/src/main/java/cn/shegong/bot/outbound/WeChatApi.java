@@ -9,6 +9,7 @@ import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.storage.Redis;
 import me.chanjar.weixin.common.error.WxError;
 import me.chanjar.weixin.common.error.WxErrorException;
+import me.chanjar.weixin.common.error.WxRuntimeException;
 import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import me.chanjar.weixin.mp.api.WxMpService;
 import me.chanjar.weixin.mp.bean.kefu.WxMpKefuMessage;
@@ -92,6 +93,9 @@ public final class WeChatApi {
                 throw SendFailure.transport(e.getCause() == null ? "no answer" : e.getCause().getClass().getSimpleName());
             }
             throw new SendFailure(error.getErrorCode(), error.getErrorMsg());
+        } catch (WxRuntimeException e) {
+            // WxJava's own -1 handling ("busy") and token-fetch failures arrive as this, without an errcode.
+            throw SendFailure.transport("WeChat busy or unreachable");
         } catch (Exception e) {
             throw SendFailure.transport(e.getClass().getSimpleName());
         }

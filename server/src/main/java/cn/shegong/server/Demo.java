@@ -1,0 +1,74 @@
+package cn.shegong.server;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.bot.outbound.TemplateBindings;
+import cn.shegong.core.config.ConfigLoader;
+import cn.shegong.core.config.ShegongConfig;
+import cn.shegong.core.text.Texts;
+import cn.shegong.core.time.AdjustableClock;
+import cn.shegong.fakewechat.FakePlatform;
+import cn.shegong.fakewechat.FakeWeChat;
+import cn.shegong.fakewechat.FakeWeChatServer;
+import cn.shegong.fakewechat.WeChatPush;
+
+/**
+ * The fake WeChat platform for demo mode and {@code ./shegong fake-wechat}: its API (where the
+ * service sends) on {@code FAKE_WECHAT_PORT}, with users who act through {@code /_fake/users/…}
+ * and whose pushes go to the service's webhook. It shares an adjustable clock with the service.
+ */
+final class Demo {
+
+    static final String FAKE_PORT = "FAKE_WECHAT_PORT";
+    static final int DEFAULT_FAKE_PORT = 8089;
+
+    private Demo() {
+    }
+
+    static int fakePort(Map<String, String> env) {
+        return Integer.parseInt(env.getOrDefault(FAKE_PORT, Integer.toString(DEFAULT_FAKE_PORT)));
+    }
+
+    /** Starts the fake for an account configured by {@code config}, pushing to its webhook. */
+    static FakeWeChatServer startFake(ShegongConfig config, int port, AdjustableClock clock) {
+        FakeWeChat api = new FakeWeChat(config.wechat().appId(), config.wechat().secret(), clock);
+        new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
+        String host = loopback(config);
+        WeChatPush push = new WeChatPush(URI.create("http://" + host + ":" + config.serverPort()),
+                config.wechat().appId(), config.wechat().token(), config.wechat().aesKey());
+        FakePlatform platform = new FakePlatform(api, push, clock, config.wechat().aesKey().isPresent()
+                ? WeChatPush.Mode.SAFE : WeChatPush.Mode.PLAINTEXT);
+        return FakeWeChatServer.start(host, port, api, Optional.of(clock), Optional.of(platform));
+    }
+
+    /** The demo: fake WeChat first, then the service pointed at it. */
+    static Running start(Map<String, String> env) {
+        AdjustableClock clock = new AdjustableClock(Clock.systemDefaultZone());
+        int fakePort = fakePort(env);
+        Map<String, String> withFake = new java.util.HashMap<>(env);
+        withFake.putIfAbsent("WECHAT_API_BASE", "http://127.0.0.1:" + fakePort);
+        ShegongConfig config = ConfigLoader.load(withFake);
+        FakeWeChatServer fake = startFake(config, fakePort, clock);
+        try {
+            return new Running(config, fake, Shegong.start(config, clock));
+        } catch (RuntimeException e) {
+            fake.close();
+            throw e;
+        }
+    }
+
+    static String loopback(ShegongConfig config) {
+        return config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    }
+
+    record Running(ShegongConfig config, FakeWeChatServer fake, Shegong shegong) implements AutoCloseable {
+        @Override
+        public void close() {
+            shegong.close();
+            fake.close();
+        }
+    }
+}
