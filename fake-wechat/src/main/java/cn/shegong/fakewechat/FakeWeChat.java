@@ -230,14 +230,9 @@ public final class FakeWeChat {
     }
 
     private Answer token(Map<String, String> query) {
-        if (!"client_credential".equals(query.get("grant_type"))) {
-            return Answer.error(40002);
-        }
-        if (!appId.equals(query.get("appid"))) {
-            return Answer.error(40013);
-        }
-        if (!secret.equals(query.get("secret"))) {
-            return Answer.error(40125);
+        int refused = credentials(query.get("grant_type"), query.get("appid"), query.get("secret"));
+        if (refused != 0) {
+            return Answer.error(refused);
         }
         String token = tokens.rotate();
         return token == null ? Answer.error(45009)
@@ -245,17 +240,23 @@ public final class FakeWeChat {
     }
 
     private Answer stableToken(Map<String, Object> json) {
-        if (!"client_credential".equals(json.get("grant_type"))) {
-            return Answer.error(40002);
-        }
-        if (!appId.equals(json.get("appid"))) {
-            return Answer.error(40013);
-        }
-        if (!secret.equals(json.get("secret"))) {
-            return Answer.error(40125);
+        int refused = credentials(json.get("grant_type"), json.get("appid"), json.get("secret"));
+        if (refused != 0) {
+            return Answer.error(refused);
         }
         String token = tokens.stable(Boolean.TRUE.equals(json.get("force_refresh")));
         return Answer.json(Map.of("access_token", token, "expires_in", tokens.expiresIn(token)));
+    }
+
+    /** 0 when the account's credentials are right, else WeChat's errcode. */
+    private int credentials(Object grantType, Object appid, Object givenSecret) {
+        if (!"client_credential".equals(grantType)) {
+            return 40002;
+        }
+        if (!appId.equals(appid)) {
+            return 40013;
+        }
+        return secret.equals(givenSecret) ? 0 : 40125;
     }
 
     private Answer customSend(Map<String, Object> json) {
