@@ -22,7 +22,7 @@ public final class FakePlatform {
     private final Clock clock;
     private final Mode mode;
     private final AtomicLong msgIds = new AtomicLong(24_000_000_000L);
-    private final List<Delivery> reports = new ArrayList<>();
+    private final List<String> reported = new ArrayList<>();
 
     public FakePlatform(FakeWeChat api, WeChatPush push, Clock clock, Mode mode) {
         this.api = api;
@@ -30,10 +30,10 @@ public final class FakePlatform {
         this.clock = clock;
         this.mode = mode;
         api.onTemplateReports((openid, msgId, status) -> {
-            Delivery d = push.deliver(Pushes.templateFinished(openid, now(), msgId, status), mode);
-            synchronized (reports) {
-                reports.add(d);
-                reports.notifyAll();
+            push.deliver(Pushes.templateFinished(openid, now(), msgId, status), mode);
+            synchronized (reported) {
+                reported.add(openid);
+                reported.notifyAll();
             }
         });
     }
@@ -74,14 +74,14 @@ public final class FakePlatform {
         return msgIds.incrementAndGet();
     }
 
-    /** Waits until {@code count} template delivery reports have been pushed to the service. */
-    public List<Delivery> awaitReports(int count, Duration timeout) throws InterruptedException {
+    /** Waits until WeChat's template delivery report for {@code openid} has been pushed (and answered). */
+    public boolean awaitReport(String openid, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (reports) {
-            while (reports.size() < count && System.nanoTime() < deadline) {
-                reports.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        synchronized (reported) {
+            while (!reported.contains(openid) && System.nanoTime() < deadline) {
+                reported.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
-            return List.copyOf(reports);
+            return reported.contains(openid);
         }
     }
 

@@ -182,7 +182,7 @@ class OutboundTest {
                 "one template message (after a token refresh if the token aged out meanwhile)");
         assertEquals(Status.SENT, item(id).status());
 
-        service.platform.awaitReports(1, Duration.ofSeconds(10));
+        assertTrue(service.platform.awaitReport(openid, Duration.ofSeconds(10)));
         assertTrue(service.shegong.outboxStore().forOpenid(openid).stream()
                 .anyMatch(i -> i.delivery().equals(Optional.of("success"))), "WeChat's TEMPLATESENDJOBFINISH is recorded");
     }

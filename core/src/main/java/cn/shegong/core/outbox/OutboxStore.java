@@ -29,9 +29,12 @@ import org.bson.types.ObjectId;
 public final class OutboxStore {
 
     private final MongoCollection<Document> outbox;
+    /** Delivery reports that arrived before we had recorded the template message they report on. */
+    private final MongoCollection<Document> earlyReports;
 
     public OutboxStore(MongoDatabase db) {
         this.outbox = db.getCollection("outbox");
+        this.earlyReports = db.getCollection("template_reports");
     }
 
     public void ensureIndexes() {
@@ -68,6 +71,12 @@ public final class OutboxStore {
         var update = Updates.combine(Updates.set("status", OutboxItem.Status.SENT.name()), Updates.set("sentAs", sentAs),
                 Updates.set("sentAt", Date.from(now)), Updates.unset("leaseUntil"));
         outbox.updateOne(byId(id), templateMsgId.map(m -> Updates.combine(update, Updates.set("templateMsgId", m))).orElse(update));
+        templateMsgId.ifPresent(msgId -> {
+            Document early = earlyReports.findOneAndDelete(Filters.eq("_id", msgId));
+            if (early != null) {
+                outbox.updateOne(byId(id), Updates.set("delivery", early.getString("status")));
+            }
+        });
     }
 
     /** Back to pending for another attempt at {@code next}. */
@@ -87,9 +96,19 @@ public final class OutboxStore {
                 Updates.unset("leaseUntil")));
     }
 
-    /** WeChat's TEMPLATESENDJOBFINISH report for a template message we sent. */
+    /**
+     * WeChat's TEMPLATESENDJOBFINISH report for a template message we sent. It may arrive before the
+     * sender has recorded the msgid; then it is kept aside and applied by {@link #sent}.
+     */
     public void recordDelivery(long templateMsgId, String status) {
-        outbox.updateOne(Filters.eq("templateMsgId", templateMsgId), Updates.set("delivery", status));
+        if (outbox.updateOne(Filters.eq("templateMsgId", templateMsgId), Updates.set("delivery", status)).getMatchedCount() == 0) {
+            earlyReports.replaceOne(Filters.eq("_id", templateMsgId), new Document("_id", templateMsgId).append("status", status),
+                    new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            Document item = outbox.find(Filters.eq("templateMsgId", templateMsgId)).first();
+            if (item != null && earlyReports.deleteOne(Filters.eq("_id", templateMsgId)).getDeletedCount() == 1) {
+                outbox.updateOne(Filters.eq("_id", item.getObjectId("_id")), Updates.set("delivery", status));
+            }
+        }
     }
 
     public Optional<OutboxItem> find(String id) {

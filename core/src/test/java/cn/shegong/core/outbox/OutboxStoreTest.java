@@ -1,0 +1,88 @@
+package cn.shegong.core.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.core.testing.TestMongo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OutboxStoreTest {
+
+    static TestMongo mongo;
+    OutboxStore store;
+    final Instant t0 = Instant.parse("2026-11-29T02:00:00Z");
+
+    @BeforeAll
+    static void startMongo() {
+        mongo = new TestMongo();
+    }
+
+    @AfterAll
+    static void stopMongo() {
+        mongo.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        var db = mongo.database("outbox_test");
+        db.drop();
+        store = new OutboxStore(db);
+        store.ensureIndexes();
+    }
+
+    String enqueue() {
+        return store.enqueue("o-1", Optional.of("你好"), Optional.of(new OutboxItem.Notice("message_waiting", Map.of("preview", "你好"))), t0);
+    }
+
+    @Test
+    void anItemIsClaimedOnceUntilItsLeaseRunsOut() {
+        String id = enqueue();
+        OutboxItem claimed = store.claimDue(t0, Duration.ofMinutes(1)).orElseThrow();
+        assertEquals(id, claimed.id());
+        assertEquals(1, claimed.attempts());
+        assertEquals(Optional.empty(), store.claimDue(t0.plusSeconds(30), Duration.ofMinutes(1)), "held by the first claim");
+        assertEquals(id, store.claimDue(t0.plusSeconds(61), Duration.ofMinutes(1)).orElseThrow().id(),
+                "a claim whose replica died is taken over after the lease");
+    }
+
+    @Test
+    void retryWaitsAndDeferDoesNotCountAnAttempt() {
+        String id = enqueue();
+        store.claimDue(t0, Duration.ofMinutes(1));
+        store.retry(id, t0.plusSeconds(5), "-1 busy");
+        assertEquals(Optional.empty(), store.claimDue(t0.plusSeconds(4), Duration.ofMinutes(1)));
+        OutboxItem again = store.claimDue(t0.plusSeconds(5), Duration.ofMinutes(1)).orElseThrow();
+        assertEquals(2, again.attempts());
+        store.defer(id, t0.plusSeconds(6));
+        assertEquals(1, store.find(id).orElseThrow().attempts());
+    }
+
+    @Test
+    void aDeliveryReportThatArrivesBeforeTheSendIsRecordedIsNotLost() {
+        String id = enqueue();
+        store.claimDue(t0, Duration.ofMinutes(1));
+        store.recordDelivery(200163900L, "success"); // WeChat was faster than our write
+        store.sent(id, "template", Optional.of(200163900L), t0);
+        assertEquals(Optional.of("success"), store.find(id).orElseThrow().delivery());
+    }
+
+    @Test
+    void aDeliveryReportAfterTheSendIsRecordedOnTheItem() {
+        String id = enqueue();
+        store.claimDue(t0, Duration.ofMinutes(1));
+        store.sent(id, "template", Optional.of(200163901L), t0);
+        store.recordDelivery(200163901L, "failed:user block");
+        OutboxItem item = store.find(id).orElseThrow();
+        assertEquals(Optional.of("failed:user block"), item.delivery());
+        assertEquals(OutboxItem.Status.SENT, item.status());
+        assertTrue(item.sentAt().isPresent());
+    }
+}
