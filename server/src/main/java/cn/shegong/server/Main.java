@@ -49,6 +49,7 @@ public final class Main {
                 case "demo" -> demo(rest);
                 case "say" -> Say.run(demoEnv(), rest, System.out);
                 case "fake-wechat" -> fakeWeChat();
+                case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "bench" -> !rest.isEmpty() && rest.get(0).equals("webhook")
                         ? Bench.run(rest.subList(1, rest.size()), System.out) : help(System.out);
                 case "menu" -> rest.equals(List.of("push"))
@@ -144,6 +145,8 @@ public final class Main {
                                    in a running demo, a WeChat user types TEXT; prints the reply
                   fake-wechat      run only the fake WeChat platform (API and users) for a service on SERVER_PORT
                   menu push        upload templates/wechat/menu.json as the account's custom menu
+                  triage [--eval FILE.tsv]
+                                   classify lines from stdin as JSON, or evaluate on a labelled file
                   bench webhook    measure the webhook's throughput and latency (see docs/benchmarks.md)
                   test             run the whole test suite
                   help             show this list""");
