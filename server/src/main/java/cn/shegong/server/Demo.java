@@ -24,6 +24,8 @@ final class Demo {
 
     static final String FAKE_PORT = "FAKE_WECHAT_PORT";
     static final int DEFAULT_FAKE_PORT = 8089;
+    /** The demo's on-duty social worker, a follower of the account who gets urgent alerts. */
+    static final String DUTY_WORKER = "o-demo-duty-worker";
 
     private Demo() {
     }
@@ -36,6 +38,7 @@ final class Demo {
     static FakeWeChatServer startFake(ShegongConfig config, int port, AdjustableClock clock) {
         FakeWeChat api = new FakeWeChat(config.wechat().appId(), config.wechat().secret(), clock);
         new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
+        config.onDutyOpenids().forEach(api::follow);
         String host = loopback(config);
         WeChatPush push = new WeChatPush(URI.create("http://" + host + ":" + config.serverPort()),
                 config.wechat().appId(), config.wechat().token(), config.wechat().aesKey());

@@ -34,7 +34,8 @@ public final class Main {
             "WECHAT_APP_ID", "wxd3m0000000000001",
             "WECHAT_SECRET", "demo-secret",
             "WECHAT_TOKEN", "shegongdemo",
-            "SHEGONG_DATA_DIR", "data/demo");
+            "SHEGONG_DATA_DIR", "data/demo",
+            "ONDUTY_OPENIDS", Demo.DUTY_WORKER);
 
     private Main() {
     }

@@ -11,15 +11,23 @@ import java.util.function.UnaryOperator;
 import cn.shegong.admin.ConsoleService;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
+import cn.shegong.bot.intake.Alerts;
+import cn.shegong.bot.intake.CaseNotifier;
+import cn.shegong.bot.intake.Intake;
+import cn.shegong.bot.intake.Vocabulary;
+import cn.shegong.bot.triage.Triage;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.bot.outbound.WeChatApi;
 import cn.shegong.bot.wechat.WebhookRejectedException;
 import cn.shegong.bot.wechat.WebhookService;
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
@@ -48,6 +56,8 @@ public final class Shegong implements AutoCloseable {
     private final ResidentStore residents;
     private final OutboxStore outboxStore;
     private final Outbox outbox;
+    private final CaseStore cases;
+    private final CaseNotifier notifier;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("shegong-scheduler").factory());
@@ -64,15 +74,22 @@ public final class Shegong implements AutoCloseable {
         this.messages = new MessageStore(mongo.database());
         this.residents = new ResidentStore(mongo.database());
         this.outboxStore = new OutboxStore(mongo.database());
+        Areas areas = Areas.baoshan();
+        this.cases = new CaseStore(mongo.database(), FieldCipher.open(config.dataKey(), config.dataDir()), areas);
         messages.ensureIndexes();
         residents.ensureIndexes();
         outboxStore.ensureIndexes();
+        cases.ensureIndexes();
         MeterRegistry registry = Metrics.globalRegistry();
         Texts texts = new Texts();
         this.outbox = new Outbox(outboxStore, residents, new WeChatApi(config.wechat(), redis), new TemplateBindings(texts),
                 redis, clock, registry);
+        Vocabulary words = new Vocabulary();
+        this.notifier = new CaseNotifier(outbox, texts, words, redis, clock);
+        Intake intake = new Intake(Triage.fromTemplates(), words, texts, areas, cases, residents, messages,
+                new Alerts(outbox, config.onDutyOpenids(), clock), redis, clock);
         var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
-                seams.conversation().apply(new Dialogue(texts)), handlers, clock, registry);
+                seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
         var console = new ConsoleService(texts, residents, messages);
         this.server = WebServer.builder()
                 .host(config.host())
@@ -147,6 +164,14 @@ public final class Shegong implements AutoCloseable {
 
     Outbox outbox() {
         return outbox;
+    }
+
+    CaseStore cases() {
+        return cases;
+    }
+
+    CaseNotifier notifier() {
+        return notifier;
     }
 
     public int port() {

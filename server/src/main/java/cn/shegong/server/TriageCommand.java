@@ -40,7 +40,8 @@ final class TriageCommand {
             return 0;
         }
         if (args.size() == 2 && args.get(0).equals("--cv")) {
-            Evaluation.crossValidate(Triage.trainingData(), Triage.urgentSignals(), Integer.parseInt(args.get(1))).print(out);
+            Evaluation.crossValidate(Triage.trainingData(), Triage.urgentSignals(), Triage.courtesyPrefixes(),
+                    Integer.parseInt(args.get(1))).print(out);
             return 0;
         }
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

@@ -31,6 +31,9 @@ import com.mongodb.client.model.Filters;
  */
 final class RunningService implements AutoCloseable {
 
+    /** The on-duty social worker who gets urgent alerts. */
+    static final String DUTY = "o-duty-worker";
+
     final TestRedis redis = new TestRedis();
     final TestMongo mongo = new TestMongo();
     final AdjustableClock clock;
@@ -65,6 +68,8 @@ final class RunningService implements AutoCloseable {
         env.put("MONGODB_URI", mongo.uri());
         env.put("MONGODB_DATABASE", "test");
         env.put("WECHAT_API_BASE", fakeServer.uri().toString());
+        env.put("ONDUTY_OPENIDS", DUTY);
+        fakeApi.follow(DUTY);
         this.seams = seams;
         shegong = Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, seams);
         wechat = TestService.wechat(shegong);

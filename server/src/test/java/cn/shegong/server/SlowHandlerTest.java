@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.wechat.InboundMessage;
 import cn.shegong.fakewechat.RecordedCall;
 import cn.shegong.fakewechat.WeChatPush;
@@ -38,7 +39,7 @@ class SlowHandlerTest {
         }
 
         @Override
-        public Optional<String> reply(InboundMessage message) {
+        public Optional<Reply> reply(InboundMessage message) {
             try {
                 wechatAnswered.await(6, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -80,7 +81,7 @@ class SlowHandlerTest {
         RecordedCall sent = calls.stream().filter(SlowHandlerTest::customToSlow).findFirst().orElseThrow();
         @SuppressWarnings("unchecked")
         Map<String, String> text = (Map<String, String>) sent.body().get("text");
-        assertTrue(text.get("content").contains("保山市社工站"), text.get("content"));
+        assertTrue(text.get("content").contains("低保"), text.get("content"));
         assertEquals(1, service.fakeApi.received("o-slow").size(), "the person sees exactly one answer");
     }
 

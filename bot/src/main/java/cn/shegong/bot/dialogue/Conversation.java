@@ -7,7 +7,7 @@ import cn.shegong.bot.wechat.InboundMessage;
 /** What the channel asks of the dialogue: an answer to a push, if any, and what to say when we failed. */
 public interface Conversation {
 
-    Optional<String> reply(InboundMessage message);
+    Optional<Reply> reply(InboundMessage message);
 
     String busy();
 }

@@ -2,6 +2,7 @@ package cn.shegong.bot.dialogue;
 
 import java.util.Optional;
 
+import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.wechat.InboundMessage;
 import cn.shegong.bot.wechat.InboundMessage.Image;
 import cn.shegong.bot.wechat.InboundMessage.Link;
@@ -20,29 +21,34 @@ import cn.shegong.bot.wechat.InboundMessage.Voice;
 import cn.shegong.core.text.Texts;
 
 /**
- * Decides what to say to each kind of push, in one explicit switch. Text (and voice that WeChat
- * transcribed) gets the greeting until the intake conversation replaces it; following the account
- * gets the welcome; menu buttons get their answers; what needs no answer gets none.
+ * Decides what to say to each kind of push, in one explicit switch. Text (and voice WeChat
+ * transcribed) goes to the intake; a location helps it place the person; photos and untranscribed
+ * voice join the open case; following the account gets the welcome; menu buttons get their
+ * answers; what needs no answer gets none.
  */
 public final class Dialogue implements Conversation {
 
     private final Texts texts;
+    private final Intake intake;
 
-    public Dialogue(Texts texts) {
+    public Dialogue(Texts texts, Intake intake) {
         this.texts = texts.require(BotText.values());
+        this.intake = intake;
     }
 
     @Override
-    public Optional<String> reply(InboundMessage message) {
+    public Optional<Reply> reply(InboundMessage message) {
+        String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> say(BotText.GREETING);
-            case Voice v -> say(v.recognition().isPresent() ? BotText.GREETING : BotText.VOICE_UNCLEAR);
+            case Text t -> t.content().isBlank() ? Optional.empty() : intake.onText(openid, t.content());
+            case Voice v -> v.recognition().isPresent() ? intake.onText(openid, v.recognition().get())
+                    : intake.onMedia(openid, "voice").or(() -> say(BotText.VOICE_UNCLEAR));
+            case Location l -> intake.onLocation(openid, l.label());
+            case Image i -> intake.onMedia(openid, "image");
+            case Video v -> intake.onMedia(openid, "video");
             case Subscribe s -> say(BotText.WELCOME);
             case Scan s -> say(BotText.WELCOME);
             case MenuClick c -> say(BotText.forMenuKey(c.key()).orElse(BotText.GREETING));
-            case Image i -> Optional.empty();
-            case Video v -> Optional.empty();
-            case Location l -> Optional.empty();
             case Link l -> Optional.empty();
             case Unsubscribe u -> Optional.empty();
             case LocationReport r -> Optional.empty();
@@ -57,7 +63,7 @@ public final class Dialogue implements Conversation {
         return texts.render(BotText.BUSY);
     }
 
-    private Optional<String> say(BotText key) {
-        return Optional.of(texts.render(key));
+    private Optional<Reply> say(BotText key) {
+        return Optional.of(Reply.of(texts.render(key)));
     }
 }

@@ -73,7 +73,12 @@ public final class Outbox {
         Map<String, String> values = Map.of("preview", text, "year", Integer.toString(now.getYear()),
                 "month", Integer.toString(now.getMonthValue()), "day", Integer.toString(now.getDayOfMonth()),
                 "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
-        return enqueue(openid, Optional.of(text), Optional.of(new OutboxItem.Notice(MESSAGE_WAITING, values)));
+        return sendText(openid, text, MESSAGE_WAITING, values);
+    }
+
+    /** A chat message whose fallback outside the 48-hour window is the template {@code kind} with {@code values}. */
+    public String sendText(String openid, String text, String kind, Map<String, String> values) {
+        return enqueue(openid, Optional.of(text), Optional.of(new OutboxItem.Notice(kind, values)));
     }
 
     /** A template message only, e.g. a status change that must reach the person whenever it happens. */

@@ -63,7 +63,7 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
      * k-fold cross-validation on the training data: sentence i is in fold i mod k; each fold is
      * classified by a model trained on the others. An estimate that never looks at the held-out file.
      */
-    public static Evaluation crossValidate(List<LabelledText> data, List<String> urgentSignals, int k) {
+    public static Evaluation crossValidate(List<LabelledText> data, List<String> urgentSignals, List<String> prefixes, int k) {
         List<Evaluation> folds = new java.util.ArrayList<>();
         for (int fold = 0; fold < k; fold++) {
             List<LabelledText> train = new java.util.ArrayList<>();
@@ -71,7 +71,7 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
             for (int i = 0; i < data.size(); i++) {
                 (i % k == fold ? test : train).add(data.get(i));
             }
-            folds.add(of(Triage.train(train, urgentSignals), test));
+            folds.add(of(Triage.train(train, urgentSignals, prefixes), test));
         }
         Category[] cats = Category.values();
         int[][] confusion = new int[cats.length][cats.length];

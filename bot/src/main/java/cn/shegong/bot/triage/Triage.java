@@ -25,9 +25,10 @@ import opennlp.tools.util.TrainingParameters;
  * maxent document categorizers over character n-grams, trained at start-up from
  * {@code templates/triage/train.tsv} in file order (so the model is the same every time):
  * one for the category, one for urgency. Urgency favours recall — missing an urgent message is
- * the worst error — so a message is urgent when the urgency model gives it at least
- * {@link #URGENT_THRESHOLD}, or when it contains one of the phrases in
- * {@code templates/triage/urgent-signals.txt}.
+ * the worst error — so a request for help is urgent when the urgency model gives it at least
+ * {@link #URGENT_THRESHOLD} (below the share of urgent sentences in the data, which is why the model
+ * is not asked about messages confidently classified as greetings or policy questions), and any message is urgent when it contains
+ * one of the phrases in {@code templates/triage/urgent-signals.txt}.
  */
 public final class Triage {
 
@@ -47,27 +48,35 @@ public final class Triage {
     private final DocumentCategorizerME categories;
     private final DocumentCategorizerME urgency;
     private final List<String> urgentSignals;
+    private final List<String> courtesyPrefixes;
 
-    private Triage(DoccatModel categoryModel, DoccatModel urgencyModel, List<String> urgentSignals) {
+    private Triage(DoccatModel categoryModel, DoccatModel urgencyModel, List<String> urgentSignals,
+                   List<String> courtesyPrefixes) {
         this.categories = new DocumentCategorizerME(categoryModel);
         this.urgency = new DocumentCategorizerME(urgencyModel);
         this.urgentSignals = urgentSignals;
+        this.courtesyPrefixes = courtesyPrefixes.stream().map(p -> String.join("", CharNgrams.tokens(p)))
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     /** Trains from the files in templates/triage/ on the classpath. */
     public static Triage fromTemplates() {
-        return train(trainingData(), urgentSignals());
+        return train(trainingData(), urgentSignals(), courtesyPrefixes());
     }
 
     public static List<LabelledText> trainingData() {
         return LabelledText.read(resource("triage/train.tsv"), false);
     }
 
+    public static List<String> courtesyPrefixes() {
+        return lines(resource("triage/courtesy-prefixes.txt"));
+    }
+
     public static List<String> urgentSignals() {
         return lines(resource("triage/urgent-signals.txt"));
     }
 
-    public static Triage train(List<LabelledText> data, List<String> urgentSignals) {
+    public static Triage train(List<LabelledText> data, List<String> urgentSignals, List<String> courtesyPrefixes) {
         List<DocumentSample> byCategory = new ArrayList<>();
         List<DocumentSample> byUrgency = new ArrayList<>();
         for (LabelledText t : data) {
@@ -75,7 +84,7 @@ public final class Triage {
             byCategory.add(new DocumentSample(t.category().code(), tokens));
             byUrgency.add(new DocumentSample(t.urgent() ? "urgent" : "normal", tokens));
         }
-        return new Triage(model(byCategory), model(byUrgency), urgentSignals);
+        return new Triage(model(byCategory), model(byUrgency), urgentSignals, courtesyPrefixes);
     }
 
     private static DoccatModel model(List<DocumentSample> samples) {
@@ -92,7 +101,7 @@ public final class Triage {
     }
 
     public TriageResult classify(String text) {
-        String[] tokens = CharNgrams.tokens(text == null ? "" : text);
+        String[] tokens = withoutCourtesy(CharNgrams.tokens(text == null ? "" : text));
         if (tokens.length == 0) {
             return new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER));
         }
@@ -103,9 +112,26 @@ public final class Triage {
                 .toList();
         Category best = ranked.get(0);
         double[] u = urgency.categorize(tokens);
-        boolean urgent = u[urgency.getIndex("urgent")] >= URGENT_THRESHOLD
+        boolean maybeHelp = best.isHelpRequest() || p[categories.getIndex(best.code())] < CONFIDENT;
+        boolean urgent = (maybeHelp && u[urgency.getIndex("urgent")] >= URGENT_THRESHOLD)
                 || urgentSignals.stream().anyMatch(text::contains);
         return new TriageResult(best, urgent, p[categories.getIndex(best.code())], ranked);
+    }
+
+    /** Drops leading greetings (你好, 请问…) when something follows them: they say nothing about the need. */
+    private String[] withoutCourtesy(String[] tokens) {
+        String joined = String.join("", tokens);
+        boolean stripped = true;
+        while (stripped) {
+            stripped = false;
+            for (String p : courtesyPrefixes) {
+                if (joined.startsWith(p) && joined.length() > p.length()) {
+                    joined = joined.substring(p.length());
+                    stripped = true;
+                }
+            }
+        }
+        return joined.codePoints().mapToObj(Character::toString).toArray(String[]::new);
     }
 
     static InputStream resource(String path) {

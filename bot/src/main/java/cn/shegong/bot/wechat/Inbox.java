@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
@@ -122,6 +123,7 @@ final class Inbox {
     }
 
     private String handle(InboundMessage message, Exchange exchange) {
+        Instant received = clock.instant();
         if (!messages.insert(inbound(message))) {
             metrics.count("duplicate");
             return PassiveReply.SUCCESS;
@@ -131,14 +133,16 @@ final class Inbox {
         if (message instanceof InboundMessage.Unknown) {
             LOG.fine(() -> "stored an unhandled push of type " + message.envelope().msgType());
         }
-        Optional<String> reply = conversation.reply(message);
+        Optional<Reply> reply = conversation.reply(message);
         if (reply.isEmpty()) {
             return PassiveReply.SUCCESS;
         }
         Instant now = clock.instant();
-        messages.insert(new StoredMessage(message.envelope().openid(), StoredMessage.Direction.OUT, "text",
-                reply.get(), Optional.empty(), Map.of(), now, now));
-        return answer(message, reply.get(), exchange);
+        String openid = message.envelope().openid();
+        messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
+                Map.of(), now, now));
+        reply.get().caseId().ifPresent(caseId -> messages.linkToCase(openid, received, caseId));
+        return answer(message, reply.get().text(), exchange);
     }
 
     /** The passive reply if WeChat is still waiting; else the same text as a customer-service message. */

@@ -67,7 +67,7 @@ class TriageTest {
     @Test
     void theSafetyNetCatchesWhatTheModelMightNot() {
         Triage noData = Triage.train(List.of(new LabelledText("a", Category.OTHER, false, "你好"),
-                new LabelledText("b", Category.POLICY, true, "低保标准")), List.of("不想活"));
+                new LabelledText("b", Category.POLICY, true, "低保标准")), List.of("不想活"), List.of());
         assertTrue(noData.classify("我真的不想活了").urgent());
     }
 }

@@ -54,7 +54,11 @@ public final class ConfigLoader {
                 optional("REDIS_URL", "redis.url").map(v -> parseUri("REDIS_URL", v, "redis")),
                 check("REDIS_PREFIX", optional("REDIS_PREFIX", "redis.prefix").orElse("shegong:"), PREFIX,
                         "1 to 64 letters, digits or :_.-"),
-                Path.of(optional("SHEGONG_DATA_DIR", "data.dir").orElse("data")));
+                Path.of(optional("SHEGONG_DATA_DIR", "data.dir").orElse("data")),
+                optional("SHEGONG_DATA_KEY", "data.key").map(v -> check("SHEGONG_DATA_KEY", v,
+                        Pattern.compile("[A-Za-z0-9+/]{43}="), "a Base64 32-byte key (openssl rand -base64 32)")),
+                optional("ONDUTY_OPENIDS", "onduty.openids").map(v -> java.util.Arrays.stream(v.split(","))
+                        .map(String::strip).filter(x -> !x.isEmpty()).toList()).orElse(java.util.List.of()));
     }
 
     private Optional<String> optional(String envName, String yamlKey) {

@@ -17,7 +17,9 @@ public record ShegongConfig(
         String mongodbDatabase,
         Optional<URI> redisUrl,
         String redisPrefix,
-        Path dataDir) {
+        Path dataDir,
+        Optional<String> dataKey,
+        java.util.List<String> onDutyOpenids) {
 
     /** The WeChat Official Account this instance serves. */
     public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
@@ -29,7 +31,8 @@ public record ShegongConfig(
     }
 
     public ShegongConfig withPorts(int server, int admin) {
-        return new ShegongConfig(host, server, admin, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir);
+        return new ShegongConfig(host, server, admin, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
+                dataKey, onDutyOpenids);
     }
 
     @Override
@@ -37,6 +40,7 @@ public record ShegongConfig(
         return "ShegongConfig[host=" + host + ", serverPort=" + serverPort + ", adminPort=" + adminPort
                 + ", wechat=" + wechat + ", mongodb=" + mongodbUri.map(u -> "external").orElse("embedded")
                 + ", database=" + mongodbDatabase + ", redis=" + redisUrl.map(u -> "external").orElse("embedded")
-                + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + "]";
+                + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + ", dataKey=" + dataKey.map(k -> "***").orElse("file")
+                + ", onDuty=" + onDutyOpenids.size() + "]";
     }
 }

@@ -32,6 +32,7 @@ public final class MessageStore {
         messages.createIndex(Indexes.ascending("msgId"), new IndexOptions().name("msgId").unique(true).sparse(true));
         messages.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.ascending("storedAt")),
                 new IndexOptions().name("openid_storedAt"));
+        messages.createIndex(Indexes.ascending("caseId"), new IndexOptions().name("caseId").sparse(true));
     }
 
     /** Stores the message; returns false when a message with the same WeChat MsgId is already stored. */
@@ -52,6 +53,19 @@ public final class MessageStore {
         List<StoredMessage> out = new ArrayList<>();
         messages.find(Filters.eq("openid", openid)).sort(Sorts.ascending("storedAt", "_id"))
                 .forEach(d -> out.add(fromDocument(d)));
+        return out;
+    }
+
+    /** Links the resident's messages stored since {@code since} (and not yet linked) to a case. */
+    public void linkToCase(String openid, java.time.Instant since, String caseId) {
+        messages.updateMany(Filters.and(Filters.eq("openid", openid), Filters.gte("storedAt", Date.from(since)),
+                Filters.exists("caseId", false)), com.mongodb.client.model.Updates.set("caseId", caseId));
+    }
+
+    /** The messages linked to a case, oldest first: the transcript. */
+    public List<StoredMessage> forCase(String caseId) {
+        List<StoredMessage> out = new ArrayList<>();
+        messages.find(Filters.eq("caseId", caseId)).sort(Sorts.ascending("storedAt", "_id")).forEach(d -> out.add(fromDocument(d)));
         return out;
     }
 

@@ -50,6 +50,15 @@ public final class ResidentStore {
                 Updates.set("unsubscribedAt", Date.from(at))));
     }
 
+    /** The person's answer to the privacy notice (PIPL: details are asked for only after they agree). */
+    public void recordConsent(String openid, boolean agreed, Instant at) {
+        upsert(openid, at, Updates.combine(Updates.set("consent", agreed), Updates.set("consentAt", Date.from(at))));
+    }
+
+    public Optional<Boolean> consent(String openid) {
+        return Optional.ofNullable(residents.find(Filters.eq("_id", openid)).first()).map(d -> d.getBoolean("consent"));
+    }
+
     private void upsert(String openid, Instant at, Bson update) {
         residents.updateOne(Filters.eq("_id", openid),
                 Updates.combine(Updates.setOnInsert("firstContactAt", Date.from(at)), update),

@@ -1,0 +1,39 @@
+package cn.shegong.bot.intake;
+
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+
+import cn.shegong.bot.outbound.Outbox;
+import cn.shegong.core.casework.Case;
+
+/**
+ * Tells the on-duty staff about an urgent case at once, by template message (it reaches them
+ * whenever they last wrote to the account). Until workers and duty rosters exist, the on-duty
+ * staff are the openids in {@code ONDUTY_OPENIDS}.
+ */
+public final class Alerts {
+
+    public static final String URGENT_CASE = "urgent_case";
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
+    private final Outbox outbox;
+    private final List<String> onDuty;
+    private final java.time.Clock clock;
+
+    public Alerts(Outbox outbox, List<String> onDuty, java.time.Clock clock) {
+        this.outbox = outbox;
+        this.onDuty = List.copyOf(onDuty);
+        this.clock = clock;
+    }
+
+    void urgent(Case c, String categoryLabel) {
+        ZonedDateTime now = clock.instant().atZone(CHINA);
+        Map<String, String> values = Map.of("category", categoryLabel, "number", c.number(),
+                "place", c.township().map(t -> t.county() + t.name()).orElse("-"),
+                "year", Integer.toString(now.getYear()), "month", Integer.toString(now.getMonthValue()),
+                "day", Integer.toString(now.getDayOfMonth()), "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        onDuty.forEach(openid -> outbox.sendNotice(openid, URGENT_CASE, values));
+    }
+}

@@ -1,0 +1,65 @@
+package cn.shegong.bot.intake;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Map;
+
+import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.outbound.Outbox;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.text.Texts;
+
+/**
+ * Tells a resident what happened to their case — assigned, visited, closed — as a chat message
+ * inside WeChat's 48-hour window, else as the case_update template message. On closure the
+ * conversation waits for a 1–5 rating and a comment.
+ */
+public final class CaseNotifier {
+
+    public static final String CASE_UPDATE = "case_update";
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
+    private final Outbox outbox;
+    private final Texts texts;
+    private final Vocabulary words;
+    private final ConversationStore states;
+    private final Clock clock;
+
+    public CaseNotifier(Outbox outbox, Texts texts, Vocabulary words, cn.shegong.core.storage.Redis redis, Clock clock) {
+        this.outbox = outbox;
+        this.texts = texts;
+        this.words = words;
+        this.states = new ConversationStore(redis);
+        this.clock = clock;
+    }
+
+    public String assigned(Case c, String stationName) {
+        return send(c, texts.render(BotText.NOTIFY_ASSIGNED, Map.of("number", c.number(), "station", stationName)), Case.Status.ASSIGNED);
+    }
+
+    public String visited(Case c) {
+        return send(c, texts.render(BotText.NOTIFY_VISITED, Map.of("number", c.number())), Case.Status.IN_PROGRESS);
+    }
+
+    public String closed(Case c, String summary) {
+        IntakeState rating = new IntakeState();
+        rating.stage = IntakeState.Stage.RATING;
+        rating.caseId = c.id();
+        states.put(c.openid(), rating);
+        Map<String, Object> values = new HashMap<>(Map.of("number", c.number()));
+        if (!summary.isBlank()) {
+            values.put("summary", summary);
+        }
+        return send(c, texts.render(BotText.NOTIFY_CLOSED, values), Case.Status.CLOSED);
+    }
+
+    private String send(Case c, String text, Case.Status status) {
+        ZonedDateTime now = clock.instant().atZone(CHINA);
+        Map<String, String> values = Map.of("number", c.number(), "status", words.label(status),
+                "year", Integer.toString(now.getYear()), "month", Integer.toString(now.getMonthValue()),
+                "day", Integer.toString(now.getDayOfMonth()), "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        return outbox.sendText(c.openid(), text, CASE_UPDATE, values);
+    }
+}

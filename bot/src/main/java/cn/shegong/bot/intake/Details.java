@@ -1,0 +1,45 @@
+package cn.shegong.bot.intake;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import cn.shegong.core.casework.Areas;
+
+/**
+ * What a resident's message says about the intake's missing fields: a phone number (and whether
+ * it is valid), a name, a township. Several can come in one message.
+ */
+record Details(Optional<String> phone, Optional<String> badPhone, Optional<String> name, Optional<Areas.Township> township) {
+
+    /** A mainland mobile number, or a landline with its area code. */
+    private static final Pattern MOBILE = Pattern.compile("(?<!\\d)1[3-9]\\d{9}(?!\\d)");
+    private static final Pattern LANDLINE = Pattern.compile("(?<!\\d)0\\d{2,3}-?\\d{7,8}(?!\\d)");
+    /** Any run of digits long enough to be meant as a phone number. */
+    private static final Pattern DIGITS = Pattern.compile("(?<![\\d-])\\d[\\d-]{5,}\\d(?![\\d-])");
+    static Details from(String text, Areas areas, Vocabulary words) {
+        Optional<String> phone = find(MOBILE, text).or(() -> find(LANDLINE, text));
+        Optional<String> bad = phone.isPresent() ? Optional.empty() : find(DIGITS, text);
+        Matcher m = words.namePattern().matcher(text);
+        Optional<String> name = Optional.empty();
+        if (m.find()) {
+            name = Optional.ofNullable(m.group(1)).or(() -> Optional.ofNullable(m.group(2)));
+        }
+        return new Details(phone, bad, name, areas.find(text));
+    }
+
+    private static Optional<String> find(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        return m.find() ? Optional.of(m.group()) : Optional.empty();
+    }
+
+    boolean isEmpty() {
+        return phone.isEmpty() && badPhone.isEmpty() && name.isEmpty() && township.isEmpty();
+    }
+
+    /** 138****1234: enough for the person to recognise their number, not enough for anyone else. */
+    static String mask(String phone) {
+        String digits = phone.replace("-", "");
+        return digits.length() <= 7 ? "****" : digits.substring(0, 3) + "****" + digits.substring(digits.length() - 4);
+    }
+}

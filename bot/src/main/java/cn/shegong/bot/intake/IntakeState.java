@@ -1,0 +1,31 @@
+package cn.shegong.bot.intake;
+
+import java.util.List;
+
+/**
+ * Where one person's conversation stands, kept in Redis between messages (with an expiry, so an
+ * abandoned intake does not linger). Plain fields for JSON; null means unknown.
+ */
+final class IntakeState {
+
+    enum Stage { CONSENT, CHOOSE, COLLECT, SUMMARY, CONFIRM_CANCEL, RATING, COMMENT }
+
+    public Stage stage;
+    /** The stage to return to when a cancel is not confirmed. */
+    public Stage resumeStage;
+    public String category;
+    public boolean urgent;
+    public String description;
+    public String townshipCode;
+    public String phone;
+    public String name;
+    /** The case this conversation is about: an urgent case opened before the intake finished, or one to cancel or rate. */
+    public String caseId;
+    /** Category codes offered in a numbered list, in order. */
+    public List<String> choices;
+    public long startedAtMillis;
+
+    boolean inIntake() {
+        return stage == Stage.CONSENT || stage == Stage.CHOOSE || stage == Stage.COLLECT || stage == Stage.SUMMARY;
+    }
+}

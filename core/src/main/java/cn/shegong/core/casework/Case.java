@@ -1,0 +1,42 @@
+package cn.shegong.core.casework;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One request for help (求助/个案), decrypted. Name, phone and description are sensitive: they are
+ * stored encrypted and shown masked unless a role may see them.
+ *
+ * @param version incremented by every change an admin makes, for optimistic locking
+ */
+public record Case(
+        String id,
+        String number,
+        String openid,
+        Category category,
+        boolean urgent,
+        Status status,
+        Optional<Areas.Township> township,
+        Optional<String> name,
+        Optional<String> phone,
+        String description,
+        boolean contactRequested,
+        Instant createdAt,
+        int version,
+        List<Event> timeline,
+        Optional<Integer> rating,
+        Optional<String> ratingComment) {
+
+    public enum Status {
+        NEW, ASSIGNED, IN_PROGRESS, CLOSED, CANCELLED;
+
+        public boolean isOpen() {
+            return this != CLOSED && this != CANCELLED;
+        }
+    }
+
+    /** Something that happened to the case; {@code note} is never sensitive (no names, phones, health). */
+    public record Event(Instant at, String kind, String note) {
+    }
+}

@@ -1,0 +1,166 @@
+package cn.shegong.core.casework;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import cn.shegong.core.storage.FieldCipher;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+/**
+ * Cases in MongoDB. Numbers ({@code BS20261129-0007}) come from a per-day counter incremented
+ * atomically; sensitive fields are encrypted with {@link FieldCipher}, the phone also gets a blind
+ * index for search; every change is one single-document update.
+ */
+public final class CaseStore {
+
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    private final MongoCollection<Document> cases;
+    private final MongoCollection<Document> counters;
+    private final FieldCipher cipher;
+    private final Areas areas;
+
+    public CaseStore(MongoDatabase db, FieldCipher cipher, Areas areas) {
+        this.cases = db.getCollection("cases");
+        this.counters = db.getCollection("counters");
+        this.cipher = cipher;
+        this.areas = areas;
+    }
+
+    public void ensureIndexes() {
+        cases.createIndex(Indexes.ascending("number"), new IndexOptions().name("number").unique(true));
+        cases.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.descending("createdAt")),
+                new IndexOptions().name("openid_createdAt"));
+        cases.createIndex(Indexes.ascending("phoneIndex"), new IndexOptions().name("phoneIndex").sparse(true));
+        cases.createIndex(Indexes.compoundIndex(Indexes.descending("urgent"), Indexes.ascending("status"),
+                Indexes.descending("createdAt")), new IndexOptions().name("inbox"));
+    }
+
+    /** What the intake knows when it opens a case. */
+    public record NewCase(String openid, Category category, boolean urgent, Optional<Areas.Township> township,
+                          Optional<String> name, Optional<String> phone, String description, boolean contactRequested) {
+    }
+
+    public Case create(NewCase c, Instant now) {
+        String day = DAY.format(now.atZone(CHINA));
+        Document counter = counters.findOneAndUpdate(Filters.eq("_id", "case:" + day), Updates.inc("seq", 1),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        String number = String.format("BS%s-%04d", day, counter.getInteger("seq"));
+        Document d = new Document("_id", new ObjectId()).append("number", number).append("openid", c.openid())
+                .append("category", c.category().code()).append("urgent", c.urgent())
+                .append("status", Case.Status.NEW.name()).append("description", cipher.encrypt(c.description()))
+                .append("contactRequested", c.contactRequested())
+                .append("createdAt", Date.from(now)).append("updatedAt", Date.from(now)).append("version", 0)
+                .append("timeline", List.of(event(now, "created", c.urgent() ? "urgent" : "")));
+        c.township().ifPresent(t -> d.append("townshipCode", t.code()).append("countyCode", t.countyCode()));
+        c.name().ifPresent(n -> d.append("name", cipher.encrypt(n)));
+        c.phone().ifPresent(p -> d.append("phone", cipher.encrypt(p)).append("phoneIndex", cipher.blindIndex(p)));
+        cases.insertOne(d);
+        return toCase(d);
+    }
+
+    public Optional<Case> find(String id) {
+        return ObjectId.isValid(id) ? Optional.ofNullable(cases.find(Filters.eq("_id", new ObjectId(id))).first()).map(this::toCase)
+                : Optional.empty();
+    }
+
+    public Optional<Case> findByNumber(String number) {
+        return Optional.ofNullable(cases.find(Filters.eq("number", number)).first()).map(this::toCase);
+    }
+
+    /** A resident's cases, newest first. */
+    public List<Case> forResident(String openid) {
+        List<Case> out = new ArrayList<>();
+        cases.find(Filters.eq("openid", openid)).sort(Sorts.descending("createdAt")).forEach(d -> out.add(toCase(d)));
+        return out;
+    }
+
+    public Optional<Case> latestOpen(String openid) {
+        return forResident(openid).stream().filter(c -> c.status().isOpen()).findFirst();
+    }
+
+    /** Fills in what the intake learned after the case was opened (an urgent case opens first, asks later). */
+    public void complete(String id, Optional<Areas.Township> township, Optional<String> name, Optional<String> phone,
+                         String description, Instant now) {
+        List<Bson> sets = new ArrayList<>(List.of(Updates.set("description", cipher.encrypt(description)),
+                Updates.set("updatedAt", Date.from(now))));
+        township.ifPresent(t -> sets.addAll(List.of(Updates.set("townshipCode", t.code()), Updates.set("countyCode", t.countyCode()))));
+        name.ifPresent(n -> sets.add(Updates.set("name", cipher.encrypt(n))));
+        phone.ifPresent(p -> sets.addAll(List.of(Updates.set("phone", cipher.encrypt(p)), Updates.set("phoneIndex", cipher.blindIndex(p)))));
+        sets.add(Updates.push("timeline", event(now, "details", "")));
+        cases.updateOne(byId(id), Updates.combine(sets));
+    }
+
+    /**
+     * Changes the status if nobody changed the case since {@code version}; false when someone did
+     * (optimistic locking: the caller reloads and tells the person).
+     */
+    public boolean changeStatus(String id, int version, Case.Status status, String kind, String note, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)),
+                Updates.combine(Updates.set("status", status.name()), Updates.set("updatedAt", Date.from(now)),
+                        Updates.inc("version", 1), Updates.push("timeline", event(now, kind, note)))).getModifiedCount() == 1;
+    }
+
+    /** Appends to the timeline without touching the version (an attachment never conflicts with an edit). */
+    public void addEvent(String id, String kind, String note, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.push("timeline", event(now, kind, note)), Updates.set("updatedAt", Date.from(now))));
+    }
+
+    public void requestContact(String id, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.set("contactRequested", true), Updates.push("timeline", event(now, "contact_requested", ""))));
+    }
+
+    public void rate(String id, int rating, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.set("rating", rating), Updates.push("timeline", event(now, "rated", Integer.toString(rating)))));
+    }
+
+    public void comment(String id, String comment, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.set("ratingComment", cipher.encrypt(comment)),
+                Updates.push("timeline", event(now, "commented", ""))));
+    }
+
+    public long count() {
+        return cases.estimatedDocumentCount();
+    }
+
+    private static Bson byId(String id) {
+        return Filters.eq("_id", new ObjectId(id));
+    }
+
+    private static Document event(Instant at, String kind, String note) {
+        return new Document("at", Date.from(at)).append("kind", kind).append("note", note);
+    }
+
+    private Case toCase(Document d) {
+        List<Case.Event> timeline = new ArrayList<>();
+        for (Document e : d.getList("timeline", Document.class, List.of())) {
+            timeline.add(new Case.Event(e.getDate("at").toInstant(), e.getString("kind"), e.getString("note")));
+        }
+        return new Case(d.getObjectId("_id").toHexString(), d.getString("number"), d.getString("openid"),
+                Category.fromCode(d.getString("category")).orElse(Category.OTHER), d.getBoolean("urgent", false),
+                Case.Status.valueOf(d.getString("status")),
+                Optional.ofNullable(d.getString("townshipCode")).flatMap(areas::byCode),
+                Optional.ofNullable(d.getString("name")).map(cipher::decrypt),
+                Optional.ofNullable(d.getString("phone")).map(cipher::decrypt),
+                cipher.decrypt(d.getString("description")), d.getBoolean("contactRequested", false),
+                d.getDate("createdAt").toInstant(), d.getInteger("version", 0), timeline,
+                Optional.ofNullable(d.getInteger("rating")), Optional.ofNullable(d.getString("ratingComment")).map(cipher::decrypt));
+    }
+}
