@@ -33,6 +33,18 @@ record Details(Optional<String> phone, Optional<String> badPhone, Optional<Strin
         return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
+    /** The text without the phone number and township it gives, so triage reads the need, not the address. */
+    String withoutContacts(String text) {
+        String need = text;
+        for (Optional<String> part : java.util.List.of(phone, badPhone, township.map(Areas.Township::name),
+                township.map(Areas.Township::county))) {
+            if (part.isPresent()) {
+                need = need.replace(part.get(), " ");
+            }
+        }
+        return need;
+    }
+
     boolean isEmpty() {
         return phone.isEmpty() && badPhone.isEmpty() && name.isEmpty() && township.isEmpty();
     }

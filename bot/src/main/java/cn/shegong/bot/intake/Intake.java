@@ -77,6 +77,10 @@ public final class Intake {
         if (saved.isPresent() && saved.get().inIntake()) {
             return Optional.of(intakeStep(openid, saved.get(), text));
         }
+        if (words.is(text, Meaning.AGREE) && !residents.consent(openid).orElse(false)) {
+            residents.recordConsent(openid, true, now()); // agreed to the notice in the welcome or an earlier chat
+            return Optional.of(say(BotText.MENU_HELP));
+        }
         return Optional.of(newMessage(openid, text));
     }
 
@@ -157,7 +161,8 @@ public final class Intake {
     // ---- a message when no intake is in progress ---------------------------------------------------
 
     private Reply newMessage(String openid, String text) {
-        TriageResult t = triage.classify(text);
+        Details details = Details.from(text, areas, words);
+        TriageResult t = triage.classify(details.withoutContacts(text));
         boolean consented = residents.consent(openid).orElse(false);
         if (t.urgent()) {
             return urgent(openid, text, t, consented);
@@ -182,7 +187,7 @@ public final class Intake {
             return say(BotText.PRIVACY_NOTICE);
         }
         s.townshipCode = sceneTownship(openid).map(Areas.Township::code).orElse(null);
-        absorb(s, Details.from(text, areas, words));
+        absorb(s, details);
         if (t.confidence() < Triage.CONFIDENT || !t.category().isHelpRequest()) {
             return choose(openid, s, t.ranked());
         }
@@ -232,7 +237,13 @@ public final class Intake {
             }
             s.category = s.choices.get(pick - 1);
             s.stage = Stage.COLLECT;
-            return askOrFinish(openid, s);
+            List<String> missing = missing(s);
+            if (missing.isEmpty()) {
+                return askOrFinish(openid, s);
+            }
+            states.put(openid, s);
+            return Reply.of(texts.render(BotText.CATEGORY_CONFIRMED, Map.of(
+                    "label", words.label(Category.fromCode(s.category).orElseThrow()), "ask", String.join("、", missing))));
         }
         if (s.stage == Stage.SUMMARY && words.is(text, Meaning.CONFIRM)) {
             return submit(openid, s);
@@ -247,6 +258,7 @@ public final class Intake {
         }
         Details d = Details.from(text, areas, words);
         if (d.badPhone().isPresent()) {
+            absorb(s, d); // keep the township or name sent with it
             states.put(openid, s);
             return Reply.of(texts.render(BotText.BAD_PHONE, Map.of("phone", d.badPhone().get())));
         }

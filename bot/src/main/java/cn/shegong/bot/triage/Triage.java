@@ -44,6 +44,8 @@ public final class Triage {
     /** Below this the bot asks the person to choose instead of guessing. */
     public static final double CONFIDENT = 0.45;
     static final double URGENT_THRESHOLD = 0.15;
+    /** An uncertain message shorter than this ("什么意思") carries too little for the model to call an emergency. */
+    static final int MIN_UNCERTAIN_CHARS = 6;
 
     private final DocumentCategorizerME categories;
     private final DocumentCategorizerME urgency;
@@ -112,7 +114,8 @@ public final class Triage {
                 .toList();
         Category best = ranked.get(0);
         double[] u = urgency.categorize(tokens);
-        boolean maybeHelp = best.isHelpRequest() || p[categories.getIndex(best.code())] < CONFIDENT;
+        boolean confident = p[categories.getIndex(best.code())] >= CONFIDENT;
+        boolean maybeHelp = (best.isHelpRequest() || !confident) && (confident || tokens.length >= MIN_UNCERTAIN_CHARS);
         boolean urgent = (maybeHelp && u[urgency.getIndex("urgent")] >= URGENT_THRESHOLD)
                 || urgentSignals.stream().anyMatch(text::contains);
         return new TriageResult(best, urgent, p[categories.getIndex(best.code())], ranked);
