@@ -44,7 +44,7 @@ public final class Triage {
     /** Below this the bot asks the person to choose instead of guessing. */
     public static final double CONFIDENT = 0.45;
     static final double URGENT_THRESHOLD = 0.15;
-    /** An uncertain message shorter than this ("什么意思") carries too little for the model to call an emergency. */
+    /** An uncertain message shorter than this (a four-character question) carries too little for the model to call an emergency. */
     static final int MIN_UNCERTAIN_CHARS = 6;
 
     private final DocumentCategorizerME categories;
