@@ -9,12 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import cn.shegong.core.casework.Case;
-import cn.shegong.core.outbox.OutboxItem;
 import cn.shegong.fakewechat.FakeWeChat;
 import cn.shegong.fakewechat.Pushes;
 import cn.shegong.fakewechat.WeChatPush;
@@ -187,9 +185,10 @@ class ConversationScriptsTest {
         }
     }
 
+    /** Urgent alerts the on-duty worker actually received in WeChat (not merely queued). */
     private long alerts() {
-        return service.shegong.outboxStore().forOpenid(RunningService.DUTY).stream()
-                .filter(i -> i.notice().map(OutboxItem.Notice::kind).equals(Optional.of("urgent_case"))).count();
+        return service.fakeApi.received(RunningService.DUTY).stream()
+                .filter(r -> "SG_DEMO_URGENT_CASE_01".equals(r.payload().get("template_id"))).count();
     }
 
     private static Iterable<JsonNode> iterable(JsonNode turn, String field) {

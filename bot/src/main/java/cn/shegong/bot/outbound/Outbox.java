@@ -28,7 +28,7 @@ import io.helidon.metrics.api.Tag;
  * Everything we send that is not a passive reply. Each item is stored first, then sent by whichever
  * replica claims it, down the delivery ladder:
  * <ol>
- *   <li>the person unfollowed → unreachable, nothing is sent;</li>
+ *   <li>the person unfollowed (as far as we know) → unreachable, nothing is sent;</li>
  *   <li>a text inside the 48-hour window → customer-service message;</li>
  *   <li>outside it, or WeChat says so (45015, 45047) → the item's template message;</li>
  *   <li>no template → undeliverable, for a person to follow up.</li>
@@ -131,12 +131,15 @@ public final class Outbox {
             return;
         }
         Optional<Resident> resident = residents.find(item.openid());
-        if (resident.isEmpty() || resident.get().status() == Resident.Status.UNSUBSCRIBED) {
+        if (resident.isPresent() && resident.get().status() == Resident.Status.UNSUBSCRIBED) {
             finish(item, Status.UNREACHABLE, "not following the account");
             return;
         }
+        // Someone we have never heard from (a worker, say) may still follow the account: no known
+        // window, so a template; WeChat answers 43004/40003 if they cannot receive it.
+        boolean windowOpen = resident.map(r -> now.isBefore(r.lastContactAt().plus(WINDOW))).orElse(false);
         try {
-            if (item.text().isPresent() && now.isBefore(resident.get().lastContactAt().plus(WINDOW))) {
+            if (item.text().isPresent() && windowOpen) {
                 try {
                     api.sendText(item.openid(), item.text().get());
                     sent(item, "customer", Optional.empty());
