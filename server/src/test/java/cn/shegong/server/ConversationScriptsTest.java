@@ -109,6 +109,9 @@ class ConversationScriptsTest {
     private String push(JsonNode turn, String openid) {
         long now = service.clock.instant().getEpochSecond();
         long msgId = service.platform.nextMsgId();
+        if (turn.has("follow")) {
+            return Pushes.event(openid, now, "subscribe", "qrscene_" + turn.get("follow").asText());
+        }
         if (turn.has("image")) {
             return Pushes.image(openid, now, msgId, "media-" + msgId);
         }

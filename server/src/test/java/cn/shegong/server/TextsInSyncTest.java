@@ -46,6 +46,14 @@ class TextsInSyncTest {
     }
 
     @Test
+    void everyFaqAnswerAndMenuButtonHasItsText() throws Exception {
+        var faqKeys = new cn.shegong.bot.intake.Vocabulary().faqTextKeysForTest();
+        for (String key : faqKeys) {
+            assertTrue(BotText.byKey(key).isPresent(), "faq.yaml names " + key + ", which no text file answers");
+        }
+    }
+
+    @Test
     void noChineseStringLiteralsInMainJava() throws IOException {
         Pattern chineseLiteral = Pattern.compile("\"[^\"\\n]*[\\x{4e00}-\\x{9fff}][^\"\\n]*\"");
         List<String> offenders = new ArrayList<>();

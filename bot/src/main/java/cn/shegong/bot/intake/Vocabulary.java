@@ -77,7 +77,7 @@ public final class Vocabulary {
     }
 
     /** The text keys faq.yaml uses, so a test can check each has its file. */
-    Set<String> faqTextKeys() {
+    public Set<String> faqTextKeysForTest() {
         return faq.stream().map(FaqEntry::textKey).collect(Collectors.toSet());
     }
 
