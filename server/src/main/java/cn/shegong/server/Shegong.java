@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import cn.shegong.admin.ConsoleService;
+import cn.shegong.admin.account.AccountStore;
+import cn.shegong.admin.account.Role;
+import cn.shegong.admin.api.AdminApi;
+import cn.shegong.admin.api.ApiException;
+import cn.shegong.admin.audit.AuditLog;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.intake.Alerts;
@@ -49,6 +54,8 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 public final class Shegong implements AutoCloseable {
 
     static final String ADMIN_SOCKET = "admin";
+    /** Baoshan's division code: the city admin's area. */
+    static final String CITY_AREA = "530500";
 
     private final Mongo mongo;
     private final Redis redis;
@@ -58,6 +65,7 @@ public final class Shegong implements AutoCloseable {
     private final Outbox outbox;
     private final CaseStore cases;
     private final CaseNotifier notifier;
+    private final AccountStore accounts;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("shegong-scheduler").factory());
@@ -91,6 +99,13 @@ public final class Shegong implements AutoCloseable {
         var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
         var console = new ConsoleService(texts, residents, messages);
+        this.accounts = new AccountStore(mongo.database());
+        accounts.ensureIndexes();
+        AuditLog audit = new AuditLog(mongo.database());
+        audit.ensureIndexes();
+        config.adminPassword().filter(p -> !accounts.exists(Role.CITY)).ifPresent(p ->
+                accounts.create("admin", p, Role.CITY, CITY_AREA, true, clock.instant()));
+        var api = new AdminApi(accounts, audit, cases, messages, notifier, redis, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -98,7 +113,8 @@ public final class Shegong implements AutoCloseable {
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.host()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.register(console))
+                .routing(ADMIN_SOCKET, r -> r.register(api).register(console)
+                        .error(ApiException.class, api::error))
                 .addFeature(observe())
                 .build()
                 .start();
@@ -172,6 +188,10 @@ public final class Shegong implements AutoCloseable {
 
     CaseNotifier notifier() {
         return notifier;
+    }
+
+    AccountStore accounts() {
+        return accounts;
     }
 
     public int port() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -16,7 +17,7 @@ import cn.shegong.core.text.Texts;
  * inside WeChat's 48-hour window, else as the case_update template message. On closure the
  * conversation waits for a 1–5 rating and a comment.
  */
-public final class CaseNotifier {
+public final class CaseNotifier implements CaseEvents {
 
     public static final String CASE_UPDATE = "case_update";
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
@@ -35,15 +36,19 @@ public final class CaseNotifier {
         this.clock = clock;
     }
 
-    public String assigned(Case c, String stationName) {
-        return send(c, texts.render(BotText.NOTIFY_ASSIGNED, Map.of("number", c.number(), "station", stationName)), Case.Status.ASSIGNED);
+    @Override
+    public void assigned(Case c, String stationName) {
+        send(c, texts.render(BotText.NOTIFY_ASSIGNED, Map.of("number", c.number(), "station", stationName)), Case.Status.ASSIGNED);
     }
 
-    public String visited(Case c) {
-        return send(c, texts.render(BotText.NOTIFY_VISITED, Map.of("number", c.number())), Case.Status.IN_PROGRESS);
+    @Override
+    public void visited(Case c) {
+        send(c, texts.render(BotText.NOTIFY_VISITED, Map.of("number", c.number())), Case.Status.IN_PROGRESS);
     }
 
-    public String closed(Case c, String summary) {
+    /** Also sets the resident's conversation to wait for a rating. */
+    @Override
+    public void closed(Case c, String summary) {
         IntakeState rating = new IntakeState();
         rating.stage = IntakeState.Stage.RATING;
         rating.caseId = c.id();
@@ -52,14 +57,14 @@ public final class CaseNotifier {
         if (!summary.isBlank()) {
             values.put("summary", summary);
         }
-        return send(c, texts.render(BotText.NOTIFY_CLOSED, values), Case.Status.CLOSED);
+        send(c, texts.render(BotText.NOTIFY_CLOSED, values), Case.Status.CLOSED);
     }
 
-    private String send(Case c, String text, Case.Status status) {
+    private void send(Case c, String text, Case.Status status) {
         ZonedDateTime now = clock.instant().atZone(CHINA);
         Map<String, String> values = Map.of("number", c.number(), "status", words.label(status),
                 "year", Integer.toString(now.getYear()), "month", Integer.toString(now.getMonthValue()),
                 "day", Integer.toString(now.getDayOfMonth()), "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
-        return outbox.sendText(c.openid(), text, CASE_UPDATE, values);
+        outbox.sendText(c.openid(), text, CASE_UPDATE, values);
     }
 }

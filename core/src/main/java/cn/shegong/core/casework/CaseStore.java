@@ -136,6 +136,42 @@ public final class CaseStore {
                 Updates.push("timeline", event(now, "commented", ""))));
     }
 
+    /** A search of the inbox: scope (county, township), filters, a page. Empty means "any". */
+    public record Query(Optional<String> county, Optional<String> township, List<Case.Status> statuses,
+                        Optional<Category> category, Optional<Boolean> urgent, Optional<String> number,
+                        Optional<String> phone, int page, int size) {
+    }
+
+    public record Page(List<Case> items, long total) {
+    }
+
+    /** Urgent first, then newest; by an exact case number or phone (through its blind index). */
+    public Page search(Query q) {
+        List<Bson> filters = new ArrayList<>();
+        q.county().ifPresent(c -> filters.add(Filters.eq("countyCode", c)));
+        q.township().ifPresent(t -> filters.add(Filters.eq("townshipCode", t)));
+        if (!q.statuses().isEmpty()) {
+            filters.add(Filters.in("status", q.statuses().stream().map(Enum::name).toList()));
+        }
+        q.category().ifPresent(c -> filters.add(Filters.eq("category", c.code())));
+        q.urgent().ifPresent(u -> filters.add(Filters.eq("urgent", u)));
+        q.number().ifPresent(n -> filters.add(Filters.eq("number", n)));
+        q.phone().ifPresent(p -> filters.add(Filters.eq("phoneIndex", cipher.blindIndex(p))));
+        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
+        List<Case> items = new ArrayList<>();
+        cases.find(filter).sort(Sorts.orderBy(Sorts.descending("urgent"), Sorts.descending("createdAt")))
+                .skip(q.page() * q.size()).limit(q.size()).forEach(d -> items.add(toCase(d)));
+        return new Page(items, cases.countDocuments(filter));
+    }
+
+    /** Assigns to the case's township station if nobody changed the case since {@code version}. */
+    public boolean assign(String id, int version, String stationCode, String by, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)),
+                Updates.combine(Updates.set("status", Case.Status.ASSIGNED.name()), Updates.set("stationCode", stationCode),
+                        Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                        Updates.push("timeline", event(now, "assigned", by)))).getModifiedCount() == 1;
+    }
+
     public long count() {
         return cases.estimatedDocumentCount();
     }

@@ -58,7 +58,9 @@ public final class ConfigLoader {
                 optional("SHEGONG_DATA_KEY", "data.key").map(v -> check("SHEGONG_DATA_KEY", v,
                         Pattern.compile("[A-Za-z0-9+/]{43}="), "a Base64 32-byte key (openssl rand -base64 32)")),
                 optional("ONDUTY_OPENIDS", "onduty.openids").map(v -> java.util.Arrays.stream(v.split(","))
-                        .map(String::strip).filter(x -> !x.isEmpty()).toList()).orElse(java.util.List.of()));
+                        .map(String::strip).filter(x -> !x.isEmpty()).toList()).orElse(java.util.List.of()),
+                optional("SHEGONG_ADMIN_PASSWORD", "admin.password").map(v -> check("SHEGONG_ADMIN_PASSWORD", v,
+                        Pattern.compile("\\S{10,128}"), "10 to 128 characters without spaces")));
     }
 
     private Optional<String> optional(String envName, String yamlKey) {

@@ -19,7 +19,8 @@ public record ShegongConfig(
         String redisPrefix,
         Path dataDir,
         Optional<String> dataKey,
-        java.util.List<String> onDutyOpenids) {
+        java.util.List<String> onDutyOpenids,
+        Optional<String> adminPassword) {
 
     /** The WeChat Official Account this instance serves. */
     public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
@@ -32,7 +33,7 @@ public record ShegongConfig(
 
     public ShegongConfig withPorts(int server, int admin) {
         return new ShegongConfig(host, server, admin, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
-                dataKey, onDutyOpenids);
+                dataKey, onDutyOpenids, adminPassword);
     }
 
     @Override
@@ -41,6 +42,6 @@ public record ShegongConfig(
                 + ", wechat=" + wechat + ", mongodb=" + mongodbUri.map(u -> "external").orElse("embedded")
                 + ", database=" + mongodbDatabase + ", redis=" + redisUrl.map(u -> "external").orElse("embedded")
                 + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + ", dataKey=" + dataKey.map(k -> "***").orElse("file")
-                + ", onDuty=" + onDutyOpenids.size() + "]";
+                + ", onDuty=" + onDutyOpenids.size() + ", adminPassword=" + adminPassword.map(k -> "***").orElse("none") + "]";
     }
 }

@@ -1,0 +1,231 @@
+package cn.shegong.server;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.casework.Category;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The console's JSON API over HTTP on the admin socket, as a browser uses it (cookie + CSRF header). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "correct horse battery";
+
+    RunningService service;
+    Case shidian;
+    Case tengchong;
+    Case mental;
+
+    /** A browser: its own cookie jar, the CSRF token from login. */
+    final class Browser {
+        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String csrf = "";
+
+        HttpResponse<String> login(String user, String password) throws Exception {
+            HttpResponse<String> r = post("/api/login", Map.of("username", user, "password", password));
+            if (r.statusCode() == 200) {
+                csrf = JSON.readTree(r.body()).get("csrf").asText();
+            }
+            return r;
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> post(String path, Map<String, ?> body) throws Exception {
+            return post(path, body, csrf);
+        }
+
+        HttpResponse<String> post(String path, Map<String, ?> body, String token) throws Exception {
+            return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                    .header("X-CSRF-Token", token).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        JsonNode json(String path) throws Exception {
+            HttpResponse<String> r = get(path);
+            assertEquals(200, r.statusCode(), path + ": " + r.body());
+            return JSON.readTree(r.body());
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + service.shegong.adminPort() + path);
+    }
+
+    Browser signedIn(String user) throws Exception {
+        Browser b = new Browser();
+        assertEquals(200, b.login(user, PASSWORD).statusCode());
+        return b;
+    }
+
+    @BeforeAll
+    void start() {
+        service = new RunningService(Clock.systemUTC());
+        var accounts = service.shegong.accounts();
+        var now = service.clock.instant();
+        accounts.create("city", PASSWORD, Role.CITY, Shegong.CITY_AREA, false, now);
+        accounts.create("shidian", PASSWORD, Role.COUNTY, "530521", false, now);
+        accounts.create("yaoguan", PASSWORD, Role.STATION, "530521103", false, now);
+        accounts.create("auditor", PASSWORD, Role.AUDITOR, Shegong.CITY_AREA, false, now);
+        Areas areas = Areas.baoshan();
+        shidian = newCase("o-api-1", Category.ELDERLY, "530521103", "13800001234");
+        tengchong = newCase("o-api-2", Category.DIBAO, "530581101", "13900005678");
+        mental = newCase("o-api-3", Category.MENTAL, "530521103", "13700009999");
+        service.platform.says("o-api-1", "你好"); // the resident is following and inside the 48-hour window
+    }
+
+    Case newCase(String openid, Category category, String township, String phone) {
+        return service.shegong.cases().create(new CaseStore.NewCase(openid, category, false, Areas.baoshan().byCode(township),
+                Optional.of("李四"), Optional.of(phone), "测试用的求助", false), service.clock.instant());
+    }
+
+    @AfterAll
+    void stop() {
+        service.close();
+    }
+
+    @Test
+    void eachRoleSeesOnlyItsArea() throws Exception {
+        JsonNode city = signedIn("city").json("/api/cases");
+        assertTrue(city.get("total").asInt() >= 3);
+
+        Browser county = signedIn("shidian");
+        JsonNode seen = county.json("/api/cases");
+        seen.get("items").forEach(c -> assertEquals("施甸县", c.get("county").asText()));
+        assertEquals(200, county.get("/api/cases/" + shidian.id()).statusCode());
+        assertEquals(404, county.get("/api/cases/" + tengchong.id()).statusCode(), "another county's case does not exist for them");
+
+        Browser station = signedIn("yaoguan");
+        station.json("/api/cases").get("items").forEach(c -> assertEquals("姚关镇", c.get("township").asText()));
+        assertEquals(404, station.get("/api/cases/" + tengchong.id()).statusCode());
+
+        Browser auditor = signedIn("auditor");
+        assertEquals(404, auditor.get("/api/cases").statusCode());
+        assertEquals(404, auditor.get("/api/cases/" + shidian.id()).statusCode());
+        assertEquals(200, auditor.get("/api/audit").statusCode());
+        assertEquals(404, county.get("/api/audit").statusCode());
+    }
+
+    @Test
+    void contactDetailsAreMaskedExceptForTheStation() throws Exception {
+        assertEquals("138****1234", signedIn("shidian").json("/api/cases/" + shidian.id()).get("phone").asText());
+        assertEquals("李*", signedIn("city").json("/api/cases/" + shidian.id()).get("name").asText());
+        assertEquals("13800001234", signedIn("yaoguan").json("/api/cases/" + shidian.id()).get("phone").asText());
+    }
+
+    @Test
+    void viewingASensitiveCaseIsAudited() throws Exception {
+        signedIn("yaoguan").json("/api/cases/" + mental.id());
+        JsonNode log = signedIn("auditor").json("/api/audit");
+        boolean found = false;
+        for (JsonNode e : log.get("items")) {
+            found |= e.get("who").asText().equals("yaoguan") && e.get("action").asText().equals("view_sensitive_case")
+                    && e.get("record").asText().equals(mental.number());
+        }
+        assertTrue(found, log.toString());
+    }
+
+    @Test
+    void assigningTellsTheResidentAndASecondAssignFromAStaleViewIsAConflict() throws Exception {
+        Case c = newCase("o-api-1", Category.ELDERLY, "530521103", "13800001234");
+        Browser first = signedIn("city");
+        Browser second = signedIn("shidian");
+        assertEquals(0, first.json("/api/cases/" + c.id()).get("version").asInt());
+        assertEquals(0, second.json("/api/cases/" + c.id()).get("version").asInt());
+
+        HttpResponse<String> won = first.post("/api/cases/" + c.id() + "/assign", Map.of("version", 0));
+        assertEquals(200, won.statusCode(), won.body());
+        assertEquals("ASSIGNED", JSON.readTree(won.body()).get("status").asText());
+        HttpResponse<String> lost = second.post("/api/cases/" + c.id() + "/assign", Map.of("version", 0));
+        assertEquals(409, lost.statusCode(), "never a silent overwrite");
+        assertEquals("changed_by_someone_else", JSON.readTree(lost.body()).get("error").asText());
+        assertEquals(1, second.json("/api/cases/" + c.id()).get("version").asInt(), "and they can see the new state");
+
+        var calls = service.fakeApi.awaitCalls(cs -> cs.stream().anyMatch(x -> x.path().equals("/cgi-bin/message/custom/send")
+                && "o-api-1".equals(x.body().get("touser")) && x.body().toString().contains(c.number())), Duration.ofSeconds(10));
+        assertTrue(calls.stream().anyMatch(x -> x.body().toString().contains(c.number())), "the resident is told in WeChat");
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Security {
+
+        @Test
+        void stateChangingRequestsNeedTheCsrfToken() throws Exception {
+            Browser b = signedIn("city");
+            HttpResponse<String> forged = b.post("/api/cases/" + shidian.id() + "/assign", Map.of("version", 0), "");
+            assertEquals(403, forged.statusCode());
+            assertEquals("csrf", JSON.readTree(forged.body()).get("error").asText());
+        }
+
+        @Test
+        void noSessionNoData() throws Exception {
+            assertEquals(401, new Browser().get("/api/cases").statusCode());
+        }
+
+        @Test
+        void fiveFailedLoginsLockTheAccountForFifteenMinutes() throws Exception {
+            service.shegong.accounts().create("victim", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
+            Browser b = new Browser();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(401, b.login("victim", "guess" + i).statusCode());
+            }
+            assertEquals(423, b.login("victim", "guess4").statusCode());
+            assertEquals(423, b.login("victim", PASSWORD).statusCode(), "even the right password while locked");
+            service.clock.advance(Duration.ofMinutes(16));
+            assertEquals(200, b.login("victim", PASSWORD).statusCode());
+        }
+
+        @Test
+        void aSessionExpiresAfterThirtyIdleMinutes() throws Exception {
+            Browser b = signedIn("city");
+            service.clock.advance(Duration.ofMinutes(29));
+            assertEquals(200, b.get("/api/me").statusCode(), "use keeps it alive");
+            service.clock.advance(Duration.ofMinutes(31));
+            assertEquals(401, b.get("/api/me").statusCode());
+        }
+
+        @Test
+        void aPasswordSetBySomeoneElseMustBeChangedFirst() throws Exception {
+            service.shegong.accounts().create("newhead", PASSWORD, Role.STATION, "530521103", true, service.clock.instant());
+            Browser b = signedIn("newhead");
+            HttpResponse<String> blocked = b.get("/api/cases");
+            assertEquals(403, blocked.statusCode());
+            assertEquals("password_change_required", JSON.readTree(blocked.body()).get("error").asText());
+            assertEquals(400, b.post("/api/password", Map.of("current", PASSWORD, "next", "short")).statusCode());
+            assertEquals(200, b.post("/api/password", Map.of("current", PASSWORD, "next", "a much longer secret")).statusCode());
+            assertEquals(200, b.get("/api/cases").statusCode());
+            assertFalse(service.shegong.accounts().verify(idOf("newhead"), PASSWORD), "the old password no longer works");
+        }
+
+        String idOf(String username) {
+            return service.db.getCollection("admins").find(new org.bson.Document("username", username)).first()
+                    .getObjectId("_id").toHexString();
+        }
+    }
+}
