@@ -56,7 +56,8 @@ final class Demo {
         ShegongConfig config = ConfigLoader.load(withFake);
         FakeWeChatServer fake = startFake(config, fakePort, clock);
         try {
-            return new Running(config, fake, Shegong.start(config, clock));
+            Shegong shegong = Shegong.start(config, clock);
+            return new Running(config, fake, shegong);
         } catch (RuntimeException e) {
             fake.close();
             throw e;
@@ -65,6 +66,43 @@ final class Demo {
 
     static String loopback(ShegongConfig config) {
         return config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    }
+
+    /** Demo console accounts: user, role, area; passwords are generated on first start and kept in the data folder. */
+    private static final String[][] ACCOUNTS = {
+            {"admin", "CITY", Shegong.CITY_AREA},
+            {"shidian", "COUNTY", "530521"},
+            {"yaoguan", "STATION", "530521103"},
+            {"auditor", "AUDITOR", Shegong.CITY_AREA}};
+
+    /** Creates the demo's console accounts once; returns the lines to print (user, role, password). */
+    static java.util.List<String> demoAccounts(Shegong shegong, ShegongConfig config, Clock clock) {
+        java.nio.file.Path file = config.dataDir().resolve("accounts.txt");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.util.List<String> lines = new java.util.ArrayList<>();
+                for (String[] a : ACCOUNTS) {
+                    String password = password();
+                    if (shegong.accounts().create(a[0], password, cn.shegong.admin.account.Role.valueOf(a[1]), a[2], false, clock.instant())) {
+                        lines.add(String.format("%-8s %-8s %s  %s", a[0], a[1], a[2], password));
+                    }
+                }
+                java.nio.file.Files.write(file, lines);
+            }
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String password() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < 14; i++) {
+            p.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return p.toString();
     }
 
     record Running(ShegongConfig config, FakeWeChatServer fake, Shegong shegong) implements AutoCloseable {

@@ -85,6 +85,8 @@ public final class Main {
         printReady(System.out, demo.config(), demo.shegong(), true);
         System.out.println("  Fake WeChat     " + demo.fake().uri() + "/_fake/calls   (what the service sent to WeChat)");
         System.out.println("  Try it          ./shegong say TEXT   (a user types TEXT; the reply is printed)");
+        System.out.println("  Console accounts (user, role, area, password; kept in " + demo.config().dataDir().resolve("accounts.txt") + "):");
+        Demo.demoAccounts(demo.shegong(), demo.config(), Clock.systemDefaultZone()).forEach(l -> System.out.println("    " + l));
         return runUntilStopped(demo);
     }
 

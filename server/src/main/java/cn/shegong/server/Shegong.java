@@ -98,7 +98,7 @@ public final class Shegong implements AutoCloseable {
                 new Alerts(outbox, config.onDutyOpenids(), clock), redis, clock);
         var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
-        var console = new ConsoleService(texts, residents, messages);
+        var console = new ConsoleService();
         this.accounts = new AccountStore(mongo.database());
         accounts.ensureIndexes();
         AuditLog audit = new AuditLog(mongo.database());

@@ -175,10 +175,11 @@ public final class AdminApi implements HttpService {
             audit.record(clock.instant(), s.username, "view_sensitive_case", c.number(), from(req));
         }
         Map<String, Object> view = summary(c, s.scope());
-        view.put("description", c.description());
         view.put("timeline", c.timeline().stream().map(e -> Map.of("at", e.at().toString(), "kind", e.kind(), "note", e.note())).toList());
+        boolean full = s.scope().seesContactDetails();
         view.put("transcript", messages.forCase(c.id()).stream().map(m -> Map.of("direction", m.direction().name(),
-                "type", m.type(), "content", m.content(), "at", m.storedAt().toString())).toList());
+                "type", m.type(), "content", full ? m.content() : maskPhones(m.content()), "at", m.storedAt().toString())).toList());
+        view.put("description", full ? c.description() : maskPhones(c.description()));
         c.rating().ifPresent(r -> view.put("rating", r));
         c.ratingComment().ifPresent(r -> view.put("comment", r));
         json(res, view);
@@ -230,6 +231,13 @@ public final class AdminApi implements HttpService {
         m.put("createdAt", c.createdAt().toString());
         m.put("version", c.version());
         return m;
+    }
+
+    private static final java.util.regex.Pattern PHONES = java.util.regex.Pattern.compile("(?<!\\d)(1[3-9]\\d|0\\d{2,3}-?)\\d{4,5}(\\d{4})(?!\\d)");
+
+    /** Phone numbers inside free text (what residents wrote) shown as 138****1234 to roles that see masked contacts. */
+    static String maskPhones(String text) {
+        return PHONES.matcher(text).replaceAll(m -> m.group(1).replace("-", "").substring(0, 3) + "****" + m.group(2));
     }
 
     static String mask(String phone) {

@@ -40,8 +40,8 @@ public final class Dialogue implements Conversation {
     public Optional<Reply> reply(InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : intake.onText(openid, t.content());
-            case Voice v -> v.recognition().isPresent() ? intake.onText(openid, v.recognition().get())
+            case Text t -> t.content().isBlank() ? Optional.empty() : intake.onText(openid, t.content(), sent(t));
+            case Voice v -> v.recognition().isPresent() ? intake.onText(openid, v.recognition().get(), sent(v))
                     : intake.onMedia(openid, "voice").or(() -> say(BotText.VOICE_UNCLEAR));
             case Location l -> intake.onLocation(openid, l.label());
             case Image i -> intake.onMedia(openid, "image");
@@ -61,6 +61,10 @@ public final class Dialogue implements Conversation {
     @Override
     public String busy() {
         return texts.render(BotText.BUSY);
+    }
+
+    private static java.time.Instant sent(InboundMessage m) {
+        return m.envelope().createTime();
     }
 
     private Optional<Reply> say(BotText key) {

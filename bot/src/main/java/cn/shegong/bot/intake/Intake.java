@@ -56,11 +56,15 @@ public final class Intake {
         this.clock = clock;
     }
 
-    /** A text (or transcribed voice) from {@code openid}. */
-    public Optional<Reply> onText(String openid, String text) {
+    /**
+     * A text (or transcribed voice) from {@code openid}, sent at {@code sentAt} (WeChat's CreateTime):
+     * an intake that starts with it starts then, so this message is linked to the case too.
+     */
+    public Optional<Reply> onText(String openid, String text, Instant sentAt) {
+        Instant started = sentAt.isBefore(now()) ? sentAt : now();
         Optional<IntakeState> saved = states.get(openid);
         if (saved.isPresent()) {
-            Optional<Reply> handled = continueStage(openid, saved.get(), text);
+            Optional<Reply> handled = continueStage(openid, saved.get(), text, started);
             if (handled.isPresent()) {
                 return handled;
             }
@@ -72,7 +76,7 @@ public final class Intake {
             return Optional.of(askCancel(openid, saved));
         }
         if (words.is(text, Meaning.HUMAN)) {
-            return Optional.of(person(openid, text, saved));
+            return Optional.of(person(openid, text, saved, started));
         }
         if (saved.isPresent() && saved.get().inIntake()) {
             return Optional.of(intakeStep(openid, saved.get(), text));
@@ -81,7 +85,7 @@ public final class Intake {
             residents.recordConsent(openid, true, now()); // agreed to the notice in the welcome or an earlier chat
             return Optional.of(say(BotText.MENU_HELP));
         }
-        return Optional.of(newMessage(openid, text));
+        return Optional.of(newMessage(openid, text, started));
     }
 
     /** A shared WeChat location: its label usually names the township. */
@@ -103,17 +107,17 @@ public final class Intake {
 
     // ---- stages that expect a specific answer ---------------------------------------------------
 
-    private Optional<Reply> continueStage(String openid, IntakeState s, String text) {
+    private Optional<Reply> continueStage(String openid, IntakeState s, String text, Instant started) {
         return switch (s.stage) {
-            case CONFIRM_CANCEL -> Optional.of(confirmCancel(openid, s, text));
+            case CONFIRM_CANCEL -> Optional.of(confirmCancel(openid, s, text, started));
             case RATING -> rating(openid, s, text);
             case COMMENT -> Optional.of(comment(openid, s, text));
-            case CONSENT -> consent(openid, s, text);
+            case CONSENT -> consent(openid, s, text, started);
             default -> Optional.empty();
         };
     }
 
-    private Optional<Reply> consent(String openid, IntakeState s, String text) {
+    private Optional<Reply> consent(String openid, IntakeState s, String text, Instant started) {
         if (words.is(text, Meaning.AGREE)) {
             residents.recordConsent(openid, true, now());
             if (s.caseId != null) {
@@ -121,7 +125,8 @@ public final class Intake {
                 return Optional.of(askOrFinish(openid, s));
             }
             states.clear(openid);
-            return Optional.of(s.description == null ? say(BotText.MENU_HELP) : newMessage(openid, s.description));
+            return Optional.of(s.description == null ? say(BotText.MENU_HELP)
+                    : newMessage(openid, s.description, Instant.ofEpochMilli(s.startedAtMillis)));
         }
         if (words.is(text, Meaning.REFUSE)) {
             residents.recordConsent(openid, false, now());
@@ -130,7 +135,7 @@ public final class Intake {
         }
         TriageResult t = triage.classify(text);
         if (t.urgent()) {
-            return Optional.of(urgent(openid, text, t, false));
+            return Optional.of(urgent(openid, text, t, false, started));
         }
         return Optional.of(say(BotText.CONSENT_REMINDER));
     }
@@ -160,12 +165,12 @@ public final class Intake {
 
     // ---- a message when no intake is in progress ---------------------------------------------------
 
-    private Reply newMessage(String openid, String text) {
+    private Reply newMessage(String openid, String text, Instant started) {
         Details details = Details.from(text, areas, words);
         TriageResult t = triage.classify(details.withoutContacts(text));
         boolean consented = residents.consent(openid).orElse(false);
         if (t.urgent()) {
-            return urgent(openid, text, t, consented);
+            return urgent(openid, text, t, consented, started);
         }
         if (t.category() == Category.POLICY) {
             String answer = words.faqAnswer(text).flatMap(BotText::byKey).map(texts::render).orElse("");
@@ -180,7 +185,7 @@ public final class Intake {
         }
         IntakeState s = new IntakeState();
         s.description = text;
-        s.startedAtMillis = now().toEpochMilli();
+        s.startedAtMillis = started.toEpochMilli();
         if (!consented) {
             s.stage = Stage.CONSENT;
             states.put(openid, s);
@@ -202,12 +207,12 @@ public final class Intake {
     }
 
     /** Emergency numbers first; the case opens now with what we have; the on-duty staff are told. */
-    private Reply urgent(String openid, String text, TriageResult t, boolean consented) {
+    private Reply urgent(String openid, String text, TriageResult t, boolean consented, Instant started) {
         Details d = Details.from(text, areas, words);
         Optional<Areas.Township> township = d.township().or(() -> sceneTownship(openid));
         Case c = cases.create(new CaseStore.NewCase(openid, t.category().isHelpRequest() ? t.category() : Category.LINSHI, true,
                 township, consented ? d.name() : Optional.empty(), consented ? d.phone() : Optional.empty(), text, false), now());
-        messages.linkToCase(openid, now().minusSeconds(60), c.id());
+        messages.linkToCase(openid, started, c.id());
         alerts.urgent(c, words.label(c.category()));
         IntakeState s = new IntakeState();
         s.caseId = c.id();
@@ -217,7 +222,7 @@ public final class Intake {
         s.townshipCode = township.map(Areas.Township::code).orElse(null);
         s.phone = c.phone().orElse(null);
         s.name = c.name().orElse(null);
-        s.startedAtMillis = now().toEpochMilli();
+        s.startedAtMillis = started.toEpochMilli();
         s.stage = consented ? Stage.COLLECT : Stage.CONSENT;
         states.put(openid, s);
         List<String> missing = consented ? missing(s) : List.of();
@@ -383,7 +388,7 @@ public final class Intake {
         return Reply.about(open.get().id(), texts.render(BotText.CANCEL_CONFIRM_CASE, Map.of("number", open.get().number())));
     }
 
-    private Reply confirmCancel(String openid, IntakeState s, String text) {
+    private Reply confirmCancel(String openid, IntakeState s, String text, Instant started) {
         if (!words.is(text, Meaning.CONFIRM)) {
             s.stage = s.resumeStage;
             if (s.stage == null) {
@@ -391,7 +396,7 @@ public final class Intake {
             } else {
                 states.put(openid, s);
             }
-            return onText(openid, text).orElseThrow();
+            return onText(openid, text, started).orElseThrow();
         }
         states.clear(openid);
         if (s.caseId == null) {
@@ -402,7 +407,7 @@ public final class Intake {
         return Reply.about(c.id(), texts.render(BotText.CANCELLED_CASE, Map.of("number", c.number())));
     }
 
-    private Reply person(String openid, String text, Optional<IntakeState> saved) {
+    private Reply person(String openid, String text, Optional<IntakeState> saved, Instant started) {
         Optional<Case> open = cases.latestOpen(openid);
         Case c;
         if (open.isPresent()) {
@@ -414,7 +419,7 @@ public final class Intake {
             c = cases.create(new CaseStore.NewCase(openid, category, false, s.flatMap(this::township),
                     s.flatMap(x -> Optional.ofNullable(x.name)), s.flatMap(x -> Optional.ofNullable(x.phone)),
                     s.map(x -> x.description).orElse(text), true), now());
-            messages.linkToCase(openid, s.map(x -> Instant.ofEpochMilli(x.startedAtMillis)).orElse(now().minusSeconds(60)), c.id());
+            messages.linkToCase(openid, s.map(x -> Instant.ofEpochMilli(x.startedAtMillis)).orElse(started), c.id());
             states.clear(openid);
         }
         boolean askPhone = c.phone().isEmpty() && residents.consent(openid).orElse(false);
@@ -425,7 +430,7 @@ public final class Intake {
             s.description = c.description();
             s.townshipCode = c.township().map(Areas.Township::code).orElse(null);
             s.stage = Stage.COLLECT;
-            s.startedAtMillis = now().toEpochMilli();
+            s.startedAtMillis = started.toEpochMilli();
             states.put(openid, s);
         }
         return Reply.about(c.id(), texts.render(BotText.HUMAN_REQUESTED, Map.of("number", c.number(), "askPhone", askPhone)));
@@ -447,4 +452,5 @@ public final class Intake {
     private Instant now() {
         return clock.instant();
     }
+
 }

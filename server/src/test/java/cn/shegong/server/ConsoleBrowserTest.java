@@ -1,0 +1,168 @@
+package cn.shegong.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.core.casework.Case;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console in real headless Chromium: a resident's WeChat message becomes a case in the inbox,
+ * an admin assigns it and the resident is told; the case page shows the transcript; a county admin
+ * cannot see another county's case; a script sent by a resident does not run; a lockout.
+ * Screenshots of the inbox and the case page go to target/screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String PASSWORD = "correct horse battery";
+
+    RunningService service;
+    WebDriver browser;
+    Path profile;
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        }
+        service = new RunningService(Clock.systemUTC());
+        var now = service.clock.instant();
+        service.shegong.accounts().create("city", PASSWORD, Role.CITY, Shegong.CITY_AREA, false, now);
+        service.shegong.accounts().create("tengchong", PASSWORD, Role.COUNTY, "530581", false, now);
+        profile = Files.createTempDirectory("shegong-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                "--user-data-dir=" + profile, "--lang=zh-CN");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(10));
+    }
+
+    void logIn(String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/");
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        browser.findElement(By.id("username")).clear();
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).clear();
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("#login-form button")).click();
+    }
+
+    /** A resident completes the intake on WeChat; returns their case. */
+    Case residentAsks(String openid, String... turns) {
+        for (String t : turns) {
+            assertTrue(service.platform.says(openid, t).ok());
+        }
+        List<Case> cases = service.shegong.cases().forResident(openid);
+        assertEquals(1, cases.size(), "the conversation opened a case");
+        return cases.get(0);
+    }
+
+    void screenshot(String name) throws Exception {
+        Path dir = Path.of("target/screenshots");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aWeChatMessageBecomesACaseThatAnAdminAssignsAndTheResidentIsTold() throws Exception {
+        Case c = residentAsks("o-browser-li", "同意", "我婆婆八十多了一个人在家，前天摔了一跤，现在起床都困难",
+                "施甸县姚关镇山邑村 13800001234 我姓李", "1");
+
+        logIn("city", PASSWORD);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
+        screenshot("inbox");
+        browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
+
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("transcript"), "前天摔了一跤"));
+        assertTrue(browser.findElement(By.id("c-contact")).getText().contains("138****1234"), "masked for the city admin");
+        String transcript = browser.findElement(By.id("transcript")).getText();
+        assertTrue(transcript.contains("138****1234") && !transcript.contains("13800001234"), "in the transcript too");
+        assertTrue(transcript.contains("我婆婆八十多了"), "the first message of the request is part of the case");
+        browser.findElement(By.id("assign")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
+        screenshot("case");
+
+        var calls = service.fakeApi.awaitCalls(cs -> cs.stream().anyMatch(x -> x.path().equals("/cgi-bin/message/custom/send")
+                && x.body().toString().contains(c.number())), Duration.ofSeconds(10));
+        assertTrue(calls.stream().anyMatch(x -> "o-browser-li".equals(x.body().get("touser"))
+                && x.body().toString().contains("已安排给姚关镇社工站")), "the resident's notification is in WeChat");
+    }
+
+    @Test
+    void aScriptInAResidentsMessageShowsAsTextAndDoesNotRun() {
+        String hostile = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"> \" onmouseover=\"window.__xss=3";
+        Case c = residentAsks("o-browser-x", "同意", "我家里困难想申请低保 " + hostile, "施甸县姚关镇 13800004321 我叫王五", "1");
+        logIn("city", PASSWORD);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-description"), "<script>"));
+        assertTrue(browser.findElement(By.id("transcript")).getText().contains("onerror"), "shown as the text it is");
+        assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss;"), "and never run");
+    }
+
+    @Test
+    void aCountyAdminCannotSeeAnotherCountysCase() {
+        Case c = residentAsks("o-browser-other", "同意", "我爸中风以后生活不能自理 想找人护理", "施甸县仁和镇 13811112222 我姓周", "1");
+        logIn("tengchong", PASSWORD);
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-total"), "共"));
+        assertTrue(!browser.findElement(By.id("cases")).getText().contains(c.number()));
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("case-error"), "没有找到"));
+    }
+
+    @Test
+    void fiveWrongPasswordsLockTheAccount() {
+        service.shegong.accounts().create("careless", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
+        for (int i = 0; i < 5; i++) {
+            logIn("careless", "wrong-" + i);
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), i < 4 ? "不对" : "锁定"));
+        }
+        logIn("careless", PASSWORD);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "锁定"));
+    }
+}
