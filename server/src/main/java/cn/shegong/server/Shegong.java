@@ -11,7 +11,9 @@ import java.util.function.UnaryOperator;
 import cn.shegong.admin.ConsoleService;
 import cn.shegong.admin.account.AccountStore;
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.api.AdminApi;
+import cn.shegong.admin.api.AuthApi;
+import cn.shegong.admin.api.CaseApi;
+import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
 import cn.shegong.admin.audit.AuditLog;
 import cn.shegong.bot.dialogue.Conversation;
@@ -32,6 +34,7 @@ import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.storage.Redis;
@@ -66,6 +69,7 @@ public final class Shegong implements AutoCloseable {
     private final CaseStore cases;
     private final CaseNotifier notifier;
     private final AccountStore accounts;
+    private final StaffStore staff;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("shegong-scheduler").factory());
@@ -93,7 +97,7 @@ public final class Shegong implements AutoCloseable {
         this.outbox = new Outbox(outboxStore, residents, new WeChatApi(config.wechat(), redis), new TemplateBindings(texts),
                 redis, clock, registry);
         Vocabulary words = new Vocabulary();
-        this.notifier = new CaseNotifier(outbox, texts, words, redis, clock);
+        this.notifier = new CaseNotifier(outbox, messages, texts, words, redis, clock);
         Intake intake = new Intake(Triage.fromTemplates(), words, texts, areas, cases, residents, messages,
                 new Alerts(outbox, config.onDutyOpenids(), clock), redis, clock);
         var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
@@ -105,7 +109,12 @@ public final class Shegong implements AutoCloseable {
         audit.ensureIndexes();
         config.adminPassword().filter(p -> !accounts.exists(Role.CITY)).ifPresent(p ->
                 accounts.create("admin", p, Role.CITY, CITY_AREA, true, clock.instant()));
-        var api = new AdminApi(accounts, audit, cases, messages, notifier, redis, clock);
+        this.staff = new StaffStore(mongo.database());
+        staff.ensureIndexes();
+        staff.ensureStations(areas);
+        var auth = new AuthApi(accounts, audit, redis, clock);
+        var caseApi = new CaseApi(cases, messages, residents, staff, notifier, audit, clock);
+        var staffApi = new StaffApi(staff, audit, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -113,8 +122,8 @@ public final class Shegong implements AutoCloseable {
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.host()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.register(api).register(console)
-                        .error(ApiException.class, api::error))
+                .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi).register(console)
+                        .error(ApiException.class, auth::error))
                 .addFeature(observe())
                 .build()
                 .start();
@@ -192,6 +201,10 @@ public final class Shegong implements AutoCloseable {
 
     AccountStore accounts() {
         return accounts;
+    }
+
+    StaffStore staff() {
+        return staff;
     }
 
     public int port() {

@@ -171,6 +171,68 @@ class AdminApiTest {
         assertTrue(calls.stream().anyMatch(x -> x.body().toString().contains(c.number())), "the resident is told in WeChat");
     }
 
+    @Test
+    void stationsAndWorkersAreScopedLikeCases() throws Exception {
+        assertEquals(74, signedIn("city").json("/api/stations").get("items").size(), "one station per township");
+        Browser county = signedIn("shidian");
+        JsonNode mine = county.json("/api/stations");
+        assertEquals(13, mine.get("items").size(), "施甸县 has 13 townships");
+        assertEquals(1, signedIn("yaoguan").json("/api/stations").get("items").size());
+        assertEquals(404, signedIn("auditor").get("/api/stations").statusCode());
+
+        HttpResponse<String> added = county.post("/api/stations/530521103/workers",
+                Map.of("name", "张社工", "role", "WORKER", "skills", java.util.List.of("elderly", "dibao"), "capacity", 8));
+        assertEquals(200, added.statusCode(), added.body());
+        assertEquals(404, county.post("/api/stations/530581101/workers", Map.of("name", "越权")).statusCode(),
+                "a county admin cannot staff another county's station");
+        String workerId = JSON.readTree(added.body()).get("id").asText();
+        HttpResponse<String> off = county.http.send(HttpRequest.newBuilder(uri("/api/workers/" + workerId))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", county.csrf)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"active\":false,\"capacity\":8}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, off.statusCode(), off.body());
+        assertFalse(JSON.readTree(off.body()).get("active").asBoolean(), "deactivated");
+    }
+
+    @Test
+    void aCaseIsFollowedToItsEndFromTheApi() throws Exception {
+        Case c = newCase("o-api-1", Category.ELDERLY, "530521103", "13800001234");
+        Browser station = signedIn("yaoguan");
+        JsonNode worker = JSON.readTree(station.post("/api/stations/530521103/workers",
+                Map.of("name", "李社工", "role", "WORKER", "capacity", 5)).body());
+        Browser other = signedIn("shidian");
+        String otherStationWorker = JSON.readTree(other.post("/api/stations/530521101/workers", Map.of("name", "甸阳社工")).body())
+                .get("id").asText();
+        String path = "/api/cases/" + c.id();
+
+        assertEquals(400, station.post(path + "/assign", Map.of("version", 0, "workerId", otherStationWorker)).statusCode(),
+                "only a worker of the case's station");
+        assertEquals(200, station.post(path + "/assign", Map.of("version", 0, "workerId", worker.get("id").asText())).statusCode());
+        JsonNode view = station.json(path);
+        assertEquals("李社工", view.get("assignee").asText());
+        JsonNode listed = view.get("workers").get(0);
+        assertEquals(1, listed.get("openCases").asInt(), "the worker's open-case count counts it");
+
+        assertEquals(200, station.post(path + "/notes", Map.of("text", "老人血压偏高，下周再去")).statusCode());
+        assertEquals(200, station.post(path + "/message", Map.of("text", "李阿姨您好，社工明天上午到您家")).statusCode());
+        assertEquals(400, station.post(path + "/classify", Map.of("version", 1, "category", "tekun", "urgent", true)).statusCode(),
+                "a reason is required");
+        assertEquals(200, station.post(path + "/classify", Map.of("version", 1, "category", "tekun", "urgent", true,
+                "reason", "老人无子女，符合特困")).statusCode());
+        assertEquals(200, station.post(path + "/close", Map.of("version", 2, "summary", "已纳入特困供养")).statusCode());
+        assertEquals(200, station.post(path + "/reopen", Map.of("version", 3)).statusCode());
+
+        view = station.json(path);
+        assertEquals("NEW", view.get("status").asText());
+        assertEquals("tekun", view.get("category").asText());
+        assertTrue(view.get("urgent").asBoolean());
+        assertEquals("老人血压偏高，下周再去", view.get("notes").get(0).get("text").asText());
+        assertTrue(view.get("windowOpen").asBoolean(), "the resident wrote recently: chat messages reach them");
+        assertTrue(view.get("transcript").toString().contains("社工明天上午到您家"), "the message is part of the transcript");
+        var calls = service.fakeApi.awaitCalls(cs -> cs.stream().anyMatch(x -> x.body().toString().contains("社工明天上午到您家")),
+                Duration.ofSeconds(10));
+        assertTrue(calls.stream().anyMatch(x -> x.body().toString().contains("社工明天上午到您家")), "sent through WeChat");
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class Security {

@@ -10,6 +10,8 @@ import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
+import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.message.StoredMessage;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -23,13 +25,16 @@ public final class CaseNotifier implements CaseEvents {
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private final Outbox outbox;
+    private final MessageStore messages;
     private final Texts texts;
     private final Vocabulary words;
     private final ConversationStore states;
     private final Clock clock;
 
-    public CaseNotifier(Outbox outbox, Texts texts, Vocabulary words, cn.shegong.core.storage.Redis redis, Clock clock) {
+    public CaseNotifier(Outbox outbox, MessageStore messages, Texts texts, Vocabulary words, cn.shegong.core.storage.Redis redis,
+                        Clock clock) {
         this.outbox = outbox;
+        this.messages = messages;
         this.texts = texts;
         this.words = words;
         this.states = new ConversationStore(redis);
@@ -58,6 +63,15 @@ public final class CaseNotifier implements CaseEvents {
             values.put("summary", summary);
         }
         send(c, texts.render(BotText.NOTIFY_CLOSED, values), Case.Status.CLOSED);
+    }
+
+    @Override
+    public void message(Case c, String text) {
+        java.time.Instant now = clock.instant();
+        outbox.sendText(c.openid(), text);
+        messages.insert(new StoredMessage(c.openid(), StoredMessage.Direction.OUT, "text", text, java.util.Optional.empty(),
+                Map.of(), now, now));
+        messages.linkToCase(c.openid(), now, c.id());
     }
 
     private void send(Case c, String text, Case.Status status) {

@@ -26,7 +26,8 @@ public record Case(
         int version,
         List<Event> timeline,
         Optional<Integer> rating,
-        Optional<String> ratingComment) {
+        Optional<String> ratingComment,
+        Optional<String> assignee) {
 
     public enum Status {
         NEW, ASSIGNED, IN_PROGRESS, CLOSED, CANCELLED;

@@ -8,4 +8,7 @@ public interface CaseEvents {
     void visited(Case c);
 
     void closed(Case c, String summary);
+
+    /** A message from staff to the resident, through the outbox (chat inside the 48-hour window, else a card). */
+    void message(Case c, String text);
 }

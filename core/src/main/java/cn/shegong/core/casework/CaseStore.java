@@ -164,12 +164,46 @@ public final class CaseStore {
         return new Page(items, cases.countDocuments(filter));
     }
 
-    /** Assigns to the case's township station if nobody changed the case since {@code version}. */
-    public boolean assign(String id, int version, String stationCode, String by, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)),
-                Updates.combine(Updates.set("status", Case.Status.ASSIGNED.name()), Updates.set("stationCode", stationCode),
-                        Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                        Updates.push("timeline", event(now, "assigned", by)))).getModifiedCount() == 1;
+    /**
+     * Assigns (or reassigns) to a station and optionally one of its workers, if nobody changed the
+     * case since {@code version}. The timeline note names the worker (staff names are not sensitive).
+     */
+    public boolean assign(String id, int version, String stationCode, Optional<String> workerId, Optional<String> workerName,
+                          Instant now) {
+        List<Bson> sets = new ArrayList<>(List.of(Updates.set("status", Case.Status.ASSIGNED.name()),
+                Updates.set("stationCode", stationCode), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                Updates.push("timeline", event(now, "assigned", workerName.orElse("")))));
+        sets.add(workerId.map(w -> Updates.set("assigneeId", w)).orElse(Updates.unset("assigneeId")));
+        sets.add(workerName.map(w -> Updates.set("assigneeName", w)).orElse(Updates.unset("assigneeName")));
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(sets)).getModifiedCount() == 1;
+    }
+
+    /** An internal note by staff; encrypted, since notes are often about health and family. */
+    public void addNote(String id, String author, String text, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.push("notes", new Document("at", Date.from(now))
+                .append("author", author).append("text", cipher.encrypt(text))), Updates.push("timeline", event(now, "note", author))));
+    }
+
+    public record Note(Instant at, String author, String text) {
+    }
+
+    public List<Note> notes(String id) {
+        Document d = cases.find(byId(id)).first();
+        List<Note> out = new ArrayList<>();
+        if (d != null) {
+            for (Document n : d.getList("notes", Document.class, List.of())) {
+                out.add(new Note(n.getDate("at").toInstant(), n.getString("author"), cipher.decrypt(n.getString("text"))));
+            }
+        }
+        return out;
+    }
+
+    /** Corrects category and urgency, with the reason on the timeline; optimistic like every staff edit. */
+    public boolean reclassify(String id, int version, Category category, boolean urgent, String reason, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+                Updates.set("category", category.code()), Updates.set("urgent", urgent), Updates.inc("version", 1),
+                Updates.set("updatedAt", Date.from(now)), Updates.push("timeline", event(now, "reclassified", reason))))
+                .getModifiedCount() == 1;
     }
 
     public long count() {
@@ -197,6 +231,7 @@ public final class CaseStore {
                 Optional.ofNullable(d.getString("phone")).map(cipher::decrypt),
                 cipher.decrypt(d.getString("description")), d.getBoolean("contactRequested", false),
                 d.getDate("createdAt").toInstant(), d.getInteger("version", 0), timeline,
-                Optional.ofNullable(d.getInteger("rating")), Optional.ofNullable(d.getString("ratingComment")).map(cipher::decrypt));
+                Optional.ofNullable(d.getInteger("rating")), Optional.ofNullable(d.getString("ratingComment")).map(cipher::decrypt),
+                Optional.ofNullable(d.getString("assigneeName")));
     }
 }

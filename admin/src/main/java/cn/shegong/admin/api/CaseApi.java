@@ -1,0 +1,215 @@
+package cn.shegong.admin.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseEvents;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.casework.Category;
+import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.staff.StaffStore;
+import cn.shegong.core.staff.Worker;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Cases in the console: the inbox (urgent first, filters, search by number or phone), the case
+ * page, and what staff do — assign to a worker, note, message the resident, reclassify, close,
+ * reopen. Everything outside the account's area is 404; every change names the version it was
+ * made from (a stale view gets 409) and is audited, as is every view of a sensitive case.
+ */
+public final class CaseApi implements HttpService {
+
+    private static final Duration WINDOW = Duration.ofHours(48);
+    private static final Pattern PHONES = Pattern.compile("(?<!\\d)(1[3-9]\\d|0\\d{2,3}-?)\\d{4,5}(\\d{4})(?!\\d)");
+    private static final List<Case.Status> OPEN = List.of(Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.IN_PROGRESS);
+
+    private final CaseStore cases;
+    private final MessageStore messages;
+    private final ResidentStore residents;
+    private final StaffStore staff;
+    private final CaseEvents events;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, CaseEvents events,
+                   AuditLog audit, Clock clock) {
+        this.cases = cases;
+        this.messages = messages;
+        this.residents = residents;
+        this.staff = staff;
+        this.events = events;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/cases", this::list)
+                .get("/api/cases/{id}", this::get)
+                .post("/api/cases/{id}/assign", this::assign)
+                .post("/api/cases/{id}/notes", this::note)
+                .post("/api/cases/{id}/message", this::message)
+                .post("/api/cases/{id}/classify", this::classify)
+                .post("/api/cases/{id}/close", this::close)
+                .post("/api/cases/{id}/reopen", this::reopen);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Scope scope = Http.session(req).scope();
+        if (scope.role() == Role.AUDITOR) {
+            throw ApiException.notFound();
+        }
+        var q = req.query();
+        String search = q.first("q").orElse("").strip();
+        var page = cases.search(new CaseStore.Query(
+                scope.county().or(() -> q.first("county").asOptional()), scope.township().or(() -> q.first("township").asOptional()),
+                q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(OPEN),
+                q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
+                search.startsWith("BS") ? Optional.of(search) : Optional.empty(),
+                search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty(),
+                Integer.parseInt(q.first("page").orElse("0")), 20));
+        Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(c -> summary(c, scope)).toList()));
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        if (c.category() == Category.MENTAL || c.category() == Category.CHILDREN || c.urgent()) {
+            audit.record(clock.instant(), s.username, "view_sensitive_case", c.number(), Http.from(req));
+        }
+        boolean full = s.scope().seesContactDetails();
+        Map<String, Object> view = summary(c, s.scope());
+        view.put("description", full ? c.description() : maskPhones(c.description()));
+        view.put("timeline", c.timeline().stream().map(e -> Map.of("at", e.at().toString(), "kind", e.kind(), "note", e.note())).toList());
+        view.put("transcript", messages.forCase(c.id()).stream().map(m -> Map.of("direction", m.direction().name(),
+                "type", m.type(), "content", full ? m.content() : maskPhones(m.content()), "at", m.storedAt().toString())).toList());
+        view.put("notes", cases.notes(c.id()).stream().map(n -> Map.of("at", n.at().toString(), "author", n.author(), "text", n.text())).toList());
+        view.put("windowOpen", residents.find(c.openid()).map(r -> clock.instant().isBefore(r.lastContactAt().plus(WINDOW))).orElse(false));
+        view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
+                "id", w.id(), "name", w.name(), "role", w.role().name(), "openCases", staff.openCases(w.id()),
+                "capacity", w.capacity())).toList()).orElse(List.of()));
+        c.rating().ifPresent(r -> view.put("rating", r));
+        c.ratingComment().ifPresent(r -> view.put("comment", r));
+        Http.json(res, view);
+    }
+
+    private void assign(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        Map<String, Object> body = Http.body(req);
+        String station = c.township().map(t -> t.code()).orElseThrow(() -> new ApiException(409, "no_township"));
+        Optional<Worker> worker = Optional.of(Http.text(body, "workerId")).filter(w -> !w.isEmpty()).map(w -> staff.worker(w)
+                .filter(x -> x.stationCode().equals(station) && x.active()).orElseThrow(() -> new ApiException(400, "no_such_worker")));
+        changed(cases.assign(c.id(), Http.version(body), station, worker.map(Worker::id), worker.map(Worker::name), clock.instant()));
+        audit.record(clock.instant(), s.username, "assign", c.number(), Http.from(req));
+        events.assigned(c, c.township().get().name());
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private void note(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        String text = required(Http.text(Http.body(req), "text"));
+        cases.addNote(c.id(), s.username, text, clock.instant());
+        audit.record(clock.instant(), s.username, "note", c.number(), Http.from(req));
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private void message(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        String text = required(Http.text(Http.body(req), "text"));
+        events.message(c, text);
+        audit.record(clock.instant(), s.username, "message_resident", c.number(), Http.from(req));
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private void classify(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        Map<String, Object> body = Http.body(req);
+        Category category = Category.fromCode(Http.text(body, "category")).orElseThrow(() -> new ApiException(400, "no_such_category"));
+        String reason = required(Http.text(body, "reason"));
+        changed(cases.reclassify(c.id(), Http.version(body), category, Boolean.TRUE.equals(body.get("urgent")), reason, clock.instant()));
+        audit.record(clock.instant(), s.username, "reclassify", c.number(), Http.from(req));
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private void close(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        Map<String, Object> body = Http.body(req);
+        changed(cases.changeStatus(c.id(), Http.version(body), Case.Status.CLOSED, "closed", s.username, clock.instant()));
+        audit.record(clock.instant(), s.username, "close", c.number(), Http.from(req));
+        events.closed(c, Http.text(body, "summary"));
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private void reopen(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Case c = visible(s, req);
+        if (c.status().isOpen()) {
+            throw new ApiException(409, "already_open");
+        }
+        changed(cases.changeStatus(c.id(), Http.version(Http.body(req)), Case.Status.NEW, "reopened", s.username, clock.instant()));
+        audit.record(clock.instant(), s.username, "reopen", c.number(), Http.from(req));
+        Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    private Case visible(Session s, ServerRequest req) {
+        return cases.find(req.path().pathParameters().get("id")).filter(s.scope()::covers).orElseThrow(ApiException::notFound);
+    }
+
+    private Case reload(Case c) {
+        return cases.find(c.id()).orElseThrow();
+    }
+
+    private static void changed(boolean applied) {
+        if (!applied) {
+            throw new ApiException(409, "changed_by_someone_else");
+        }
+    }
+
+    private static String required(String text) {
+        if (text.isEmpty()) {
+            throw new ApiException(400, "empty");
+        }
+        return text;
+    }
+
+    private static Map<String, Object> summary(Case c, Scope scope) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("number", c.number());
+        m.put("category", c.category().code());
+        m.put("urgent", c.urgent());
+        m.put("status", c.status().name());
+        m.put("county", c.township().map(t -> t.county()).orElse(""));
+        m.put("township", c.township().map(t -> t.name()).orElse(""));
+        m.put("assignee", c.assignee().orElse(""));
+        m.put("name", c.name().map(n -> scope.seesContactDetails() ? n : n.charAt(0) + "*").orElse(""));
+        m.put("phone", c.phone().map(p -> scope.seesContactDetails() ? p : maskPhones(p)).orElse(""));
+        m.put("contactRequested", c.contactRequested());
+        m.put("createdAt", c.createdAt().toString());
+        m.put("version", c.version());
+        return m;
+    }
+
+    /** Phone numbers (also inside what residents wrote) as 138****1234, for roles that see masked contacts. */
+    static String maskPhones(String text) {
+        return PHONES.matcher(text).replaceAll(m -> m.group(1).replace("-", "").substring(0, 3) + "****" + m.group(2));
+    }
+}

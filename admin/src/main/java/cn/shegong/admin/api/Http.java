@@ -1,0 +1,58 @@
+package cn.shegong.admin.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** JSON in and out, the signed-in session, and where a request came from — shared by the API services. */
+final class Http {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Http() {
+    }
+
+    static Session session(ServerRequest req) {
+        return req.context().get(Session.class).orElseThrow(() -> new ApiException(401, "not_signed_in"));
+    }
+
+    static String from(ServerRequest req) {
+        return req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(req.remotePeer().host());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> body(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(64 * 1024);
+            return bytes.length == 0 ? Map.of() : JSON.readValue(bytes, Map.class);
+        } catch (IOException e) {
+            throw new ApiException(400, "malformed_json");
+        }
+    }
+
+    static int version(Map<String, Object> body) {
+        return body.get("version") instanceof Number n ? n.intValue() : -1;
+    }
+
+    static String text(Map<String, Object> body, String field) {
+        return body.get(field) == null ? "" : String.valueOf(body.get(field)).strip();
+    }
+
+    static void json(ServerResponse res, Object value) {
+        try {
+            res.headers().contentType(HttpMediaType.create("application/json; charset=UTF-8"));
+            res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
+            res.send(JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

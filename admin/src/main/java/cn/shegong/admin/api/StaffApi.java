@@ -1,0 +1,124 @@
+package cn.shegong.admin.api;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.casework.Category;
+import cn.shegong.core.staff.StaffStore;
+import cn.shegong.core.staff.Station;
+import cn.shegong.core.staff.Worker;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Stations and their workers, within the account's area: list, add, edit, deactivate. Each worker
+ * is shown with the open cases they carry. The auditor sees none of it.
+ */
+public final class StaffApi implements HttpService {
+
+    private final StaffStore staff;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public StaffApi(StaffStore staff, AuditLog audit, Clock clock) {
+        this.staff = staff;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/stations", this::stations)
+                .put("/api/stations/{code}", this::updateStation)
+                .get("/api/stations/{code}/workers", this::workers)
+                .post("/api/stations/{code}/workers", this::addWorker)
+                .put("/api/workers/{id}", this::updateWorker);
+    }
+
+    private void stations(ServerRequest req, ServerResponse res) {
+        Scope scope = scope(req);
+        Http.json(res, Map.of("items", staff.stations(scope.county(), scope.township()).stream().map(st -> Map.of(
+                "code", st.code(), "township", st.township(), "county", st.county(), "phone", st.phone(),
+                "active", st.active(), "workers", staff.workers(st.code()).stream().filter(Worker::active).count())).toList()));
+    }
+
+    private void updateStation(ServerRequest req, ServerResponse res) {
+        Station st = station(req);
+        Map<String, Object> body = Http.body(req);
+        staff.updateStation(st.code(), Http.text(body, "phone"), !Boolean.FALSE.equals(body.get("active")));
+        audit.record(clock.instant(), Http.session(req).username, "update_station", st.code(), Http.from(req));
+        Http.json(res, Map.of("code", st.code()));
+    }
+
+    private void workers(ServerRequest req, ServerResponse res) {
+        Station st = station(req);
+        Http.json(res, Map.of("items", staff.workers(st.code()).stream().map(this::view).toList()));
+    }
+
+    private void addWorker(ServerRequest req, ServerResponse res) {
+        Station st = station(req);
+        Map<String, Object> body = Http.body(req);
+        String name = Http.text(body, "name");
+        if (name.isEmpty()) {
+            throw new ApiException(400, "empty");
+        }
+        Worker w = staff.addWorker(name, st.code(), role(body), skills(body), capacity(body));
+        audit.record(clock.instant(), Http.session(req).username, "add_worker", w.id(), Http.from(req));
+        Http.json(res, view(w));
+    }
+
+    private void updateWorker(ServerRequest req, ServerResponse res) {
+        Scope scope = scope(req);
+        Worker w = staff.worker(req.path().pathParameters().get("id"))
+                .filter(x -> staff.station(x.stationCode()).filter(st -> covers(scope, st)).isPresent())
+                .orElseThrow(ApiException::notFound);
+        Map<String, Object> body = Http.body(req);
+        staff.updateWorker(w.id(), Optional.of(Http.text(body, "name")).filter(n -> !n.isEmpty()).orElse(w.name()), role(body),
+                skills(body), capacity(body), !Boolean.FALSE.equals(body.get("active")));
+        audit.record(clock.instant(), Http.session(req).username, "update_worker", w.id(), Http.from(req));
+        Http.json(res, view(staff.worker(w.id()).orElseThrow()));
+    }
+
+    private Map<String, Object> view(Worker w) {
+        return Map.of("id", w.id(), "name", w.name(), "station", w.stationCode(), "role", w.role().name(),
+                "skills", w.skills().stream().map(Category::code).toList(), "capacity", w.capacity(), "active", w.active(),
+                "openCases", staff.openCases(w.id()));
+    }
+
+    private Station station(ServerRequest req) {
+        Scope scope = scope(req);
+        return staff.station(req.path().pathParameters().get("code")).filter(st -> covers(scope, st)).orElseThrow(ApiException::notFound);
+    }
+
+    private static boolean covers(Scope scope, Station st) {
+        return scope.county().map(st.countyCode()::equals).orElse(true) && scope.township().map(st.code()::equals).orElse(true);
+    }
+
+    private static Scope scope(ServerRequest req) {
+        Scope scope = Http.session(req).scope();
+        if (scope.role() == Role.AUDITOR) {
+            throw ApiException.notFound();
+        }
+        return scope;
+    }
+
+    private static Worker.Role role(Map<String, Object> body) {
+        return "HEAD".equals(body.get("role")) ? Worker.Role.HEAD : Worker.Role.WORKER;
+    }
+
+    private static List<Category> skills(Map<String, Object> body) {
+        return body.get("skills") instanceof List<?> list
+                ? list.stream().flatMap(x -> Category.fromCode(String.valueOf(x)).stream()).toList() : List.of();
+    }
+
+    private static int capacity(Map<String, Object> body) {
+        return body.get("capacity") instanceof Number n ? Math.max(1, n.intValue()) : 10;
+    }
+}

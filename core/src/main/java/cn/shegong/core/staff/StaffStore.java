@@ -1,0 +1,109 @@
+package cn.shegong.core.staff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Category;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+/** Stations (one per township, created from the area list at start-up, idempotently) and their workers. */
+public final class StaffStore {
+
+    private final MongoCollection<Document> stations;
+    private final MongoCollection<Document> workers;
+    private final MongoCollection<Document> cases;
+
+    public StaffStore(MongoDatabase db) {
+        this.stations = db.getCollection("stations");
+        this.workers = db.getCollection("workers");
+        this.cases = db.getCollection("cases");
+    }
+
+    public void ensureIndexes() {
+        workers.createIndex(Indexes.ascending("stationCode"), new IndexOptions().name("stationCode"));
+        cases.createIndex(Indexes.compoundIndex(Indexes.ascending("assigneeId"), Indexes.ascending("status")),
+                new IndexOptions().name("assignee_status").sparse(true));
+    }
+
+    /** One station per township; existing stations keep their phone and status. */
+    public void ensureStations(Areas areas) {
+        for (Areas.Township t : areas.townships()) {
+            stations.updateOne(Filters.eq("_id", t.code()), Updates.combine(
+                    Updates.set("township", t.name()), Updates.set("county", t.county()), Updates.set("countyCode", t.countyCode()),
+                    Updates.setOnInsert("phone", ""), Updates.setOnInsert("active", true)), new UpdateOptions().upsert(true));
+        }
+    }
+
+    /** Stations under an area: a county code (6 digits), a township code (9), or the whole city. */
+    public List<Station> stations(Optional<String> countyCode, Optional<String> townshipCode) {
+        List<Bson> f = new ArrayList<>();
+        countyCode.ifPresent(c -> f.add(Filters.eq("countyCode", c)));
+        townshipCode.ifPresent(t -> f.add(Filters.eq("_id", t)));
+        List<Station> out = new ArrayList<>();
+        stations.find(f.isEmpty() ? new Document() : Filters.and(f)).sort(Sorts.ascending("_id")).forEach(d -> out.add(station(d)));
+        return out;
+    }
+
+    public Optional<Station> station(String code) {
+        return Optional.ofNullable(stations.find(Filters.eq("_id", code)).first()).map(StaffStore::station);
+    }
+
+    public void updateStation(String code, String phone, boolean active) {
+        stations.updateOne(Filters.eq("_id", code), Updates.combine(Updates.set("phone", phone), Updates.set("active", active)));
+    }
+
+    public Worker addWorker(String name, String stationCode, Worker.Role role, List<Category> skills, int capacity) {
+        Document d = new Document("_id", new ObjectId()).append("name", name).append("stationCode", stationCode)
+                .append("role", role.name()).append("skills", skills.stream().map(Category::code).toList())
+                .append("capacity", capacity).append("active", true);
+        workers.insertOne(d);
+        return worker(d);
+    }
+
+    public void updateWorker(String id, String name, Worker.Role role, List<Category> skills, int capacity, boolean active) {
+        workers.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("name", name),
+                Updates.set("role", role.name()), Updates.set("skills", skills.stream().map(Category::code).toList()),
+                Updates.set("capacity", capacity), Updates.set("active", active)));
+    }
+
+    public Optional<Worker> worker(String id) {
+        return ObjectId.isValid(id) ? Optional.ofNullable(workers.find(Filters.eq("_id", new ObjectId(id))).first()).map(StaffStore::worker)
+                : Optional.empty();
+    }
+
+    public List<Worker> workers(String stationCode) {
+        List<Worker> out = new ArrayList<>();
+        workers.find(Filters.eq("stationCode", stationCode)).sort(Sorts.ascending("name")).forEach(d -> out.add(worker(d)));
+        return out;
+    }
+
+    /** Cases assigned to the worker and not yet closed or cancelled. */
+    public long openCases(String workerId) {
+        return cases.countDocuments(Filters.and(Filters.eq("assigneeId", workerId),
+                Filters.in("status", List.of("ASSIGNED", "IN_PROGRESS"))));
+    }
+
+    private static Station station(Document d) {
+        return new Station(d.getString("_id"), d.getString("township"), d.getString("county"), d.getString("countyCode"),
+                d.getString("phone"), d.getBoolean("active", true));
+    }
+
+    private static Worker worker(Document d) {
+        return new Worker(d.getObjectId("_id").toHexString(), d.getString("name"), d.getString("stationCode"),
+                Worker.Role.valueOf(d.getString("role")),
+                d.getList("skills", String.class, List.of()).stream().flatMap(c -> Category.fromCode(c).stream()).toList(),
+                d.getInteger("capacity", 10), d.getBoolean("active", true), Optional.ofNullable(d.getString("openid")));
+    }
+}
