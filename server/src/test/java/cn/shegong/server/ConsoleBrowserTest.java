@@ -107,6 +107,8 @@ class ConsoleBrowserTest {
 
     @Test
     void aWeChatMessageBecomesACaseThatAnAdminAssignsAndTheResidentIsTold() throws Exception {
+        service.shegong.staff().addWorker("赵社工", "530521103", cn.shegong.core.staff.Worker.Role.WORKER,
+                List.of(cn.shegong.core.casework.Category.ELDERLY), 8);
         Case c = residentAsks("o-browser-li", "同意", "我婆婆八十多了一个人在家，前天摔了一跤，现在起床都困难",
                 "施甸县姚关镇山邑村 13800001234 我姓李", "1");
 
@@ -120,8 +122,10 @@ class ConsoleBrowserTest {
         String transcript = browser.findElement(By.id("transcript")).getText();
         assertTrue(transcript.contains("138****1234") && !transcript.contains("13800001234"), "in the transcript too");
         assertTrue(transcript.contains("我婆婆八十多了"), "the first message of the request is part of the case");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("worker"))).selectByIndex(1);
         browser.findElement(By.id("assign")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-assignee"), "赵社工"));
         screenshot("case");
 
         var calls = service.fakeApi.awaitCalls(cs -> cs.stream().anyMatch(x -> x.path().equals("/cgi-bin/message/custom/send")
