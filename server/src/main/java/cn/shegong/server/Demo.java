@@ -95,7 +95,7 @@ final class Demo {
         }
     }
 
-    private static String password() {
+    static String password() {
         String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         java.security.SecureRandom random = new java.security.SecureRandom();
         StringBuilder p = new StringBuilder();

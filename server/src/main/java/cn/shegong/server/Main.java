@@ -51,6 +51,7 @@ public final class Main {
                 case "say" -> Say.run(demoEnv(), rest, System.out);
                 case "fake-wechat" -> fakeWeChat();
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
+                case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "bench" -> !rest.isEmpty() && rest.get(0).equals("webhook")
                         ? Bench.run(rest.subList(1, rest.size()), System.out) : help(System.out);
                 case "menu" -> rest.equals(List.of("push"))
@@ -147,6 +148,8 @@ public final class Main {
                   say [--from OPENID] TEXT
                                    in a running demo, a WeChat user types TEXT; prints the reply
                   fake-wechat      run only the fake WeChat platform (API and users) for a service on SERVER_PORT
+                  admin create USERNAME [ROLE AREA]
+                                   add a console account (CITY, COUNTY, STATION or AUDITOR) with a generated password
                   menu push        upload templates/wechat/menu.json as the account's custom menu
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file

@@ -172,6 +172,15 @@ class AdminApiTest {
     }
 
     @Test
+    void theApiIsDescribedAtAStableUrl() throws Exception {
+        HttpResponse<String> doc = new Browser().get("/api/openapi.yaml");
+        assertEquals(200, doc.statusCode());
+        for (String path : new String[] {"/api/login", "/api/cases/{id}/assign", "/api/stations/{code}/workers", "/api/audit"}) {
+            assertTrue(doc.body().contains(path + ":"), path);
+        }
+    }
+
+    @Test
     void stationsAndWorkersAreScopedLikeCases() throws Exception {
         assertEquals(74, signedIn("city").json("/api/stations").get("items").size(), "one station per township");
         Browser county = signedIn("shidian");

@@ -42,6 +42,7 @@ public final class AuthApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/api/login", this::login)
+                .get("/api/openapi.yaml", this::openApi)
                 .any("/api/*", this::authenticate)
                 .post("/api/logout", this::logout)
                 .get("/api/me", this::me)
@@ -119,6 +120,15 @@ public final class AuthApi implements HttpService {
         sessions.save(s);
         audit.record(clock.instant(), s.username, "password_changed", "", Http.from(req));
         Http.json(res, me(s));
+    }
+
+    private void openApi(ServerRequest req, ServerResponse res) {
+        try (var in = AuthApi.class.getResourceAsStream("/openapi/openapi.yaml")) {
+            res.headers().contentType(io.helidon.http.HttpMediaType.create("application/yaml; charset=UTF-8"));
+            res.send(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---- audit ------------------------------------------------------------------------------------
