@@ -20,7 +20,11 @@ const LABELS = {
            changed_by_someone_else: '这个求助刚被别人改过，已为您显示最新情况，请确认后再操作。',
            no_township: '不知道居民所在乡镇，暂时无法派单。', password_too_short: '新密码至少 10 位。',
            password_change_required: '请先修改密码。', empty: '请先填写内容。', no_such_worker: '这位社工不在该社工站。',
-           already_open: '这个求助还没有办结。' }
+           already_open: '这个求助还没有办结。', bad_date: '日期格式不对。', no_such_category: '请选择类别。' },
+  audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
+           assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
+           reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
+           update_station: '修改社工站' }
 };
 
 let me = null;
@@ -38,11 +42,13 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-function show(id) { for (const s of ['login', 'change-password', 'inbox', 'case']) $(s).hidden = s !== id; }
+function show(id) { for (const s of ['login', 'change-password', 'inbox', 'case', 'staff', 'audit']) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
 
 async function start() {
+  stations = null;
+  page = 0;
   try { me = await api('GET', '/api/me'); } catch (e) { me = null; }
   if (!me) { $('who').hidden = true; show('login'); return; }
   $('who').hidden = false;
@@ -52,13 +58,45 @@ async function start() {
 }
 
 function route() {
+  $('nav-inbox').hidden = me.role === 'AUDITOR';
+  $('nav-staff').hidden = me.role === 'AUDITOR';
+  $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
-  if (m) openCase(m[1]); else loadInbox();
+  if (m) openCase(m[1]);
+  else if (location.hash === '#/staff') loadStaff();
+  else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
+  else loadInbox();
 }
+
+let stations = null;
+async function areaOptions() {
+  if (stations) return;
+  stations = (await api('GET', '/api/stations')).items;
+  const counties = [...new Map(stations.map(s => [s.code.slice(0, 6), s.county])).entries()];
+  $('f-county').hidden = counties.length < 2;
+  for (const [code, name] of counties) {
+    const o = text(document.createElement('option'), name); o.value = code; $('f-county').appendChild(o);
+  }
+  fillTownships();
+}
+function fillTownships() {
+  const county = $('f-county').value;
+  const select = $('f-township');
+  select.replaceChildren(text(Object.assign(document.createElement('option'), { value: '' }), '全部乡镇（街道）'));
+  for (const s of stations.filter(s => !county || s.code.startsWith(county))) {
+    const o = text(document.createElement('option'), s.township); o.value = s.code; select.appendChild(o);
+  }
+  select.hidden = stations.length < 2;
+}
+let page = 0;
 
 async function loadInbox() {
   show('inbox');
-  const params = new URLSearchParams();
+  await areaOptions();
+  const params = new URLSearchParams({ page: String(page) });
+  for (const [key, id] of [['county', 'f-county'], ['township', 'f-township'], ['from', 'f-from'], ['to', 'f-to']]) {
+    if ($(id).value) params.set(key, $(id).value);
+  }
   if ($('f-status').value) params.set('status', $('f-status').value);
   if ($('f-category').value) params.set('category', $('f-category').value);
   if ($('f-urgent').checked) params.set('urgent', 'true');
@@ -66,9 +104,12 @@ async function loadInbox() {
   const tbody = $('cases');
   tbody.replaceChildren();
   try {
-    const page = await api('GET', '/api/cases?' + params);
-    text($('inbox-total'), '共 ' + page.total + ' 条');
-    for (const c of page.items) {
+    const result = await api('GET', '/api/cases?' + params);
+    text($('inbox-total'), '共 ' + result.total + ' 条');
+    text($('page'), '第 ' + (page + 1) + ' 页');
+    $('prev').disabled = page === 0;
+    $('next').disabled = (page + 1) * 20 >= result.total;
+    for (const c of result.items) {
       const tr = document.createElement('tr');
       if (c.urgent) tr.className = 'urgent';
       tr.dataset.id = c.id;
@@ -76,6 +117,17 @@ async function loadInbox() {
                        LABELS.status[c.status], time(c.createdAt)]) {
         tr.appendChild(text(document.createElement('td'), v));
       }
+      const quick = document.createElement('td');
+      if (c.status === 'NEW' && c.township) {
+        const b = text(document.createElement('button'), '派到' + c.township);
+        b.addEventListener('click', async (ev) => {
+          ev.stopPropagation();
+          try { await api('POST', '/api/cases/' + c.id + '/assign', { version: c.version }); } catch (e) { alert(message(e.code)); }
+          loadInbox();
+        });
+        quick.appendChild(b);
+      }
+      tr.appendChild(quick);
       tr.addEventListener('click', () => { location.hash = '#/case/' + c.id; });
       tbody.appendChild(tr);
     }
@@ -103,6 +155,8 @@ async function openCase(id, notice) {
     worker.appendChild(o);
   }
   text($('window'), c.windowOpen ? LABELS.window.open : LABELS.window.closed);
+  $('re-category').value = c.category;
+  $('re-urgent').checked = c.urgent;
   const notes = $('notes');
   notes.replaceChildren();
   for (const n of c.notes) {
@@ -157,15 +211,83 @@ $('password-form').addEventListener('submit', async (ev) => {
   catch (e) { text($('password-error'), message(e.code)); }
 });
 $('logout').addEventListener('click', async () => { try { await api('POST', '/api/logout'); } finally { me = null; start(); } });
-$('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadInbox(); });
+$('filters').addEventListener('submit', (ev) => { ev.preventDefault(); page = 0; loadInbox(); });
 $('back').addEventListener('click', (ev) => { ev.preventDefault(); location.hash = ''; });
 $('assign').addEventListener('click', () => act('/assign', { workerId: $('worker').value }));
 $('reopen').addEventListener('click', () => act('/reopen', {}));
+$('reclassify').addEventListener('click', () => act('/classify', { category: $('re-category').value,
+  urgent: $('re-urgent').checked, reason: $('re-reason').value }));
+$('f-county').addEventListener('change', fillTownships);
+$('prev').addEventListener('click', () => { page = Math.max(0, page - 1); loadInbox(); });
+$('next').addEventListener('click', () => { page += 1; loadInbox(); });
+
+async function loadStaff() {
+  show('staff');
+  const tbody = $('stations');
+  tbody.replaceChildren();
+  for (const s of (await api('GET', '/api/stations')).items) {
+    const tr = document.createElement('tr');
+    for (const v of [s.county, s.township + '社工站', s.phone, s.workers]) tr.appendChild(text(document.createElement('td'), v));
+    tr.addEventListener('click', () => openStation(s));
+    tbody.appendChild(tr);
+  }
+}
+
+let station = null;
+async function openStation(s) {
+  station = s;
+  $('station').hidden = false;
+  text($('station-title'), s.county + s.township + '社工站');
+  const tbody = $('workers');
+  tbody.replaceChildren();
+  for (const w of (await api('GET', '/api/stations/' + s.code + '/workers')).items) {
+    const tr = document.createElement('tr');
+    for (const v of [w.name, LABELS.worker[w.role], w.skills.map(k => LABELS.category[k]).join('、'),
+                     w.openCases + '/' + w.capacity, w.active ? '在岗' : '已停用']) {
+      tr.appendChild(text(document.createElement('td'), v));
+    }
+    const cell = document.createElement('td');
+    const b = text(document.createElement('button'), w.active ? '停用' : '恢复');
+    b.addEventListener('click', async () => {
+      try { await api('PUT', '/api/workers/' + w.id, { name: w.name, role: w.role, skills: w.skills, capacity: w.capacity, active: !w.active }); }
+      catch (e) { text($('staff-error'), message(e.code)); }
+      openStation(station);
+    });
+    cell.appendChild(b);
+    tr.appendChild(cell);
+    tbody.appendChild(tr);
+  }
+}
+$('worker-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    await api('POST', '/api/stations/' + station.code + '/workers',
+              { name: $('w-name').value, role: $('w-role').value, capacity: Number($('w-capacity').value) });
+    $('w-name').value = '';
+    text($('staff-error'), '');
+    openStation(station);
+  } catch (e) { text($('staff-error'), message(e.code)); }
+});
+
+async function loadAudit() {
+  show('audit');
+  const tbody = $('audit-rows');
+  tbody.replaceChildren();
+  for (const e of (await api('GET', '/api/audit')).items) {
+    const tr = document.createElement('tr');
+    for (const v of [time(e.at), e.who, LABELS.audit[e.action] || e.action, e.record, e.from]) {
+      tr.appendChild(text(document.createElement('td'), v));
+    }
+    tbody.appendChild(tr);
+  }
+}
 $('send').addEventListener('click', async () => { await act('/message', { text: $('message').value }); $('message').value = ''; });
 $('add-note').addEventListener('click', async () => { await act('/notes', { text: $('note').value }); $('note').value = ''; });
 $('close').addEventListener('click', () => act('/close', { summary: $('summary').value }));
 window.addEventListener('hashchange', () => { if (me && !me.mustChangePassword) route(); });
 for (const [code, label] of Object.entries(LABELS.category)) {
-  const o = document.createElement('option'); o.value = code; o.textContent = label; $('f-category').appendChild(o);
+  for (const select of [$('f-category'), $('re-category')]) {
+    const o = document.createElement('option'); o.value = code; o.textContent = label; select.appendChild(o);
+  }
 }
 start();

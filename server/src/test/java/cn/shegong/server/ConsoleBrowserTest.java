@@ -160,6 +160,27 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aCountyAdminStaffsAStationAndTheAuditorReadsWhatHappened() throws Exception {
+        service.shegong.accounts().create("shidian-admin", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
+        service.shegong.accounts().create("auditor", PASSWORD, Role.AUDITOR, Shegong.CITY_AREA, false, service.clock.instant());
+        logIn("shidian-admin", PASSWORD);
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+        browser.findElement(By.id("nav-staff")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "姚关镇社工站"));
+        assertTrue(!browser.findElement(By.id("stations")).getText().contains("腾冲市"), "only the county's own stations");
+        browser.findElement(By.xpath("//tbody[@id='stations']/tr[td[text()='姚关镇社工站']]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("station-title"), "姚关镇社工站"));
+        browser.findElement(By.id("w-name")).sendKeys("钱社工");
+        browser.findElement(By.cssSelector("#worker-form button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers"), "钱社工"));
+        screenshot("staff");
+
+        logIn("auditor", PASSWORD);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-rows"), "添加社工"));
+        assertTrue(browser.findElement(By.id("nav-inbox")).getAttribute("hidden") != null, "the auditor has no inbox");
+    }
+
+    @Test
     void fiveWrongPasswordsLockTheAccount() {
         service.shegong.accounts().create("careless", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
         for (int i = 0; i < 5; i++) {

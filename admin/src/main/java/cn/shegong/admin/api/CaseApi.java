@@ -80,7 +80,8 @@ public final class CaseApi implements HttpService {
                 q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
                 search.startsWith("BS") ? Optional.of(search) : Optional.empty(),
                 search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty(),
-                Integer.parseInt(q.first("page").orElse("0")), 20));
+                q.first("from").asOptional().map(d -> day(d)), q.first("to").asOptional().map(d -> day(d).plus(Duration.ofDays(1))),
+                q.first("assignee").asOptional(), Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20));
         Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(c -> summary(c, scope)).toList()));
     }
 
@@ -167,6 +168,15 @@ public final class CaseApi implements HttpService {
         changed(cases.changeStatus(c.id(), Http.version(Http.body(req)), Case.Status.NEW, "reopened", s.username, clock.instant()));
         audit.record(clock.instant(), s.username, "reopen", c.number(), Http.from(req));
         Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    /** A date (yyyy-MM-dd) as the start of that day in Baoshan. */
+    private static java.time.Instant day(String date) {
+        try {
+            return java.time.LocalDate.parse(date).atStartOfDay(java.time.ZoneId.of("Asia/Shanghai")).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiException(400, "bad_date");
+        }
     }
 
     private Case visible(Session s, ServerRequest req) {

@@ -139,7 +139,8 @@ public final class CaseStore {
     /** A search of the inbox: scope (county, township), filters, a page. Empty means "any". */
     public record Query(Optional<String> county, Optional<String> township, List<Case.Status> statuses,
                         Optional<Category> category, Optional<Boolean> urgent, Optional<String> number,
-                        Optional<String> phone, int page, int size) {
+                        Optional<String> phone, Optional<Instant> from, Optional<Instant> to, Optional<String> assigneeId,
+                        int page, int size) {
     }
 
     public record Page(List<Case> items, long total) {
@@ -157,6 +158,9 @@ public final class CaseStore {
         q.urgent().ifPresent(u -> filters.add(Filters.eq("urgent", u)));
         q.number().ifPresent(n -> filters.add(Filters.eq("number", n)));
         q.phone().ifPresent(p -> filters.add(Filters.eq("phoneIndex", cipher.blindIndex(p))));
+        q.from().ifPresent(f -> filters.add(Filters.gte("createdAt", Date.from(f))));
+        q.to().ifPresent(t -> filters.add(Filters.lt("createdAt", Date.from(t))));
+        q.assigneeId().ifPresent(a -> filters.add(Filters.eq("assigneeId", a)));
         Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
         List<Case> items = new ArrayList<>();
         cases.find(filter).sort(Sorts.orderBy(Sorts.descending("urgent"), Sorts.descending("createdAt")))
