@@ -107,8 +107,8 @@ async function loadInbox() {
     const result = await api('GET', '/api/cases?' + params);
     text($('inbox-total'), '共 ' + result.total + ' 条');
     text($('page'), '第 ' + (page + 1) + ' 页');
-    $('prev').disabled = page === 0;
-    $('next').disabled = (page + 1) * 20 >= result.total;
+    $('page-prev').disabled = page === 0;
+    $('page-next').disabled = (page + 1) * 20 >= result.total;
     for (const c of result.items) {
       const tr = document.createElement('tr');
       if (c.urgent) tr.className = 'urgent';
@@ -218,8 +218,8 @@ $('reopen').addEventListener('click', () => act('/reopen', {}));
 $('reclassify').addEventListener('click', () => act('/classify', { category: $('re-category').value,
   urgent: $('re-urgent').checked, reason: $('re-reason').value }));
 $('f-county').addEventListener('change', fillTownships);
-$('prev').addEventListener('click', () => { page = Math.max(0, page - 1); loadInbox(); });
-$('next').addEventListener('click', () => { page += 1; loadInbox(); });
+$('page-prev').addEventListener('click', () => { page = Math.max(0, page - 1); loadInbox(); });
+$('page-next').addEventListener('click', () => { page += 1; loadInbox(); });
 
 async function loadStaff() {
   show('staff');
