@@ -52,8 +52,11 @@ public final class Main {
                 case "fake-wechat" -> fakeWeChat();
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
-                case "bench" -> !rest.isEmpty() && rest.get(0).equals("webhook")
-                        ? Bench.run(rest.subList(1, rest.size()), System.out) : help(System.out);
+                case "bench" -> rest.isEmpty() ? help(System.out) : switch (rest.get(0)) {
+                    case "webhook" -> Bench.run(rest.subList(1, rest.size()), System.out);
+                    case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
+                    default -> help(System.out);
+                };
                 case "menu" -> rest.equals(List.of("push"))
                         ? MenuCommand.push(ConfigLoader.load(System.getenv()), System.out) : help(System.out);
                 default -> help(System.out);
@@ -154,6 +157,8 @@ public final class Main {
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file
                   bench webhook    measure the webhook's throughput and latency (see docs/benchmarks.md)
+                  bench inbox [--cases N]
+                                   seed N cases and time the console's inbox queries
                   test             run the whole test suite
                   help             show this list""");
         return 0;

@@ -1,0 +1,78 @@
+package cn.shegong.server;
+
+import java.io.PrintStream;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.casework.Category;
+import cn.shegong.core.config.ConfigLoader;
+
+/**
+ * {@code ./shegong bench inbox [--cases N]}: seeds N cases (fixed seed) into a fresh instance on the
+ * embedded defaults and times the console's inbox queries over HTTP as a city and a county admin.
+ */
+final class InboxBench {
+
+    private InboxBench() {
+    }
+
+    static int run(List<String> args, PrintStream out) throws Exception {
+        int n = args.size() == 2 && args.get(0).equals("--cases") ? Integer.parseInt(args.get(1)) : 100_000;
+        Map<String, String> env = new HashMap<>(Main.demoEnv());
+        env.put("SHEGONG_DATA_DIR", Files.createTempDirectory("shegong-inbox-bench").toString());
+        env.put("SERVER_PORT", "0");
+        env.put("ADMIN_PORT", "0");
+        try (Shegong shegong = Shegong.start(ConfigLoader.load(env), Clock.systemUTC())) {
+            Areas areas = Areas.baoshan();
+            Random random = new Random(42);
+            Category[] categories = Category.values();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                var township = areas.townships().get(random.nextInt(areas.townships().size()));
+                shegong.cases().create(new CaseStore.NewCase("o-bench-" + (i % 5000), categories[random.nextInt(categories.length)],
+                        random.nextInt(50) == 0, Optional.of(township), Optional.of("测"), Optional.of("138" + String.format("%08d", i)),
+                        "bench " + i, false), Clock.systemUTC().instant());
+            }
+            out.printf("seeded %d cases in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            shegong.accounts().create("bench-city", "bench-password", Role.CITY, Shegong.CITY_AREA, false, Clock.systemUTC().instant());
+            shegong.accounts().create("bench-county", "bench-password", Role.COUNTY, "530521", false, Clock.systemUTC().instant());
+            for (String user : List.of("bench-city", "bench-county")) {
+                HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+                String base = "http://127.0.0.1:" + shegong.adminPort();
+                http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"bench-password\"}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                for (String query : List.of("", "?urgent=true", "?q=BS", "?q=13800000042", "?page=50")) {
+                    long[] ms = new long[5];
+                    for (int r = 0; r < ms.length; r++) {
+                        long s = System.nanoTime();
+                        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + "/api/cases" + query)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        ms[r] = (System.nanoTime() - s) / 1_000_000;
+                        if (res.statusCode() != 200) {
+                            throw new IllegalStateException(res.body());
+                        }
+                    }
+                    Arrays.sort(ms);
+                    out.printf("%-13s /api/cases%-16s median %5d ms, max %5d ms%n", user, query, ms[2], ms[4]);
+                }
+                http.close();
+            }
+        }
+        return 0;
+    }
+}
