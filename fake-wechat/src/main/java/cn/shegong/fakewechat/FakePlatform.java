@@ -59,6 +59,26 @@ public final class FakePlatform {
         return push.deliver(Pushes.text(openid, now(), msgIds.incrementAndGet(), text), mode);
     }
 
+    public Delivery sendsImage(String openid) {
+        api.interact(openid);
+        long msgId = msgIds.incrementAndGet();
+        String mediaId = "FAKE_IMG_" + msgId;
+        api.addMedia(mediaId, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        return push.deliver(Pushes.image(openid, now(), msgId, mediaId), mode);
+    }
+
+    /** A voice message; {@code recognition} is what WeChat's speech-to-text made of it (null: nothing). */
+    public Delivery speaks(String openid, String recognition) {
+        api.interact(openid);
+        long msgId = msgIds.incrementAndGet();
+        return push.deliver(Pushes.voice(openid, now(), msgId, "FAKE_VOICE_" + msgId, recognition), mode);
+    }
+
+    public Delivery sharesLocation(String openid, double lat, double lng, String label) {
+        api.interact(openid);
+        return push.deliver(Pushes.location(openid, now(), msgIds.incrementAndGet(), lat, lng, label), mode);
+    }
+
     public Delivery clicks(String openid, String key) {
         api.interact(openid);
         return push.deliver(Pushes.event(openid, now(), "CLICK", key), mode);

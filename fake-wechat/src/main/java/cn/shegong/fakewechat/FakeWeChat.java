@@ -167,6 +167,11 @@ public final class FakeWeChat {
         return List.copyOf(calls);
     }
 
+    /** The custom menu the account last uploaded through menu/create. */
+    public Optional<Map<String, Object>> menu() {
+        return Optional.ofNullable(menu);
+    }
+
     public List<Received> received(String openid) {
         return List.copyOf(received.getOrDefault(openid, List.of()));
     }

@@ -6,8 +6,12 @@ import java.util.Optional;
 import cn.shegong.core.time.AdjustableClock;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.staticcontent.StaticContentService;
 
-/** The fake WeChat platform on its own port: the API at its root, as {@code api.weixin.qq.com} would be. */
+/**
+ * The fake WeChat platform on its own port: the API at its root, as {@code api.weixin.qq.com} would
+ * be, and the WeChat simulator page at {@code /simulator/} (templates/simulator/).
+ */
 public final class FakeWeChatServer implements AutoCloseable {
 
     private final WebServer server;
@@ -29,7 +33,8 @@ public final class FakeWeChatServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .featuresDiscoverServices(false)
-                .routing(r -> r.register(new FakeWeChatService(fake, clock, platform)))
+                .routing(r -> r.register(new FakeWeChatService(fake, clock, platform))
+                        .register("/simulator", StaticContentService.builder("simulator").welcomeFileName("index.html").build()))
                 .build()
                 .start();
         return new FakeWeChatServer(server, host);

@@ -28,8 +28,10 @@ import io.helidon.webserver.http.ServerResponse;
  *   <li>{@code POST /_fake/clock} {@code {"advanceSeconds": N}} — moves the shared clock forward</li>
  *   <li>{@code GET /_fake/received?openid=…} — what a user received (customer-service and template messages)</li>
  *   <li>{@code POST /_fake/users/{openid}/say} {@code {"text"}}, {@code …/follow} {@code {"scene"}}, {@code …/unfollow},
- *       {@code …/click} {@code {"key"}} — a user acts in WeChat; answers what WeChat made of the push:
+ *       {@code …/click} {@code {"key"}}, {@code …/image}, {@code …/voice} {@code {"text"}},
+ *       {@code …/location} {@code {"lat","lng","label"}} — a user acts in WeChat; answers what WeChat made of the push:
  *       {@code {"ok", "attempts", "reply", "failure"}} (when a {@link FakePlatform} is attached)</li>
+ *   <li>{@code GET /_fake/menu} — the menu the account last uploaded (for the simulator)</li>
  * </ul>
  */
 public final class FakeWeChatService implements HttpService {
@@ -59,6 +61,7 @@ public final class FakeWeChatService implements HttpService {
                 })
                 .post("/_fake/clock", this::advanceClock)
                 .post("/_fake/users/{openid}/{action}", this::userActs)
+                .get("/_fake/menu", (req, res) -> json(res, fake.menu().orElse(Map.of())))
                 .get("/_fake/received", (req, res) -> json(res,
                         fake.received(req.query().first("openid").orElse("")).stream().map(r -> Map.of(
                                 "seq", r.seq(), "at", r.at().toString(), "kind", r.kind(), "payload", r.payload())).toList()));
@@ -94,6 +97,10 @@ public final class FakeWeChatService implements HttpService {
             case "follow" -> p.follow(openid, Optional.ofNullable((String) body.get("scene")));
             case "unfollow" -> p.unfollow(openid);
             case "click" -> p.clicks(openid, String.valueOf(body.getOrDefault("key", "")));
+            case "image" -> p.sendsImage(openid);
+            case "voice" -> p.speaks(openid, (String) body.get("text"));
+            case "location" -> p.sharesLocation(openid, decimal(body, "lat"), decimal(body, "lng"),
+                    String.valueOf(body.getOrDefault("label", "")));
             default -> null;
         };
         if (d == null) {
@@ -147,6 +154,10 @@ public final class FakeWeChatService implements HttpService {
 
     private static int number(Map<String, Object> m, String key) {
         return m.get(key) instanceof Number n ? n.intValue() : 0;
+    }
+
+    private static double decimal(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.doubleValue() : 0;
     }
 
     private static void json(ServerResponse res, List<?> value) {

@@ -57,6 +57,11 @@ final class Demo {
         FakeWeChatServer fake = startFake(config, fakePort, clock);
         try {
             Shegong shegong = Shegong.start(config, clock);
+            try {
+                shegong.pushMenu();
+            } catch (cn.shegong.bot.outbound.SendFailure e) {
+                System.err.println("The fake WeChat refused the menu: " + e.getMessage());
+            }
             return new Running(config, fake, shegong);
         } catch (RuntimeException e) {
             fake.close();

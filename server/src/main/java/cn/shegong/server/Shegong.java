@@ -66,6 +66,7 @@ public final class Shegong implements AutoCloseable {
     private final ResidentStore residents;
     private final OutboxStore outboxStore;
     private final Outbox outbox;
+    private final WeChatApi wechatApi;
     private final CaseStore cases;
     private final CaseNotifier notifier;
     private final AccountStore accounts;
@@ -94,8 +95,8 @@ public final class Shegong implements AutoCloseable {
         cases.ensureIndexes();
         MeterRegistry registry = Metrics.globalRegistry();
         Texts texts = new Texts();
-        this.outbox = new Outbox(outboxStore, residents, new WeChatApi(config.wechat(), redis), new TemplateBindings(texts),
-                redis, clock, registry);
+        this.wechatApi = new WeChatApi(config.wechat(), redis);
+        this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis, clock, registry);
         Vocabulary words = new Vocabulary();
         this.notifier = new CaseNotifier(outbox, messages, texts, words, redis, clock);
         Intake intake = new Intake(Triage.fromTemplates(), words, texts, areas, cases, residents, messages,
@@ -201,6 +202,11 @@ public final class Shegong implements AutoCloseable {
 
     AccountStore accounts() {
         return accounts;
+    }
+
+    /** Uploads templates/wechat/menu.json as the account's menu (demo start; production uses ./shegong menu push). */
+    void pushMenu() throws cn.shegong.bot.outbound.SendFailure {
+        wechatApi.createMenu(MenuCommand.menuJson());
     }
 
     StaffStore staff() {

@@ -1,0 +1,135 @@
+package cn.shegong.server;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import cn.shegong.core.casework.Case;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The demo's guided tour, from a clean state, in headless Chromium: a resident asks for help on a
+ * simulator phone, the case appears in the console, the admin assigns and closes it, and the phone
+ * shows what WeChat would: the passive replies, the assignment and closure messages, the rating.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoTourTest {
+
+    Demo.Running demo;
+    WebDriver browser;
+    String adminPassword;
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean present = Files.isExecutable(ConsoleBrowserTest.CHROMIUM) && Files.isExecutable(ConsoleBrowserTest.CHROMEDRIVER);
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed");
+        }
+        Map<String, String> env = new HashMap<>(Main.DEMO_DEFAULTS);
+        env.put("SERVER_PORT", Integer.toString(freePort()));
+        env.put("ADMIN_PORT", Integer.toString(freePort()));
+        env.put(Demo.FAKE_PORT, Integer.toString(freePort()));
+        env.put("SHEGONG_DATA_DIR", Files.createTempDirectory("shegong-tour").toString());
+        env.put("REDIS_URL", cn.shegong.core.testing.TestRedis.URL.toString());
+        env.put("REDIS_PREFIX", "shegong-tour:" + System.nanoTime() + ":");
+        demo = Demo.start(env);
+        List<String> accounts = Demo.demoAccounts(demo.shegong(), demo.config(), java.time.Clock.systemUTC());
+        adminPassword = accounts.get(0).split("\\s+")[3];
+        Path profile = Files.createTempDirectory("shegong-tour-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(ConsoleBrowserTest.CHROMIUM.toString());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,900",
+                "--user-data-dir=" + profile);
+        browser = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(ConsoleBrowserTest.CHROMEDRIVER.toFile()).build(), options);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    WebElement phone(int n) {
+        return browser.findElements(By.cssSelector("section.phone")).get(n);
+    }
+
+    void say(WebElement phone, String text, String expectInChat) {
+        WebElement input = phone.findElement(By.cssSelector("input.text"));
+        input.sendKeys(text);
+        phone.findElement(By.cssSelector(".compose button")).click();
+        waiting().until(d -> phone.findElement(By.cssSelector(".chat")).getText().contains(expectInChat));
+    }
+
+    @Test
+    void residentAsksAdminAssignsAndClosesResidentIsToldAndRates() throws Exception {
+        String simulator = demo.fake().uri() + "/simulator/?console=http://127.0.0.1:" + demo.shegong().adminPort() + "/";
+        browser.get(simulator);
+        waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("section.phone"), 1));
+        waiting().until(d -> phone(0).findElement(By.cssSelector(".menu")).getText().contains("我要求助"));
+        WebElement li = phone(0);
+        say(li, "我婆婆八十多了一个人在家，前天摔了一跤，现在起床都困难", "回复“同意”");
+        say(li, "同意", "养老服务");
+        say(li, "施甸县姚关镇山邑村 13800001234 我姓李", "回复“1”提交");
+        say(li, "1", "已受理，编号");
+        Case c = demo.shegong().cases().forResident("o-sim-li").get(0);
+        Files.createDirectories(Path.of("target/screenshots"));
+        Files.write(Path.of("target/screenshots/simulator.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        String simulatorWindow = browser.getWindowHandle();
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        browser.get("http://127.0.0.1:" + demo.shegong().adminPort() + "/");
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(adminPassword);
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
+        browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("assign"))).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
+        browser.findElement(By.id("summary")).sendKeys("已联系家属，安排社工每周上门");
+        browser.findElement(By.id("close")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已办结"));
+
+        browser.switchTo().window(simulatorWindow);
+        waiting().until(d -> phone(0).findElement(By.cssSelector(".chat")).getText().contains("已安排给姚关镇社工站"));
+        waiting().until(d -> phone(0).findElement(By.cssSelector(".chat")).getText().contains("已联系家属"));
+        say(phone(0), "5", "谢谢您的评价");
+        Files.write(Path.of("target/screenshots/simulator-after.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertEquals(5, demo.shegong().cases().find(c.id()).orElseThrow().rating().orElse(0));
+    }
+}
