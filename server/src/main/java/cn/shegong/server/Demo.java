@@ -57,6 +57,7 @@ final class Demo {
         FakeWeChatServer fake = startFake(config, fakePort, clock);
         try {
             Shegong shegong = Shegong.start(config, clock);
+            DemoSeed.seedIfEmpty(shegong, clock);
             try {
                 shegong.pushMenu();
             } catch (cn.shegong.bot.outbound.SendFailure e) {

@@ -44,7 +44,7 @@ final class InboxBench {
             for (int i = 0; i < n; i++) {
                 var township = areas.townships().get(random.nextInt(areas.townships().size()));
                 shegong.cases().create(new CaseStore.NewCase("o-bench-" + (i % 5000), categories[random.nextInt(categories.length)],
-                        random.nextInt(50) == 0, Optional.of(township), Optional.of("测"), Optional.of("138" + String.format("%08d", i)),
+                        random.nextInt(50) == 0, Optional.of(township), Optional.of("x"), Optional.of("138" + String.format("%08d", i)),
                         "bench " + i, false), Clock.systemUTC().instant());
             }
             out.printf("seeded %d cases in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);

@@ -1,0 +1,90 @@
+package cn.shegong.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import cn.shegong.bot.triage.LabelledText;
+import cn.shegong.bot.triage.Triage;
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.casework.Category;
+import cn.shegong.core.message.StoredMessage;
+import cn.shegong.core.staff.Station;
+import cn.shegong.core.staff.Worker;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * The demo's data, generated once with a fixed seed: 2–4 workers at each of the 74 stations, and a
+ * few dozen cases in every status, each with a short WeChat transcript. Invented names
+ * (templates/demo/seed.yaml), requests taken from the triage training sentences, phones 138-0000-xxxx.
+ */
+final class DemoSeed {
+
+    static final int CASES = 48;
+
+    private DemoSeed() {
+    }
+
+    /** Seeds an empty demo; does nothing when there are workers already. */
+    static void seedIfEmpty(Shegong shegong, Clock clock) {
+        List<Station> stations = shegong.staff().stations(Optional.empty(), Optional.empty());
+        if (stations.isEmpty() || !shegong.staff().workers(stations.get(0).code()).isEmpty()) {
+            return;
+        }
+        Config names = Config.just(ConfigSources.classpath("demo/seed.yaml"));
+        List<String> surnames = names.get("surnames").asList(String.class).get();
+        List<String> given = names.get("given").asList(String.class).get();
+        Random random = new Random(20261129);
+        Category[] help = {Category.DIBAO, Category.TEKUN, Category.LINSHI, Category.ELDERLY, Category.CHILDREN,
+                Category.DISABILITY, Category.MENTAL};
+        for (Station st : stations) {
+            int n = 2 + random.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                shegong.staff().addWorker(surnames.get(random.nextInt(surnames.size())) + given.get(random.nextInt(given.size())),
+                        st.code(), i == 0 ? Worker.Role.HEAD : Worker.Role.WORKER,
+                        List.of(help[random.nextInt(help.length)], help[random.nextInt(help.length)]), 6 + random.nextInt(8));
+            }
+        }
+        List<LabelledText> requests = Triage.trainingData().stream().filter(t -> t.category().isHelpRequest()).toList();
+        Areas areas = Areas.baoshan();
+        Case.Status[] statuses = Case.Status.values();
+        Instant now = clock.instant();
+        for (int i = 0; i < CASES; i++) {
+            LabelledText request = requests.get(random.nextInt(requests.size()));
+            Areas.Township township = areas.townships().get(random.nextInt(areas.townships().size()));
+            String openid = "o-demo-seed-" + i;
+            Instant at = now.minus(Duration.ofHours(2 + random.nextInt(24 * 20)));
+            String name = surnames.get(random.nextInt(surnames.size())) + given.get(random.nextInt(given.size()));
+            Case c = shegong.cases().create(new CaseStore.NewCase(openid, request.category(), request.urgent(), Optional.of(township),
+                    Optional.of(name), Optional.of(String.format("1380000%04d", i)), request.text(), false), at);
+            shegong.messages().insert(new StoredMessage(openid, StoredMessage.Direction.IN, "text", request.text(),
+                    Optional.of(9_000_000_000L + i), Map.of(), at, at));
+            shegong.messages().linkToCase(openid, at, c.id());
+            shegong.residents().recordContact(openid, at);
+            shegong.residents().recordConsent(openid, true, at);
+            Case.Status status = statuses[i % statuses.length];
+            List<Worker> workers = shegong.staff().workers(township.code());
+            if (status != Case.Status.NEW && status != Case.Status.CANCELLED) {
+                Worker w = workers.get(random.nextInt(workers.size()));
+                shegong.cases().assign(c.id(), 0, township.code(), Optional.of(w.id()), Optional.of(w.name()), at.plusSeconds(3600));
+                if (status != Case.Status.ASSIGNED) {
+                    shegong.cases().changeStatus(c.id(), 1, status, status == Case.Status.CLOSED ? "closed" : "visited", "",
+                            at.plusSeconds(7200));
+                }
+                if (status == Case.Status.CLOSED) {
+                    shegong.cases().rate(c.id(), 3 + random.nextInt(3), at.plusSeconds(9000));
+                }
+            } else if (status == Case.Status.CANCELLED) {
+                shegong.cases().changeStatus(c.id(), 0, status, "cancelled_by_resident", "", at.plusSeconds(600));
+            }
+        }
+    }
+}
