@@ -125,6 +125,11 @@ $('#fail-502').addEventListener('click', async () => {
   status('接下来 3 次微信接口调用会返回 502，服务会退避重试');
 });
 $('#fail-clear').addEventListener('click', async () => { await call('DELETE', '/_fake/faults'); status('微信接口已恢复正常'); });
+$('#reset').addEventListener('click', async () => {
+  await call('POST', '/_fake/reset');
+  for (const phone of phones) { phone.chat.replaceChildren(); phone.seen = 0; }
+  status('模拟器已重置');
+});
 $('#add-phone').addEventListener('click', () => {
   const name = prompt('这部手机的主人（昵称）', '居民');
   if (name) addPhone(name, 'o-sim-' + Math.random().toString(36).slice(2, 10));

@@ -145,6 +145,13 @@ public final class FakeWeChat {
         faults.clear();
     }
 
+    /** Forgets recorded calls, injected faults and what users received (users and tokens stay). */
+    public synchronized void reset() {
+        calls.clear();
+        faults.clear();
+        received.clear();
+    }
+
     public synchronized List<RecordedCall> calls() {
         return List.copyOf(calls);
     }

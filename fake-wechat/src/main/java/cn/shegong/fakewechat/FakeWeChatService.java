@@ -31,6 +31,7 @@ import io.helidon.webserver.http.ServerResponse;
  *       {@code …/click} {@code {"key"}}, {@code …/image}, {@code …/voice} {@code {"text"}},
  *       {@code …/location} {@code {"lat","lng","label"}} — a user acts in WeChat; answers what WeChat made of the push:
  *       {@code {"ok", "attempts", "reply", "failure"}} (when a {@link FakePlatform} is attached)</li>
+ *   <li>{@code POST /_fake/reset} — forgets calls, faults and what users received; the clock goes back to now</li>
  *   <li>{@code GET /_fake/menu} — the menu the account last uploaded (for the simulator)</li>
  * </ul>
  */
@@ -60,6 +61,11 @@ public final class FakeWeChatService implements HttpService {
                     res.status(Status.NO_CONTENT_204).send();
                 })
                 .post("/_fake/clock", this::advanceClock)
+                .post("/_fake/reset", (req, res) -> {
+                    fake.reset();
+                    clock.ifPresent(c -> c.advance(c.offset().negated()));
+                    res.status(Status.NO_CONTENT_204).send();
+                })
                 .post("/_fake/users/{openid}/{action}", this::userActs)
                 .get("/_fake/menu", (req, res) -> json(res, fake.menu().orElse(Map.of())))
                 .get("/_fake/received", (req, res) -> json(res,

@@ -131,5 +131,11 @@ class DemoTourTest {
         say(phone(0), "5", "谢谢您的评价");
         Files.write(Path.of("target/screenshots/simulator-after.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertEquals(5, demo.shegong().cases().find(c.id()).orElseThrow().rating().orElse(0));
+
+        browser.findElement(By.cssSelector("[data-advance='86400']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "24 小时"));
+        browser.findElement(By.id("reset")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "已重置"));
+        assertEquals("", phone(0).findElement(By.cssSelector(".chat")).getText(), "the phones start afresh");
     }
 }
