@@ -118,6 +118,7 @@ class DemoTourTest {
         browser.findElement(By.id("password")).sendKeys(adminPassword);
         browser.findElement(By.cssSelector("#login-form button")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
+        Files.write(Path.of("target/screenshots/console-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("assign"))).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
