@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import cn.shegong.admin.account.Role;
 import cn.shegong.admin.audit.AuditLog;
@@ -14,6 +13,7 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.casework.Phones;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
@@ -33,7 +33,6 @@ import io.helidon.webserver.http.ServerResponse;
 public final class CaseApi implements HttpService {
 
     private static final Duration WINDOW = Duration.ofHours(48);
-    private static final Pattern PHONES = Pattern.compile("(?<!\\d)(1[3-9]\\d|0\\d{2,3}-?)\\d{4,5}(\\d{4})(?!\\d)");
     private static final List<Case.Status> OPEN = List.of(Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.IN_PROGRESS);
 
     private final CaseStore cases;
@@ -93,10 +92,10 @@ public final class CaseApi implements HttpService {
         }
         boolean full = s.scope().seesContactDetails();
         Map<String, Object> view = summary(c, s.scope());
-        view.put("description", full ? c.description() : maskPhones(c.description()));
+        view.put("description", full ? c.description() : Phones.maskAll(c.description()));
         view.put("timeline", c.timeline().stream().map(e -> Map.of("at", e.at().toString(), "kind", e.kind(), "note", e.note())).toList());
         view.put("transcript", messages.forCase(c.id()).stream().map(m -> Map.of("direction", m.direction().name(),
-                "type", m.type(), "content", full ? m.content() : maskPhones(m.content()), "at", m.storedAt().toString())).toList());
+                "type", m.type(), "content", full ? m.content() : Phones.maskAll(m.content()), "at", m.storedAt().toString())).toList());
         view.put("notes", cases.notes(c.id()).stream().map(n -> Map.of("at", n.at().toString(), "author", n.author(), "text", n.text())).toList());
         view.put("windowOpen", residents.find(c.openid()).map(r -> clock.instant().isBefore(r.lastContactAt().plus(WINDOW))).orElse(false));
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
@@ -211,15 +210,10 @@ public final class CaseApi implements HttpService {
         m.put("township", c.township().map(t -> t.name()).orElse(""));
         m.put("assignee", c.assignee().orElse(""));
         m.put("name", c.name().map(n -> scope.seesContactDetails() ? n : n.charAt(0) + "*").orElse(""));
-        m.put("phone", c.phone().map(p -> scope.seesContactDetails() ? p : maskPhones(p)).orElse(""));
+        m.put("phone", c.phone().map(p -> scope.seesContactDetails() ? p : Phones.mask(p)).orElse(""));
         m.put("contactRequested", c.contactRequested());
         m.put("createdAt", c.createdAt().toString());
         m.put("version", c.version());
         return m;
-    }
-
-    /** Phone numbers (also inside what residents wrote) as 138****1234, for roles that see masked contacts. */
-    static String maskPhones(String text) {
-        return PHONES.matcher(text).replaceAll(m -> m.group(1).replace("-", "").substring(0, 3) + "****" + m.group(2));
     }
 }

@@ -1,11 +1,10 @@
 package cn.shegong.bot.intake;
 
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 
 import cn.shegong.bot.outbound.Outbox;
+import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.casework.Case;
 
 /**
@@ -16,7 +15,6 @@ import cn.shegong.core.casework.Case;
 public final class Alerts {
 
     public static final String URGENT_CASE = "urgent_case";
-    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private final Outbox outbox;
     private final List<String> onDuty;
@@ -29,11 +27,10 @@ public final class Alerts {
     }
 
     void urgent(Case c, String categoryLabel) {
-        ZonedDateTime now = clock.instant().atZone(CHINA);
-        Map<String, String> values = Map.of("category", categoryLabel, "number", c.number(),
-                "place", c.township().map(t -> t.county() + t.name()).orElse("-"),
-                "year", Integer.toString(now.getYear()), "month", Integer.toString(now.getMonthValue()),
-                "day", Integer.toString(now.getDayOfMonth()), "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        Map<String, String> values = new java.util.HashMap<>(TemplateBindings.timeValues(clock.instant()));
+        values.put("category", categoryLabel);
+        values.put("number", c.number());
+        values.put("place", c.township().map(t -> t.county() + t.name()).orElse("-"));
         onDuty.forEach(openid -> outbox.sendNotice(openid, URGENT_CASE, values));
     }
 }

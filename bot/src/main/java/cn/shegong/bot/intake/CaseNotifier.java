@@ -1,13 +1,12 @@
 package cn.shegong.bot.intake;
 
 import java.time.Clock;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.outbound.Outbox;
+import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.message.MessageStore;
@@ -22,7 +21,6 @@ import cn.shegong.core.text.Texts;
 public final class CaseNotifier implements CaseEvents {
 
     public static final String CASE_UPDATE = "case_update";
-    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private final Outbox outbox;
     private final MessageStore messages;
@@ -75,10 +73,9 @@ public final class CaseNotifier implements CaseEvents {
     }
 
     private void send(Case c, String text, Case.Status status) {
-        ZonedDateTime now = clock.instant().atZone(CHINA);
-        Map<String, String> values = Map.of("number", c.number(), "status", words.label(status),
-                "year", Integer.toString(now.getYear()), "month", Integer.toString(now.getMonthValue()),
-                "day", Integer.toString(now.getDayOfMonth()), "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        Map<String, String> values = new HashMap<>(TemplateBindings.timeValues(clock.instant()));
+        values.put("number", c.number());
+        values.put("status", words.label(status));
         outbox.sendText(c.openid(), text, CASE_UPDATE, values);
     }
 }

@@ -48,10 +48,4 @@ record Details(Optional<String> phone, Optional<String> badPhone, Optional<Strin
     boolean isEmpty() {
         return phone.isEmpty() && badPhone.isEmpty() && name.isEmpty() && township.isEmpty();
     }
-
-    /** 138****1234: enough for the person to recognise their number, not enough for anyone else. */
-    static String mask(String phone) {
-        String digits = phone.replace("-", "");
-        return digits.length() <= 7 ? "****" : digits.substring(0, 3) + "****" + digits.substring(digits.length() - 4);
-    }
 }

@@ -18,6 +18,7 @@ import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.casework.Phones;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.core.resident.ResidentStore;
@@ -298,7 +299,7 @@ public final class Intake {
         values.put("label", words.label(Category.fromCode(s.category).orElseThrow()));
         values.put("place", t.county() + t.name());
         values.put("description", s.description);
-        values.put("phone", Details.mask(s.phone));
+        values.put("phone", Phones.mask(s.phone));
         if (s.name != null) {
             values.put("name", s.name);
         }

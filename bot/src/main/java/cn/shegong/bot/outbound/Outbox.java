@@ -3,8 +3,6 @@ package cn.shegong.bot.outbound;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +42,6 @@ public final class Outbox {
     static final int MAX_ATTEMPTS = 6;
     static final Duration LEASE = Duration.ofMinutes(1);
     static final int SENDS_PER_SECOND = 20;
-    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     private final OutboxStore store;
@@ -69,10 +66,8 @@ public final class Outbox {
 
     /** A chat message to a resident; if the 48-hour window has closed, a "you have a message" card goes instead. */
     public String sendText(String openid, String text) {
-        ZonedDateTime now = clock.instant().atZone(CHINA);
-        Map<String, String> values = Map.of("preview", text, "year", Integer.toString(now.getYear()),
-                "month", Integer.toString(now.getMonthValue()), "day", Integer.toString(now.getDayOfMonth()),
-                "hm", String.format("%02d:%02d", now.getHour(), now.getMinute()));
+        Map<String, String> values = new java.util.HashMap<>(TemplateBindings.timeValues(clock.instant()));
+        values.put("preview", text);
         return sendText(openid, text, MESSAGE_WAITING, values);
     }
 

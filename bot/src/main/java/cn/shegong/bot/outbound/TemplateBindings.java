@@ -59,6 +59,16 @@ public final class TemplateBindings {
         return new Rendered(binding.templateId(), binding.url(), data);
     }
 
+    /**
+     * The date and time values every binding's time field uses ({@code {{year}}年{{month}}月{{day}}日 {{hm}}}
+     * in templates.yaml), in Baoshan's time zone.
+     */
+    public static Map<String, String> timeValues(java.time.Instant at) {
+        java.time.ZonedDateTime t = at.atZone(java.time.ZoneId.of("Asia/Shanghai"));
+        return Map.of("year", Integer.toString(t.getYear()), "month", Integer.toString(t.getMonthValue()),
+                "day", Integer.toString(t.getDayOfMonth()), "hm", String.format("%02d:%02d", t.getHour(), t.getMinute()));
+    }
+
     /** One line of at most 20 characters (code points, so no emoji is cut in half). */
     static String fit(String value) {
         String line = value.replaceAll("\\s+", " ").strip();
