@@ -84,11 +84,12 @@ public final class Shegong implements AutoCloseable {
     private Shegong(ShegongConfig config, Clock clock, Mongo mongo, Redis redis, Seams seams) {
         this.mongo = mongo;
         this.redis = redis;
-        this.messages = new MessageStore(mongo.database());
+        FieldCipher cipher = FieldCipher.open(config.dataKey(), config.dataDir());
+        this.messages = new MessageStore(mongo.database(), cipher);
         this.residents = new ResidentStore(mongo.database());
         this.outboxStore = new OutboxStore(mongo.database());
         Areas areas = Areas.baoshan();
-        this.cases = new CaseStore(mongo.database(), FieldCipher.open(config.dataKey(), config.dataDir()), areas);
+        this.cases = new CaseStore(mongo.database(), cipher, areas);
         messages.ensureIndexes();
         residents.ensureIndexes();
         outboxStore.ensureIndexes();

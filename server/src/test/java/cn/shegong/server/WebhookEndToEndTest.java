@@ -109,11 +109,12 @@ class WebhookEndToEndTest {
 
         Document in = db.getCollection("messages").find(Filters.and(Filters.eq("openid", "o-li"), Filters.eq("direction", "IN"))).first();
         assertNotNull(in);
-        assertEquals("你好，我想问问低保怎么申请", in.getString("content"));
+        assertTrue(in.getString("content").startsWith("enc1:"), "encrypted at rest");
+        var conversation = shegong.messages().conversation("o-li");
+        assertEquals("你好，我想问问低保怎么申请", conversation.get(0).content());
         assertEquals(1001L, in.getLong("msgId"));
         assertEquals(Instant.ofEpochSecond(sent), in.getDate("sentAt").toInstant());
-        Document out = db.getCollection("messages").find(Filters.and(Filters.eq("openid", "o-li"), Filters.eq("direction", "OUT"))).first();
-        assertEquals(reply.get("Content"), out.getString("content"), "the reply is stored as sent");
+        assertEquals(reply.get("Content"), conversation.get(1).content(), "the reply is stored as sent");
 
         Document resident = db.getCollection("residents").find(Filters.eq("_id", "o-li")).first();
         assertNotNull(resident, "first contact creates the resident");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import cn.shegong.core.storage.FieldCipher;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -17,15 +18,18 @@ import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 
 /**
- * Every message we receive or send, so that nothing a resident wrote is lost. The unique index on
+ * Every message we receive or send, so that nothing a resident wrote is lost. What people wrote is
+ * encrypted ({@link FieldCipher}): it is as sensitive as the case it becomes. The unique index on
  * WeChat's MsgId is the last line of defence against storing a retried message twice.
  */
 public final class MessageStore {
 
     private final MongoCollection<Document> messages;
+    private final FieldCipher cipher;
 
-    public MessageStore(MongoDatabase db) {
+    public MessageStore(MongoDatabase db, FieldCipher cipher) {
         this.messages = db.getCollection("messages");
+        this.cipher = cipher;
     }
 
     public void ensureIndexes() {
@@ -73,11 +77,11 @@ public final class MessageStore {
         return messages.estimatedDocumentCount();
     }
 
-    private static Document toDocument(StoredMessage m) {
+    private Document toDocument(StoredMessage m) {
         Document d = new Document("openid", m.openid())
                 .append("direction", m.direction().name())
                 .append("type", m.type())
-                .append("content", m.content())
+                .append("content", m.content().isEmpty() ? "" : cipher.encrypt(m.content()))
                 .append("sentAt", Date.from(m.sentAt()))
                 .append("storedAt", Date.from(m.storedAt()));
         m.wechatMsgId().ifPresent(id -> d.append("msgId", id));
@@ -87,7 +91,7 @@ public final class MessageStore {
         return d;
     }
 
-    private static StoredMessage fromDocument(Document d) {
+    private StoredMessage fromDocument(Document d) {
         Document fields = d.get("fields", Document.class);
         Map<String, String> map = new java.util.LinkedHashMap<>();
         if (fields != null) {
@@ -97,7 +101,7 @@ public final class MessageStore {
                 d.getString("openid"),
                 StoredMessage.Direction.valueOf(d.getString("direction")),
                 d.getString("type"),
-                d.getString("content"),
+                d.getString("content").isEmpty() ? "" : cipher.decrypt(d.getString("content")),
                 Optional.ofNullable(d.getLong("msgId")),
                 map,
                 d.getDate("sentAt").toInstant(),

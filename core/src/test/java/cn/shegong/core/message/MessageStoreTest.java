@@ -34,7 +34,7 @@ class MessageStoreTest {
     void freshCollection() {
         var db = mongo.database("messages_test");
         db.drop();
-        store = new MessageStore(db);
+        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         store.ensureIndexes();
     }
 
@@ -48,6 +48,15 @@ class MessageStoreTest {
         assertTrue(store.insert(in("o1", "你好", 42, now)));
         assertFalse(store.insert(in("o1", "你好", 42, now.plusSeconds(5))), "same MsgId again is refused");
         assertEquals(1, store.conversation("o1").size());
+    }
+
+    @Test
+    void whatPeopleWroteIsEncryptedAtRest() {
+        Instant now = Instant.parse("2026-11-29T02:00:00Z");
+        store.insert(in("o9", "我老公打我", 77, now));
+        String raw = mongo.database("messages_test").getCollection("messages").find().first().getString("content");
+        assertTrue(raw.startsWith("enc1:") && !raw.contains("打我"), raw);
+        assertEquals("我老公打我", store.conversation("o9").get(0).content());
     }
 
     @Test
