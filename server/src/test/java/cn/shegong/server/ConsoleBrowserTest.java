@@ -127,6 +127,11 @@ class ConsoleBrowserTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-assignee"), "赵社工"));
         screenshot("case");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(768, 1024)); // a tablet held upright
+        assertTrue(browser.findElement(By.id("close")).isDisplayed() && browser.findElement(By.id("send")).isDisplayed(),
+                "the actions stay on screen at tablet width");
+        screenshot("case-tablet");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
 
         var calls = service.fakeApi.awaitCalls(cs -> cs.stream().anyMatch(x -> x.path().equals("/cgi-bin/message/custom/send")
                 && x.body().toString().contains(c.number())), Duration.ofSeconds(10));
