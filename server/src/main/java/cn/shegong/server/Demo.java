@@ -1,10 +1,20 @@
 package cn.shegong.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import cn.shegong.admin.account.Role;
+import cn.shegong.bot.outbound.SendFailure;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.config.ConfigLoader;
 import cn.shegong.core.config.ShegongConfig;
@@ -51,7 +61,7 @@ final class Demo {
     static Running start(Map<String, String> env) {
         AdjustableClock clock = new AdjustableClock(Clock.systemDefaultZone());
         int fakePort = fakePort(env);
-        Map<String, String> withFake = new java.util.HashMap<>(env);
+        Map<String, String> withFake = new HashMap<>(env);
         withFake.putIfAbsent("WECHAT_API_BASE", "http://127.0.0.1:" + fakePort);
         ShegongConfig config = ConfigLoader.load(withFake);
         FakeWeChatServer fake = startFake(config, fakePort, clock);
@@ -60,7 +70,7 @@ final class Demo {
             DemoSeed.seedIfEmpty(shegong, clock);
             try {
                 shegong.pushMenu();
-            } catch (cn.shegong.bot.outbound.SendFailure e) {
+            } catch (SendFailure e) {
                 System.err.println("The fake WeChat refused the menu: " + e.getMessage());
             }
             return new Running(config, fake, shegong);
@@ -82,28 +92,28 @@ final class Demo {
             {"auditor", "AUDITOR", Shegong.CITY_AREA}};
 
     /** Creates the demo's console accounts once; returns the lines to print (user, role, password). */
-    static java.util.List<String> demoAccounts(Shegong shegong, ShegongConfig config, Clock clock) {
-        java.nio.file.Path file = config.dataDir().resolve("accounts.txt");
+    static List<String> demoAccounts(Shegong shegong, ShegongConfig config, Clock clock) {
+        Path file = config.dataDir().resolve("accounts.txt");
         try {
-            if (!java.nio.file.Files.exists(file)) {
-                java.util.List<String> lines = new java.util.ArrayList<>();
+            if (!Files.exists(file)) {
+                List<String> lines = new ArrayList<>();
                 for (String[] a : ACCOUNTS) {
                     String password = password();
-                    if (shegong.accounts().create(a[0], password, cn.shegong.admin.account.Role.valueOf(a[1]), a[2], false, clock.instant())) {
+                    if (shegong.accounts().create(a[0], password, Role.valueOf(a[1]), a[2], false, clock.instant())) {
                         lines.add(String.format("%-8s %-8s %s  %s", a[0], a[1], a[2], password));
                     }
                 }
-                java.nio.file.Files.write(file, lines);
+                Files.write(file, lines);
             }
-            return java.nio.file.Files.readAllLines(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     static String password() {
         String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        java.security.SecureRandom random = new java.security.SecureRandom();
+        SecureRandom random = new SecureRandom();
         StringBuilder p = new StringBuilder();
         for (int i = 0; i < 14; i++) {
             p.append(alphabet.charAt(random.nextInt(alphabet.length())));

@@ -33,7 +33,6 @@ import io.helidon.webserver.http.ServerResponse;
 public final class CaseApi implements HttpService {
 
     private static final Duration WINDOW = Duration.ofHours(48);
-    private static final List<Case.Status> OPEN = List.of(Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.IN_PROGRESS);
 
     private final CaseStore cases;
     private final MessageStore messages;
@@ -75,7 +74,7 @@ public final class CaseApi implements HttpService {
         String search = q.first("q").orElse("").strip();
         var page = cases.search(new CaseStore.Query(
                 scope.county().or(() -> q.first("county").asOptional()), scope.township().or(() -> q.first("township").asOptional()),
-                q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(OPEN),
+                q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(Case.Status.open()),
                 q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
                 search.startsWith("BS") ? Optional.of(search) : Optional.empty(),
                 search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty(),

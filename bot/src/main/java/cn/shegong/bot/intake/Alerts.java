@@ -1,5 +1,6 @@
 package cn.shegong.bot.intake;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public final class Alerts {
     }
 
     void urgent(Case c, String categoryLabel) {
-        Map<String, String> values = new java.util.HashMap<>(TemplateBindings.timeValues(clock.instant()));
+        Map<String, String> values = new HashMap<>(TemplateBindings.timeValues(clock.instant()));
         values.put("category", categoryLabel);
         values.put("number", c.number());
         values.put("place", c.township().map(t -> t.county() + t.name()).orElse("-"));

@@ -11,6 +11,7 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
+import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -29,7 +30,7 @@ public final class CaseNotifier implements CaseEvents {
     private final ConversationStore states;
     private final Clock clock;
 
-    public CaseNotifier(Outbox outbox, MessageStore messages, Texts texts, Vocabulary words, cn.shegong.core.storage.Redis redis,
+    public CaseNotifier(Outbox outbox, MessageStore messages, Texts texts, Vocabulary words, Redis redis,
                         Clock clock) {
         this.outbox = outbox;
         this.messages = messages;

@@ -22,6 +22,7 @@ import cn.shegong.core.casework.Phones;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -44,7 +45,7 @@ public final class Intake {
     private final Clock clock;
 
     public Intake(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
-                  MessageStore messages, Alerts alerts, cn.shegong.core.storage.Redis redis, Clock clock) {
+                  MessageStore messages, Alerts alerts, Redis redis, Clock clock) {
         this.triage = triage;
         this.words = words;
         this.texts = texts;
@@ -360,11 +361,11 @@ public final class Intake {
     // ---- at any time: progress, cancel, a person, attachments -------------------------------------
 
     private Reply progress(String openid) {
-        List<Case> mine = cases.forResident(openid);
+        List<Case> mine = cases.forResident(openid, 5);
         if (mine.isEmpty()) {
             return say(BotText.NO_CASES);
         }
-        List<Map<String, Object>> rows = mine.stream().limit(5).map(c -> Map.<String, Object>of("number", c.number(),
+        List<Map<String, Object>> rows = mine.stream().map(c -> Map.<String, Object>of("number", c.number(),
                 "label", words.label(c.category()), "status", words.label(c.status()))).toList();
         return Reply.of(texts.render(BotText.STATUS_LIST, Map.of("cases", rows)));
     }

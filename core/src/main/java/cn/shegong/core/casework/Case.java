@@ -35,6 +35,11 @@ public record Case(
         public boolean isOpen() {
             return this != CLOSED && this != CANCELLED;
         }
+
+        /** The statuses of cases still being worked on. */
+        public static List<Status> open() {
+            return java.util.Arrays.stream(values()).filter(Status::isOpen).toList();
+        }
     }
 
     /** Something that happened to the case; {@code note} is never sensitive (no names, phones, health). */

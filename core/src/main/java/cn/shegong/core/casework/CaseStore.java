@@ -87,13 +87,22 @@ public final class CaseStore {
 
     /** A resident's cases, newest first. */
     public List<Case> forResident(String openid) {
+        return forResident(openid, 0);
+    }
+
+    /** A resident's newest {@code limit} cases (0: all), newest first. */
+    public List<Case> forResident(String openid, int limit) {
         List<Case> out = new ArrayList<>();
-        cases.find(Filters.eq("openid", openid)).sort(Sorts.descending("createdAt")).forEach(d -> out.add(toCase(d)));
+        cases.find(Filters.eq("openid", openid)).sort(Sorts.descending("createdAt")).limit(limit).forEach(d -> out.add(toCase(d)));
         return out;
     }
 
+    /** The resident's newest case that is still open; one document read and decrypted. */
     public Optional<Case> latestOpen(String openid) {
-        return forResident(openid).stream().filter(c -> c.status().isOpen()).findFirst();
+        Document d = cases.find(Filters.and(Filters.eq("openid", openid), Filters.in("status",
+                        Case.Status.open().stream().map(Enum::name).toList())))
+                .sort(Sorts.descending("createdAt")).first();
+        return Optional.ofNullable(d).map(this::toCase);
     }
 
     /** Fills in what the intake learned after the case was opened (an urgent case opens first, asks later). */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.Category;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -89,10 +90,10 @@ public final class StaffStore {
         return out;
     }
 
-    /** Cases assigned to the worker and not yet closed or cancelled. */
+    /** Cases assigned to the worker and still open (a reopened case stays with its worker). */
     public long openCases(String workerId) {
         return cases.countDocuments(Filters.and(Filters.eq("assigneeId", workerId),
-                Filters.in("status", List.of("ASSIGNED", "IN_PROGRESS"))));
+                Filters.in("status", Case.Status.open().stream().map(Enum::name).toList())));
     }
 
     private static Station station(Document d) {
