@@ -20,7 +20,8 @@ const LABELS = {
            changed_by_someone_else: '这个求助刚被别人改过，已为您显示最新情况，请确认后再操作。',
            no_township: '不知道居民所在乡镇，暂时无法派单。', password_too_short: '新密码至少 10 位。',
            password_change_required: '请先修改密码。', empty: '请先填写内容。', no_such_worker: '这位社工不在该社工站。',
-           already_open: '这个求助还没有办结。', bad_date: '日期格式不对。', no_such_category: '请选择类别。' },
+           already_open: '这个求助还没有办结。', bad_date: '日期格式不对。', no_such_category: '请选择类别。',
+           busy: '现在登录的人较多，请稍等几秒再试。' },
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
@@ -28,6 +29,10 @@ const LABELS = {
 };
 
 let me = null;
+// Once someone has been signed in, this page holds their data (cases, staff, searches). Signing
+// out — or a session that ended — reloads the page from scratch, so the next person at a shared
+// office PC starts from an empty page and nothing of the previous user is left in it.
+let held = false;
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -50,7 +55,11 @@ async function start() {
   stations = null;
   page = 0;
   try { me = await api('GET', '/api/me'); } catch (e) { me = null; }
-  if (!me) { $('who').hidden = true; show('login'); return; }
+  if (!me) {
+    if (held) { location.replace(location.pathname); return; }
+    $('who').hidden = true; show('login'); return;
+  }
+  held = true;
   $('who').hidden = false;
   text($('who-name'), me.username + '（' + (LABELS.role[me.role] || me.role) + '）');
   if (me.mustChangePassword) { show('change-password'); return; }
@@ -201,6 +210,7 @@ $('login-form').addEventListener('submit', async (ev) => {
   try {
     me = await api('POST', '/api/login', { username: $('username').value, password: $('password').value });
     $('password').value = '';
+    history.replaceState(null, '', location.pathname); // each role starts on its own home, not where a link pointed
     text($('login-error'), '');
     start();
   } catch (e) { text($('login-error'), message(e.code)); }
@@ -210,7 +220,9 @@ $('password-form').addEventListener('submit', async (ev) => {
   try { me = await api('POST', '/api/password', { current: $('current').value, next: $('next').value }); start(); }
   catch (e) { text($('password-error'), message(e.code)); }
 });
-$('logout').addEventListener('click', async () => { try { await api('POST', '/api/logout'); } finally { me = null; start(); } });
+$('logout').addEventListener('click', async () => {
+  try { await api('POST', '/api/logout'); } finally { me = null; location.replace(location.pathname); }
+});
 $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); page = 0; loadInbox(); });
 $('back').addEventListener('click', (ev) => { ev.preventDefault(); location.hash = ''; });
 $('assign').addEventListener('click', () => act('/assign', { workerId: $('worker').value }));

@@ -18,6 +18,8 @@ import cn.shegong.core.config.ConfigLoader;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.storage.StorageUnavailableException;
 import cn.shegong.core.time.AdjustableClock;
+import cn.shegong.server.bench.FloorService;
+import cn.shegong.server.bench.WebhookBench;
 
 import io.helidon.logging.common.LogConfig;
 
@@ -46,20 +48,22 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
             int code = switch (command) {
-                case "serve" -> serve(System.getenv());
-                case "demo" -> demo(rest);
+                case "serve" -> rest.isEmpty() ? serve(System.getenv()) : unknown("serve " + String.join(" ", rest));
+                case "demo" -> rest.stream().allMatch("--reset"::equals) ? demo(rest) : unknown("demo " + String.join(" ", rest));
                 case "say" -> Say.run(demoEnv(), rest, System.out);
                 case "fake-wechat" -> fakeWeChat();
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
-                case "bench" -> rest.isEmpty() ? help(System.out) : switch (rest.get(0)) {
-                    case "webhook" -> Bench.run(rest.subList(1, rest.size()), System.out);
+                case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
+                    case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
-                    default -> help(System.out);
+                    default -> unknown("bench " + rest.get(0));
                 };
+                case "bench-floor" -> FloorService.run();
                 case "menu" -> rest.equals(List.of("push"))
-                        ? MenuCommand.push(ConfigLoader.load(System.getenv()), System.out) : help(System.out);
-                default -> help(System.out);
+                        ? MenuCommand.push(ConfigLoader.load(System.getenv()), System.out) : unknown("menu " + String.join(" ", rest));
+                case "help", "-h", "--help" -> help(System.out);
+                default -> unknown(command);
             };
             System.exit(code);
         } catch (ConfigException e) {
@@ -137,9 +141,17 @@ public final class Main {
         out.println();
         out.println(demo ? "Shegong demo is ready." : "Shegong is ready.");
         out.println("  WeChat webhook  http://" + host + ":" + shegong.port() + "/wx/portal/" + config.wechat().appId());
-        out.println("  Console         http://" + host + ":" + shegong.adminPort() + "/");
-        out.println("  Health          http://" + host + ":" + shegong.adminPort() + "/observe/health");
+        String admin = config.adminHost().equals("0.0.0.0") ? "127.0.0.1" : config.adminHost();
+        out.println("  Console         http://" + admin + ":" + shegong.adminPort() + "/");
+        out.println("  Health          http://" + admin + ":" + shegong.adminPort() + "/observe/health");
         out.println("  Data            " + config.dataDir().toAbsolutePath());
+    }
+
+    /** A typo in a script must not pass silently: say so, show the commands, exit 2. */
+    private static int unknown(String what) {
+        System.err.println("shegong: unknown command or argument: " + what);
+        help(System.err);
+        return 2;
     }
 
     private static int help(PrintStream out) {

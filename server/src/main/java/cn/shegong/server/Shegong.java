@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 
 import cn.shegong.admin.ConsoleService;
 import cn.shegong.admin.account.AccountStore;
+import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
 import cn.shegong.admin.api.AuthApi;
 import cn.shegong.admin.api.CaseApi;
@@ -20,6 +21,7 @@ import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.intake.CaseNotifier;
+import cn.shegong.bot.intake.ConversationStore;
 import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.triage.Triage;
@@ -74,6 +76,7 @@ public final class Shegong implements AutoCloseable {
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("shegong-scheduler").factory());
+    private final WebhookService webhook;
     private final WebServer server;
 
     /** What tests may change: wrap the dialogue (e.g. make it slow), or drive the outbox themselves. */
@@ -85,9 +88,9 @@ public final class Shegong implements AutoCloseable {
         this.mongo = mongo;
         this.redis = redis;
         FieldCipher cipher = FieldCipher.open(config.dataKey(), config.dataDir());
-        this.messages = new MessageStore(mongo.database(), cipher);
+        this.messages = new MessageStore(mongo.database(), cipher, mongo::durable);
         this.residents = new ResidentStore(mongo.database());
-        this.outboxStore = new OutboxStore(mongo.database());
+        this.outboxStore = new OutboxStore(mongo.database(), cipher);
         Areas areas = Areas.baoshan();
         this.cases = new CaseStore(mongo.database(), cipher, areas);
         messages.ensureIndexes();
@@ -99,10 +102,11 @@ public final class Shegong implements AutoCloseable {
         this.wechatApi = new WeChatApi(config.wechat(), redis);
         this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis, clock, registry);
         Vocabulary words = new Vocabulary();
-        this.notifier = new CaseNotifier(outbox, messages, texts, words, redis, clock);
+        ConversationStore conversations = new ConversationStore(redis, cipher);
+        this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);
         Intake intake = new Intake(Triage.fromTemplates(), words, texts, areas, cases, residents, messages,
-                new Alerts(outbox, config.onDutyOpenids(), clock), redis, clock);
-        var webhook = new WebhookService(config.wechat(), redis, messages, residents, outboxStore, outbox,
+                new Alerts(outbox, config.onDutyOpenids(), clock), conversations, clock);
+        this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
         var console = new ConsoleService();
         this.accounts = new AccountStore(mongo.database());
@@ -123,15 +127,17 @@ public final class Shegong implements AutoCloseable {
                 .featuresDiscoverServices(false)
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
-                .putSocket(ADMIN_SOCKET, s -> s.host(config.host()).port(config.adminPort()))
+                .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
                 .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi).register(console)
-                        .error(ApiException.class, auth::error))
+                        .error(ApiException.class, auth::error)
+                        .error(Passwords.Busy.class, auth::busy))
                 .addFeature(observe())
                 .build()
                 .start();
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
         }
+        webhook.start();
     }
 
     public static Shegong start(ShegongConfig config, Clock clock) {
@@ -225,6 +231,7 @@ public final class Shegong implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        webhook.stop();
         scheduler.shutdownNow();
         handlers.shutdown();
         try {
@@ -232,6 +239,7 @@ public final class Shegong implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        messages.close();
         mongo.close();
         redis.close();
     }

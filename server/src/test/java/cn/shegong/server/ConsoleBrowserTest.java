@@ -195,4 +195,28 @@ class ConsoleBrowserTest {
         logIn("careless", PASSWORD);
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "锁定"));
     }
+
+    /** A shared office PC: the next person to sign in on the same tab finds nothing of the last one. */
+    @Test
+    void signingOutLeavesNothingOfTheLastUserForTheNext() {
+        service.shegong.accounts().create("yaoguan-head", PASSWORD, Role.STATION, "530521103", false, service.clock.instant());
+        service.shegong.accounts().create("auditor-2", PASSWORD, Role.AUDITOR, Shegong.CITY_AREA, false, service.clock.instant());
+        Case c = residentAsks("o-browser-shared-pc", "同意", "我妈一个人在家 腿脚不方便 想找人上门照顾", "施甸县姚关镇 13800004321 我姓孙", "1");
+        logIn("yaoguan-head", PASSWORD);
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-contact"), "13800004321"));
+
+        browser.findElement(By.id("logout")).click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        assertTrue(!browser.getPageSource().contains("13800004321"), "the phone is gone from the page behind the login form");
+        browser.findElement(By.id("username")).sendKeys("auditor-2");
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("audit")));
+        String page = browser.getPageSource();
+        assertTrue(!page.contains("13800004321") && !page.contains("孙") && !page.contains(c.number()),
+                "the auditor sees nothing of the station head's case");
+    }
 }

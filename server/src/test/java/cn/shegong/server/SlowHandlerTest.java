@@ -52,6 +52,11 @@ class SlowHandlerTest {
         public String busy() {
             return inner.busy();
         }
+
+        @Override
+        public String tooFast() {
+            return inner.tooFast();
+        }
     }
 
     SlowConversation slow;

@@ -142,7 +142,7 @@ class WebhookEndToEndTest {
         assertEquals("success", response.body());
         Document in = db.getCollection("messages").find(Filters.eq("openid", "o-zhao")).first();
         assertEquals("image", in.getString("type"));
-        assertEquals("media-7", in.get("fields", Document.class).getString("MediaId"));
+        assertEquals("media-7", shegong.messages().conversation("o-zhao").get(0).fields().get("MediaId"));
     }
 
     @Test
@@ -158,6 +158,61 @@ class WebhookEndToEndTest {
                 assertFalse(text.contains("孩子被打"), "content logged: " + text);
                 assertFalse(text.contains("test-secret"), "secret logged: " + text);
             }
+        }
+    }
+
+    /** Forgery, replay and floods: refused cleanly, counted, nothing stored. */
+    @Nested
+    class ForgedAndFlooded {
+
+        HttpResponse<String> signedAt(String xml, long timestamp, String nonce) throws Exception {
+            String ts = Long.toString(timestamp);
+            return wechat.post(xml, WeChatPush.Mode.PLAINTEXT, cn.shegong.bot.wechat.WxSignature.sign(TestService.TOKEN, ts, nonce), ts, nonce);
+        }
+
+        @Test
+        void aPushSignedAYearAgoIsRefused() throws Exception {
+            long yearAgo = System.currentTimeMillis() / 1000 - 365L * 86400;
+            assertEquals(403, signedAt(Pushes.text("o-stale", NOW.getEpochSecond(), 9101, "旧的"), yearAgo, "n-stale").statusCode());
+            assertEquals(0, messagesOf("o-stale"));
+        }
+
+        @Test
+        void aSignatureReusedForAnotherMessageIsRefusedButWeChatsRetryIsAnswered() throws Exception {
+            long now = System.currentTimeMillis() / 1000;
+            String original = Pushes.text("o-replay", NOW.getEpochSecond(), 9201, "你好");
+            HttpResponse<String> first = signedAt(original, now, "n-replay");
+            assertEquals(200, first.statusCode());
+            assertEquals(first.body(), signedAt(original, now, "n-replay").body(), "the same push again is a retry");
+            String forged = Pushes.text("o-replay", NOW.getEpochSecond(), 9202, "伪造的消息");
+            assertEquals(403, signedAt(forged, now, "n-replay").statusCode());
+            assertEquals(2, messagesOf("o-replay"), "the first message and its reply, nothing forged");
+        }
+
+        @Test
+        void absurdCreateTimesAreRefused() throws Exception {
+            assertEquals(400, push(Pushes.text("o-time", -37_000_000_000L, 9301, "x")).statusCode());
+            assertEquals(400, push(Pushes.text("o-time", 318_857L * 365 * 86400, 9302, "x")).statusCode());
+            assertEquals(0, messagesOf("o-time"));
+        }
+
+        @Test
+        void controlCharactersAndDirectionOverridesAreStrippedBeforeStoring() throws Exception {
+            String xml11 = "<?xml version=\"1.1\"?>" + Pushes.text("o-ctl", NOW.getEpochSecond(), 9401, "X")
+                    .replace("<![CDATA[X]]>", "你&#x1b;[31m好&#x7;&#x202e;吗");
+            assertEquals(200, push(xml11).statusCode());
+            assertEquals("你[31m好吗", shegong.messages().conversation("o-ctl").get(0).content());
+        }
+
+        @Test
+        void aFloodFromOnePersonIsAnsweredPolitelyAndNotStoredPastTheLimit() throws Exception {
+            for (int i = 0; i < 30; i++) {
+                assertEquals(200, push(Pushes.text("o-flood", NOW.getEpochSecond(), 9500 + i, "第" + i + "条")).statusCode());
+            }
+            HttpResponse<String> over = push(Pushes.text("o-flood", NOW.getEpochSecond(), 9599, "第三十一条"));
+            assertEquals(200, over.statusCode());
+            assertTrue(wechat.reply(over.body()).get("Content").contains("过一分钟"), over.body());
+            assertEquals(0, shegong.messages().conversation("o-flood").stream().filter(m -> m.content().equals("第三十一条")).count());
         }
     }
 

@@ -1,12 +1,10 @@
 package cn.shegong.admin.account;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -26,7 +24,6 @@ public final class AccountStore {
 
     public static final int MAX_FAILED = 5;
     public static final Duration LOCK = Duration.ofMinutes(15);
-    private static final int COST = 12;
 
     private final MongoCollection<Document> accounts;
 
@@ -67,14 +64,14 @@ public final class AccountStore {
     public Login login(String username, String password, Instant now) {
         Document d = accounts.find(Filters.eq("username", username)).first();
         if (d == null) {
-            BCrypt.verifyer().verify(password.toCharArray(), DUMMY); // same time as a real check: no username probing
+            Passwords.spendAsLongAsACheck(password); // no username probing
             return new Login.Wrong();
         }
         Date locked = d.getDate("lockedUntil");
         if (locked != null && locked.toInstant().isAfter(now)) {
             return new Login.Locked(locked.toInstant());
         }
-        if (BCrypt.verifyer().verify(password.toCharArray(), d.getString("hash").getBytes(StandardCharsets.UTF_8)).verified) {
+        if (Passwords.matches(password, d.getString("hash"))) {
             accounts.updateOne(Filters.eq("_id", d.getObjectId("_id")),
                     Updates.combine(Updates.set("failedLogins", 0), Updates.unset("lockedUntil")));
             return new Login.Ok(find(d.getObjectId("_id").toHexString()).orElseThrow());
@@ -94,7 +91,7 @@ public final class AccountStore {
 
     public boolean verify(String id, String password) {
         Document d = accounts.find(Filters.eq("_id", new ObjectId(id))).first();
-        return d != null && BCrypt.verifyer().verify(password.toCharArray(), d.getString("hash").getBytes(StandardCharsets.UTF_8)).verified;
+        return d != null && Passwords.matches(password, d.getString("hash"));
     }
 
     public Optional<Account> find(String id) {
@@ -105,8 +102,6 @@ public final class AccountStore {
     }
 
     private static String hash(String password) {
-        return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
+        return Passwords.hash(password);
     }
-
-    private static final byte[] DUMMY = BCrypt.withDefaults().hash(COST, "not-a-password".toCharArray());
 }

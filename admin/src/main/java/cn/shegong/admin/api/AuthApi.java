@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import cn.shegong.admin.account.AccountStore;
+import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
 import cn.shegong.admin.audit.AuditLog;
 
@@ -145,6 +146,10 @@ public final class AuthApi implements HttpService {
     // ---- plumbing ---------------------------------------------------------------------------------
 
     /** The one place API refusals become HTTP answers: a status and a code, never a stack trace. */
+    public void busy(ServerRequest req, ServerResponse res, Passwords.Busy e) {
+        error(req, res, new ApiException(503, "busy"));
+    }
+
     public void error(ServerRequest req, ServerResponse res, ApiException e) {
         res.status(Status.create(e.status()));
         Http.json(res, Map.of("error", e.code()));

@@ -10,4 +10,7 @@ public interface Conversation {
     Optional<Reply> reply(InboundMessage message);
 
     String busy();
+
+    /** What to say to someone sending messages faster than a person writes. */
+    String tooFast();
 }

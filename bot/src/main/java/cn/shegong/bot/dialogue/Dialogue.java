@@ -63,6 +63,11 @@ public final class Dialogue implements Conversation {
         return texts.render(BotText.BUSY);
     }
 
+    @Override
+    public String tooFast() {
+        return texts.render(BotText.TOO_FAST);
+    }
+
     private static java.time.Instant sent(InboundMessage m) {
         return m.envelope().createTime();
     }

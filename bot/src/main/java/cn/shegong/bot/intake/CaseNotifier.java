@@ -11,7 +11,6 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
-import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -30,13 +29,13 @@ public final class CaseNotifier implements CaseEvents {
     private final ConversationStore states;
     private final Clock clock;
 
-    public CaseNotifier(Outbox outbox, MessageStore messages, Texts texts, Vocabulary words, Redis redis,
+    public CaseNotifier(Outbox outbox, MessageStore messages, Texts texts, Vocabulary words, ConversationStore states,
                         Clock clock) {
         this.outbox = outbox;
         this.messages = messages;
         this.texts = texts;
         this.words = words;
-        this.states = new ConversationStore(redis);
+        this.states = states;
         this.clock = clock;
     }
 

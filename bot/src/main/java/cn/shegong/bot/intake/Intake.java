@@ -22,7 +22,6 @@ import cn.shegong.core.casework.Phones;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.core.resident.ResidentStore;
-import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
 
 /**
@@ -45,7 +44,7 @@ public final class Intake {
     private final Clock clock;
 
     public Intake(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
-                  MessageStore messages, Alerts alerts, Redis redis, Clock clock) {
+                  MessageStore messages, Alerts alerts, ConversationStore states, Clock clock) {
         this.triage = triage;
         this.words = words;
         this.texts = texts;
@@ -53,7 +52,7 @@ public final class Intake {
         this.cases = cases;
         this.residents = residents;
         this.messages = messages;
-        this.states = new ConversationStore(redis);
+        this.states = states;
         this.alerts = alerts;
         this.clock = clock;
     }

@@ -113,11 +113,19 @@ public sealed interface InboundMessage {
 
     Set<String> COMMON = Set.of("ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId");
 
+    /** 2012-08-23, when Official Accounts opened, and 2100-01-01: outside, a CreateTime is forged or broken. */
+    static final long EARLIEST_CREATE_TIME = 1_345_680_000L;
+    static final long LATEST_CREATE_TIME = 4_102_444_800L;
+
     /** Builds the message from parsed XML fields; a push without its common or required fields is malformed. */
     static InboundMessage from(Map<String, String> xml) {
         var x = new Fields(xml);
+        long createTime = x.number("CreateTime");
+        if (createTime < EARLIEST_CREATE_TIME || createTime > LATEST_CREATE_TIME) {
+            throw new MalformedXmlException("CreateTime out of range");
+        }
         Envelope e = new Envelope(x.required("ToUserName"), x.required("FromUserName"),
-                Instant.ofEpochSecond(x.number("CreateTime")), x.required("MsgType"));
+                Instant.ofEpochSecond(createTime), x.required("MsgType"));
         Map<String, String> own = new LinkedHashMap<>(xml);
         own.keySet().removeAll(COMMON);
         Map<String, String> f = Map.copyOf(own);

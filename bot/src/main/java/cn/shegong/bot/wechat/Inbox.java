@@ -8,9 +8,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,39 +24,48 @@ import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.FieldCipher;
+import cn.shegong.core.storage.KeyedLocks;
 import cn.shegong.core.storage.Redis;
-import cn.shegong.core.storage.RedisLock;
 
 /**
  * Handles one verified push: recognise retries, store what arrived before anything else, keep the
  * resident's subscription and contact time current, let the conversation decide, store the reply.
  * <p>
- * Pushes of one person are handled one at a time across replicas (a Redis lock per openid).
- * WeChat waits 5 seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets
- * {@code success} at once and the answer follows as a customer-service message through the outbox.
+ * Bounded everywhere: at most {@link #IN_FLIGHT} pushes are handled at once; a push that cannot
+ * start within {@link #ADMISSION_WAIT} is kept in the {@link Backlog} and WeChat gets
+ * {@code success} at once. A person's pushes are handled one at a time — in this replica by a
+ * parked lock, across replicas by a Redis lease taken with the retry claim. WeChat waits 5
+ * seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets {@code success}
+ * and the answer follows as a customer-service message through the outbox.
  */
 final class Inbox {
 
     static final Duration REPLY_BUDGET = Duration.ofMillis(4500);
-    private static final Duration USER_LOCK_LEASE = Duration.ofSeconds(30);
-    private static final Duration USER_LOCK_WAIT = Duration.ofSeconds(60);
+    /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
+    static final int IN_FLIGHT = 64;
+    static final Duration ADMISSION_WAIT = Duration.ofMillis(2000);
+    private static final Duration TURN_WAIT = Duration.ofSeconds(60);
+    private static final Duration TURN_RETRY = Duration.ofMillis(50);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
 
-    private final Dedup dedup;
+    private final Claims claims;
+    private final Backlog backlog;
+    private final Semaphore admission = new Semaphore(IN_FLIGHT);
+    private final KeyedLocks turns = new KeyedLocks(4096);
     private final MessageStore messages;
     private final ResidentStore residents;
     private final OutboxStore outboxStore;
     private final Outbox outbox;
     private final Conversation conversation;
-    private final Redis redis;
     private final ExecutorService handlers;
     private final Clock clock;
     private final WebhookMetrics metrics;
 
-    Inbox(Redis redis, MessageStore messages, ResidentStore residents, OutboxStore outboxStore, Outbox outbox,
-          Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics) {
-        this.dedup = new Dedup(redis);
-        this.redis = redis;
+    Inbox(Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents, OutboxStore outboxStore,
+          Outbox outbox, Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics) {
+        this.claims = new Claims(redis, cipher);
+        this.backlog = new Backlog(redis, cipher);
         this.messages = messages;
         this.residents = residents;
         this.outboxStore = outboxStore;
@@ -65,14 +77,37 @@ final class Inbox {
     }
 
     /** Returns the HTTP body for WeChat — a passive reply's XML or {@code success} — by {@code deadlineNanos}. */
-    String receive(InboundMessage message, long deadlineNanos) {
-        Optional<String> earlier = dedup.claim(message.dedupKey());
-        if (earlier.isPresent()) {
+    String receive(InboundMessage message, String signed, long deadlineNanos) {
+        Claims.Result claimed;
+        try {
+            claimed = claims.claim(message.dedupKey(), message.envelope().openid(), signed);
+        } catch (Claims.TooFast e) {
+            metrics.count("too_fast");
+            return PassiveReply.text(message.envelope(), conversation.tooFast(), clock.instant());
+        }
+        if (claimed.earlier().isPresent()) {
             metrics.count("duplicate");
-            return earlier.get();
+            return claimed.earlier().get();
+        }
+        Claims.Claim claim = claimed.first().orElseThrow();
+        if (!admit()) {
+            return defer(claim, message);
         }
         Exchange exchange = new Exchange();
-        Future<String> handling = handlers.submit(() -> handleInTurn(message, exchange));
+        Future<String> handling;
+        try {
+            handling = handlers.submit(() -> {
+                try {
+                    return handleInTurn(message, claim, exchange);
+                } finally {
+                    admission.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            admission.release();
+            claims.release(claim);
+            throw e;
+        }
         try {
             return handling.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -89,6 +124,45 @@ final class Inbox {
         }
     }
 
+    private boolean admit() {
+        try {
+            return admission.tryAcquire(ADMISSION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Too busy to start now: keep the push and answer {@code success}; the drainer handles it soon. */
+    private String defer(Claims.Claim claim, InboundMessage message) {
+        claims.freeTurn(claim);
+        if (!backlog.keep(claim.retryKey(), message)) {
+            claims.release(claim);
+            metrics.count("refused_full");
+            throw new WebhookRejectedException(503, "backlog_full", "too busy; WeChat will retry");
+        }
+        metrics.count("deferred");
+        return PassiveReply.SUCCESS;
+    }
+
+    /** Handles what {@link #defer} kept, one at a time; the answer goes out as a customer-service message. */
+    void startBacklog() {
+        backlog.start((item, message) -> {
+            admission.acquireUninterruptibly();
+            try {
+                Exchange late = new Exchange();
+                late.giveUp();
+                handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid()), late);
+            } finally {
+                admission.release();
+            }
+        });
+    }
+
+    void stopBacklog() {
+        backlog.stop();
+    }
+
     private static String join(Future<String> handling) {
         try {
             return handling.get();
@@ -100,26 +174,46 @@ final class Inbox {
         }
     }
 
-    private String handleInTurn(InboundMessage message, Exchange exchange) throws InterruptedException {
-        RedisLock turn = new RedisLock(redis, redis.key("wx", "user", message.envelope().openid()), USER_LOCK_LEASE);
-        boolean locked = turn.tryLock(USER_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!locked) {
-            LOG.warning("waited " + USER_LOCK_WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
-        }
+    private String handleInTurn(InboundMessage message, Claims.Claim claim, Exchange exchange) {
+        ReentrantLock local = null;
         try {
+            local = turns.tryLock(message.envelope().openid(), TURN_WAIT);
+            if (local == null || !(claim.turnTaken() || waitForTurn(claim))) {
+                LOG.warning("waited " + TURN_WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
+            }
             String answer = handle(message, exchange);
-            dedup.complete(message.dedupKey(), answer);
+            claims.finish(claim, answer);
             return answer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            claims.release(claim);
+            return PassiveReply.SUCCESS;
         } catch (RuntimeException e) {
-            dedup.release(message.dedupKey());
+            claims.release(claim);
             metrics.count("failed");
             LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
             return answer(message, conversation.busy(), exchange);
         } finally {
-            if (locked) {
-                turn.unlock();
+            if (local != null) {
+                local.unlock();
             }
         }
+    }
+
+    /**
+     * Another replica (or a crashed holder's lease) has the person's turn: try again every
+     * {@link #TURN_RETRY} until {@link #TURN_WAIT}. There is no notification across replicas; in
+     * one replica the parked local lock means this loop almost never runs.
+     */
+    private boolean waitForTurn(Claims.Claim claim) throws InterruptedException {
+        long deadline = System.nanoTime() + TURN_WAIT.toNanos();
+        while (!claims.takeTurn(claim)) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(TURN_RETRY);
+        }
+        return true;
     }
 
     private String handle(InboundMessage message, Exchange exchange) {

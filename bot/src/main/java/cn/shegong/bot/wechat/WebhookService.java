@@ -16,6 +16,7 @@ import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
 
 import io.helidon.http.HeaderNames;
@@ -38,6 +39,12 @@ public final class WebhookService implements HttpService {
 
     /** Far above any real push (a text is at most 2,048 characters), far below anything hostile. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * A push signed further than this from our wall clock is refused: a captured request cannot be
+     * replayed later, and inside the window its nonce is remembered (see {@link Claims}). Real time,
+     * not the service's business clock (the demo moves that one forward).
+     */
+    static final long TIMESTAMP_WINDOW_SECONDS = 300;
     private static final Logger LOG = Logger.getLogger(WebhookService.class.getName());
     private static final HttpMediaType XML = HttpMediaType.create("text/xml; charset=UTF-8");
     private static final HttpMediaType PLAIN = HttpMediaType.create("text/plain; charset=UTF-8");
@@ -48,20 +55,29 @@ public final class WebhookService implements HttpService {
     private final Inbox inbox;
     private final WebhookMetrics metrics;
 
-    public WebhookService(ShegongConfig.WeChat wechat, Redis redis, MessageStore messages, ResidentStore residents,
+    public WebhookService(ShegongConfig.WeChat wechat, Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents,
                           OutboxStore outboxStore, Outbox outbox, Conversation conversation, ExecutorService handlers,
                           Clock clock, MeterRegistry registry) {
         this.appId = wechat.appId();
         this.token = wechat.token();
         this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
-        this.inbox = new Inbox(redis, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics);
+        this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics);
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/wx/portal/{appid}", this::verifyServer)
                 .post("/wx/portal/{appid}", this::receive);
+    }
+
+    /** Starts handling pushes kept while the webhook was too busy (and any a crash left behind). */
+    public void start() {
+        inbox.startBacklog();
+    }
+
+    public void stop() {
+        inbox.stopBacklog();
     }
 
     private void verifyServer(ServerRequest req, ServerResponse res) {
@@ -72,6 +88,7 @@ public final class WebhookService implements HttpService {
     private void receive(ServerRequest req, ServerResponse res) {
         long deadline = System.nanoTime() + Inbox.REPLY_BUDGET.toNanos();
         checkAppIdAndSignature(req);
+        checkTimestamp(req.query().first("timestamp").orElse(""));
         Map<String, String> body = WxXml.parse(readBody(req));
         Optional<WxCrypto> safe = crypto.filter(c -> "aes".equals(req.query().first("encrypt_type").orElse("")));
         String timestamp = req.query().first("timestamp").orElse("");
@@ -84,7 +101,7 @@ public final class WebhookService implements HttpService {
             String plain = safe.get().decrypt(req.query().first("msg_signature").orElse(null), timestamp, nonce, encrypt);
             body = WxXml.parse(plain.getBytes(StandardCharsets.UTF_8));
         }
-        String answer = inbox.receive(InboundMessage.from(body), deadline);
+        String answer = inbox.receive(InboundMessage.from(body), timestamp + ":" + nonce, deadline);
         if (PassiveReply.SUCCESS.equals(answer)) {
             res.headers().contentType(PLAIN);
             res.send(answer);
@@ -102,6 +119,18 @@ public final class WebhookService implements HttpService {
         if (!WxSignature.matches(query.first("signature").orElse(null), token,
                 query.first("timestamp").orElse(null), query.first("nonce").orElse(null))) {
             throw new WebhookRejectedException(403, "bad_signature", "signature does not match");
+        }
+    }
+
+    private static void checkTimestamp(String timestamp) {
+        long signedAt;
+        try {
+            signedAt = Long.parseLong(timestamp);
+        } catch (NumberFormatException e) {
+            throw new WebhookRejectedException(400, "bad_timestamp", "timestamp is not a number");
+        }
+        if (Math.abs(System.currentTimeMillis() / 1000 - signedAt) > TIMESTAMP_WINDOW_SECONDS) {
+            throw new WebhookRejectedException(403, "stale", "signed too far from now");
         }
     }
 

@@ -88,7 +88,7 @@ public final class WxXml {
                 case XMLStreamConstants.END_ELEMENT -> {
                     if (path.size() > 1) {
                         String key = String.join(".", path).substring(4); // drop "xml."
-                        fields.putIfAbsent(key, text.toString().strip());
+                        fields.putIfAbsent(key, withoutControls(text.toString()).strip());
                         if (fields.size() > MAX_FIELDS) {
                             throw new MalformedXmlException("too many elements");
                         }
@@ -110,5 +110,25 @@ public final class WxXml {
     /** Wraps a value in CDATA, splitting any {@code ]]>} inside it so text can never end the section early. */
     public static String cdata(String value) {
         return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>";
+    }
+
+    /**
+     * Drops control characters (ESC, BEL… — XML 1.1 lets them in) and the bidirectional overrides
+     * (U+202A–U+202E, U+2066–U+2069) that can make a text read differently from what it is; keeps
+     * line breaks and tabs. What people write is otherwise stored as sent.
+     */
+    static String withoutControls(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean drop = (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || (c >= 0x7f && c < 0xa0)
+                    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+            if (drop && out == null) {
+                out = new StringBuilder(value.length()).append(value, 0, i);
+            } else if (!drop && out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -33,18 +35,23 @@ public final class CaseStore {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     private final MongoCollection<Document> cases;
+    private static final List<String> OPEN = Case.Status.open().stream().map(Enum::name).toList();
+
     private final MongoCollection<Document> counters;
+    private final ResidentCases byResident;
     private final FieldCipher cipher;
     private final Areas areas;
 
     public CaseStore(MongoDatabase db, FieldCipher cipher, Areas areas) {
         this.cases = db.getCollection("cases");
+        this.byResident = new ResidentCases(db, cases);
         this.counters = db.getCollection("counters");
         this.cipher = cipher;
         this.areas = areas;
     }
 
     public void ensureIndexes() {
+        byResident.backfill();
         cases.createIndex(Indexes.ascending("number"), new IndexOptions().name("number").unique(true));
         cases.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.descending("createdAt")),
                 new IndexOptions().name("openid_createdAt"));
@@ -58,7 +65,24 @@ public final class CaseStore {
                           Optional<String> name, Optional<String> phone, String description, boolean contactRequested) {
     }
 
+    /**
+     * Opens a case with the day's next number. The unique index on the number is the guarantee:
+     * should two openings ever get the same number (the embedded store's upsert is not atomic on
+     * the day's first case), the loser takes the next one.
+     */
     public Case create(NewCase c, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return insert(c, now);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Case insert(NewCase c, Instant now) {
         String day = DAY.format(now.atZone(CHINA));
         Document counter = counters.findOneAndUpdate(Filters.eq("_id", "case:" + day), Updates.inc("seq", 1),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
@@ -73,6 +97,7 @@ public final class CaseStore {
         c.name().ifPresent(n -> d.append("name", cipher.encrypt(n)));
         c.phone().ifPresent(p -> d.append("phone", cipher.encrypt(p)).append("phoneIndex", cipher.blindIndex(p)));
         cases.insertOne(d);
+        byResident.add(c.openid(), d.getObjectId("_id"));
         return toCase(d);
     }
 
@@ -90,19 +115,27 @@ public final class CaseStore {
         return forResident(openid, 0);
     }
 
-    /** A resident's newest {@code limit} cases (0: all), newest first. */
+    /** A resident's newest {@code limit} cases (0: all), newest first; each read by {@code _id}. */
     public List<Case> forResident(String openid, int limit) {
         List<Case> out = new ArrayList<>();
-        cases.find(Filters.eq("openid", openid)).sort(Sorts.descending("createdAt")).limit(limit).forEach(d -> out.add(toCase(d)));
+        for (ObjectId id : byResident.newestFirst(openid)) {
+            if (limit > 0 && out.size() == limit) {
+                break;
+            }
+            Optional.ofNullable(cases.find(Filters.eq("_id", id)).first()).map(this::toCase).ifPresent(out::add);
+        }
         return out;
     }
 
-    /** The resident's newest case that is still open; one document read and decrypted. */
+    /** The resident's newest case that is still open: their few cases read by {@code _id}, newest first. */
     public Optional<Case> latestOpen(String openid) {
-        Document d = cases.find(Filters.and(Filters.eq("openid", openid), Filters.in("status",
-                        Case.Status.open().stream().map(Enum::name).toList())))
-                .sort(Sorts.descending("createdAt")).first();
-        return Optional.ofNullable(d).map(this::toCase);
+        for (ObjectId id : byResident.newestFirst(openid)) {
+            Document d = cases.find(Filters.and(Filters.eq("_id", id), Filters.in("status", OPEN))).first();
+            if (d != null) {
+                return Optional.of(toCase(d));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Fills in what the intake learned after the case was opened (an urgent case opens first, asks later). */

@@ -47,6 +47,7 @@ public final class ConfigLoader {
                 optional("SERVER_HOST", "server.host").orElse("0.0.0.0"),
                 port("SERVER_PORT", "server.port"),
                 port("ADMIN_PORT", "admin.port"),
+                optional("ADMIN_HOST", "admin.host").orElse("127.0.0.1"),
                 wechat,
                 optional("MONGODB_URI", "mongodb.uri").map(v -> check("MONGODB_URI", v,
                         Pattern.compile("mongodb(\\+srv)?://.+"), "a mongodb:// or mongodb+srv:// connection string")),

@@ -12,6 +12,7 @@ public record ShegongConfig(
         String host,
         int serverPort,
         int adminPort,
+        String adminHost,
         WeChat wechat,
         Optional<String> mongodbUri,
         String mongodbDatabase,
@@ -32,13 +33,13 @@ public record ShegongConfig(
     }
 
     public ShegongConfig withPorts(int server, int admin) {
-        return new ShegongConfig(host, server, admin, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
+        return new ShegongConfig(host, server, admin, adminHost, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
                 dataKey, onDutyOpenids, adminPassword);
     }
 
     @Override
     public String toString() {
-        return "ShegongConfig[host=" + host + ", serverPort=" + serverPort + ", adminPort=" + adminPort
+        return "ShegongConfig[host=" + host + ", serverPort=" + serverPort + ", adminPort=" + adminPort + ", adminHost=" + adminHost
                 + ", wechat=" + wechat + ", mongodb=" + mongodbUri.map(u -> "external").orElse("embedded")
                 + ", database=" + mongodbDatabase + ", redis=" + redisUrl.map(u -> "external").orElse("embedded")
                 + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + ", dataKey=" + dataKey.map(k -> "***").orElse("file")

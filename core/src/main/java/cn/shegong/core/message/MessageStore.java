@@ -1,18 +1,23 @@
 package cn.shegong.core.message;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
+import cn.shegong.core.storage.GroupCommit;
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
@@ -21,15 +26,26 @@ import org.bson.Document;
  * Every message we receive or send, so that nothing a resident wrote is lost. What people wrote is
  * encrypted ({@link FieldCipher}): it is as sensitive as the case it becomes. The unique index on
  * WeChat's MsgId is the last line of defence against storing a retried message twice.
+ * <p>
+ * Inserts are grouped ({@link GroupCommit}): messages arriving together are written in one
+ * round trip and made durable once ({@code durable}, the embedded store's commit) before any
+ * of their senders is answered — so an answer to WeChat means the message is on disk.
  */
-public final class MessageStore {
+public final class MessageStore implements AutoCloseable {
+
+    private static final int MAX_BATCH = 128;
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
 
     private final MongoCollection<Document> messages;
     private final FieldCipher cipher;
+    private final Runnable durable;
+    private final GroupCommit<Document, Boolean> inserts;
 
-    public MessageStore(MongoDatabase db, FieldCipher cipher) {
+    public MessageStore(MongoDatabase db, FieldCipher cipher, Runnable durable) {
         this.messages = db.getCollection("messages");
         this.cipher = cipher;
+        this.durable = durable;
+        this.inserts = new GroupCommit<>("shegong-message-writer", 4 * MAX_BATCH, MAX_BATCH, WRITE_WAIT, this::insertAll);
     }
 
     public void ensureIndexes() {
@@ -41,15 +57,30 @@ public final class MessageStore {
 
     /** Stores the message; returns false when a message with the same WeChat MsgId is already stored. */
     public boolean insert(StoredMessage message) {
+        return inserts.submit(toDocument(message));
+    }
+
+    /** One unordered insert for the batch: a duplicate MsgId fails only its own message. */
+    private List<Boolean> insertAll(List<Document> batch) {
+        Boolean[] stored = new Boolean[batch.size()];
+        Arrays.fill(stored, Boolean.TRUE);
         try {
-            messages.insertOne(toDocument(message));
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false;
+            messages.insertMany(batch, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                stored[error.getIndex()] = false;
             }
-            throw e;
         }
+        durable.run();
+        return Arrays.asList(stored);
+    }
+
+    @Override
+    public void close() {
+        inserts.close();
     }
 
     /** The conversation with one resident, oldest first. */
@@ -86,16 +117,15 @@ public final class MessageStore {
                 .append("storedAt", Date.from(m.storedAt()));
         m.wechatMsgId().ifPresent(id -> d.append("msgId", id));
         if (!m.fields().isEmpty()) {
-            d.append("fields", new Document(m.fields()));
+            d.append("fields", cipher.encrypt(new Document(m.fields()).toJson())); // Content, Recognition, Label…
         }
         return d;
     }
 
     private StoredMessage fromDocument(Document d) {
-        Document fields = d.get("fields", Document.class);
         Map<String, String> map = new java.util.LinkedHashMap<>();
-        if (fields != null) {
-            fields.forEach((k, v) -> map.put(k, String.valueOf(v)));
+        if (d.get("fields") instanceof String sealed) {
+            Document.parse(cipher.decrypt(sealed)).forEach((k, v) -> map.put(k, String.valueOf(v)));
         }
         return new StoredMessage(
                 d.getString("openid"),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import cn.shegong.core.storage.FieldCipher;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -32,7 +33,11 @@ public final class OutboxStore {
     /** Delivery reports that arrived before we had recorded the template message they report on. */
     private final MongoCollection<Document> earlyReports;
 
-    public OutboxStore(MongoDatabase db) {
+    private final FieldCipher cipher;
+
+    /** Texts and notice values are encrypted: a reply or a preview can repeat what someone wrote. */
+    public OutboxStore(MongoDatabase db, FieldCipher cipher) {
+        this.cipher = cipher;
         this.outbox = db.getCollection("outbox");
         this.earlyReports = db.getCollection("template_reports");
     }
@@ -49,8 +54,8 @@ public final class OutboxStore {
         Document d = new Document("_id", id).append("openid", openid)
                 .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0)
                 .append("nextAttemptAt", Date.from(now)).append("createdAt", Date.from(now));
-        text.ifPresent(t -> d.append("text", t));
-        notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", new Document(n.values()))));
+        text.ifPresent(t -> d.append("text", cipher.encrypt(t)));
+        notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", sealed(n.values()))));
         outbox.insertOne(d);
         return id.toHexString();
     }
@@ -64,7 +69,7 @@ public final class OutboxStore {
                 Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
                         Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1)),
                 new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
-        return Optional.ofNullable(claimed).map(OutboxStore::item);
+        return Optional.ofNullable(claimed).map(this::item);
     }
 
     public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
@@ -112,7 +117,7 @@ public final class OutboxStore {
     }
 
     public Optional<OutboxItem> find(String id) {
-        return Optional.ofNullable(outbox.find(byId(id)).first()).map(OutboxStore::item);
+        return Optional.ofNullable(outbox.find(byId(id)).first()).map(this::item);
     }
 
     public List<OutboxItem> forOpenid(String openid) {
@@ -125,15 +130,20 @@ public final class OutboxStore {
         return Filters.eq("_id", new ObjectId(id));
     }
 
-    private static OutboxItem item(Document d) {
+    /** A notice's values (names, previews of what someone wrote) as one encrypted string. */
+    private String sealed(Map<String, String> values) {
+        return cipher.encrypt(new Document(values).toJson());
+    }
+
+    private OutboxItem item(Document d) {
         Document notice = d.get("notice", Document.class);
         Optional<OutboxItem.Notice> n = Optional.ofNullable(notice).map(x -> {
             Map<String, String> values = new LinkedHashMap<>();
-            x.get("values", Document.class).forEach((k, v) -> values.put(k, String.valueOf(v)));
+            Document.parse(cipher.decrypt(x.getString("values"))).forEach((k, v) -> values.put(k, String.valueOf(v)));
             return new OutboxItem.Notice(x.getString("kind"), values);
         });
         return new OutboxItem(d.getObjectId("_id").toHexString(), d.getString("openid"),
-                Optional.ofNullable(d.getString("text")), n,
+                Optional.ofNullable(d.getString("text")).map(cipher::decrypt), n,
                 OutboxItem.Status.valueOf(d.getString("status")), d.getInteger("attempts", 0),
                 d.getDate("nextAttemptAt").toInstant(), Optional.ofNullable(d.getString("lastError")),
                 d.getDate("createdAt").toInstant(), Optional.ofNullable(d.getDate("sentAt")).map(Date::toInstant),

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -61,6 +62,7 @@ public final class Mongo implements AutoCloseable {
     private static MongoClientSettings settings(String connection) {
         return MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(connection))
+                .writeConcern(WriteConcern.MAJORITY.withJournal(true))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
                 .build();
@@ -78,6 +80,15 @@ public final class Mongo implements AutoCloseable {
     /** Round trip to the server; throws when it does not answer. */
     public void ping() {
         database.runCommand(new Document("ping", 1));
+    }
+
+    /**
+     * Makes every write so far durable. The embedded store commits its file (its own background
+     * commit runs only every second, so a crash lost the last second); a real MongoDB already
+     * acknowledged the writes with a majority, journaled write concern.
+     */
+    public void durable() {
+        backend.ifPresent(H2Backend::commit);
     }
 
     public MongoDatabase database() {

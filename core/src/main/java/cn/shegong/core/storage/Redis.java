@@ -6,11 +6,15 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
@@ -23,6 +27,11 @@ import redis.embedded.core.ExecutableProvider;
  */
 public final class Redis implements AutoCloseable {
 
+    /** Connections to Redis; above what the webhook admits at once (see Inbox) plus console and outbox. */
+    public static final int POOL_SIZE = 96;
+    private static final int PREPARED = 16;
+    private static final Duration BORROW_WAIT = Duration.ofSeconds(2);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(Redis.class.getName());
 
     private final RedisClient client;
@@ -38,7 +47,7 @@ public final class Redis implements AutoCloseable {
     /** Connects to {@code url} when present, else starts embedded Redis with its files under {@code dataDir}. */
     public static Redis open(Optional<URI> url, String prefix, Path dataDir) {
         if (url.isPresent()) {
-            Redis redis = new Redis(RedisClient.create(url.get()), prefix, null);
+            Redis redis = new Redis(client(url.get()), prefix, null);
             redis.requireReachable("REDIS_URL");
             return redis;
         }
@@ -57,12 +66,45 @@ public final class Redis implements AutoCloseable {
                     .build();
             server.start();
             LOG.info(() -> "Embedded Redis on 127.0.0.1:" + port + ", folder " + dir);
-            Redis redis = new Redis(RedisClient.create("127.0.0.1", port), prefix, server);
+            Redis redis = new Redis(client(URI.create("redis://127.0.0.1:" + port)), prefix, server);
             redis.requireReachable("embedded Redis");
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Redis in " + dir, e);
         }
+    }
+
+    /**
+     * A bounded pool: {@link #POOL_SIZE} connections, made up front so a burst never waits on
+     * connects, and a borrower waits at most {@link #BORROW_WAIT} — an unbounded wait in
+     * commons-pool2 spins, and on one CPU the spinning virtual thread starves the one that would
+     * return a connection (the stall of issue 9). Every command times out after two seconds.
+     */
+    private static RedisClient client(URI url) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        pool.setMinIdle(PREPARED);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(BORROW_WAIT);
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        var config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
+                .socketTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
+                .user(JedisURIHelper.getUser(url))
+                .password(JedisURIHelper.getPassword(url))
+                .database(JedisURIHelper.getDBIndex(url))
+                .ssl(JedisURIHelper.isRedisSSLScheme(url))
+                .build();
+        RedisClient client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(url))
+                .clientConfig(config).poolConfig(pool).build();
+        try {
+            client.getPool().preparePool();
+        } catch (Exception e) {
+            LOG.fine(() -> "Redis pool not prepared: " + e.getClass().getSimpleName()); // requireReachable says why
+        }
+        return client;
     }
 
     private static int freePort() throws IOException {

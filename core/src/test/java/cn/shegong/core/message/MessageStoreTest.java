@@ -30,11 +30,13 @@ class MessageStoreTest {
         mongo.close();
     }
 
+    com.mongodb.client.MongoDatabase db;
+
     @BeforeEach
     void freshCollection() {
-        var db = mongo.database("messages_test");
+        db = mongo.database("messages_test");
         db.drop();
-        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
+        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]), () -> { });
         store.ensureIndexes();
     }
 
@@ -80,5 +82,17 @@ class MessageStoreTest {
         assertEquals(List.of("第一条", ""), conversation.stream().map(StoredMessage::content).toList());
         assertEquals("m-1", conversation.get(1).fields().get("MediaId"));
         assertEquals(Optional.of(3L), conversation.get(1).wechatMsgId());
+    }
+
+    @Test
+    void whatPeopleWroteIsUnreadableAtRestInTheContentAndInTheRawFields() {
+        Instant at = Instant.parse("2026-11-30T02:00:00Z");
+        store.insert(new StoredMessage("o-li", StoredMessage.Direction.IN, "voice", "电话13800001234", Optional.of(77L),
+                Map.of("Recognition", "电话13800001234", "MediaId", "m1"), at, at));
+        String raw = db.getCollection("messages").find().first().toJson();
+        assertFalse(raw.contains("13800001234"), "the phone is readable in the raw document: " + raw);
+        StoredMessage back = store.conversation("o-li").get(0);
+        assertEquals("电话13800001234", back.fields().get("Recognition"));
+        assertEquals("m1", back.fields().get("MediaId"));
     }
 }

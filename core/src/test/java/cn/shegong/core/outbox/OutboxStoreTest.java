@@ -2,6 +2,7 @@ package cn.shegong.core.outbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ class OutboxStoreTest {
 
     static TestMongo mongo;
     OutboxStore store;
+    com.mongodb.client.MongoDatabase db;
     final Instant t0 = Instant.parse("2026-11-29T02:00:00Z");
 
     @BeforeAll
@@ -34,12 +36,26 @@ class OutboxStoreTest {
     void fresh() {
         var db = mongo.database("outbox_test");
         db.drop();
-        store = new OutboxStore(db);
+        this.db = db;
+        store = new OutboxStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         store.ensureIndexes();
     }
 
     String enqueue() {
         return store.enqueue("o-1", Optional.of("你好"), Optional.of(new OutboxItem.Notice("message_waiting", Map.of("preview", "你好"))), t0);
+    }
+
+    @Test
+    void textsAndNoticeValuesAreUnreadableAtRestAndReadBackWhole() {
+        String id = store.enqueue("o-li", Optional.of("李女士，您的电话 13800001234 已记录"),
+                Optional.of(new OutboxItem.Notice("case_update", Map.of("preview", "我婆婆摔了一跤"))), t0);
+        String raw = db.getCollection("outbox").find().first().toJson();
+        for (String secret : List.of("李女士", "13800001234", "婆婆")) {
+            assertTrue(!raw.contains(secret), secret + " is readable in the raw outbox document");
+        }
+        OutboxItem item = store.find(id).orElseThrow();
+        assertEquals("李女士，您的电话 13800001234 已记录", item.text().orElseThrow());
+        assertEquals("我婆婆摔了一跤", item.notice().orElseThrow().values().get("preview"));
     }
 
     @Test

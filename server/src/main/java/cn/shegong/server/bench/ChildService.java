@@ -1,0 +1,138 @@
+package cn.shegong.server.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service under test in a JVM of its own, as in production: the same classes, the options a
+ * container would give it ({@code -XX:ActiveProcessorCount}, a fixed heap, Serial GC), pinned to
+ * the last {@code cpus} cores with {@code taskset} when that is available, so the load generator
+ * (this JVM, pinned to the other cores) does not take its CPU.
+ */
+public final class ChildService implements AutoCloseable {
+
+    private static final String HEAP = "512m";
+
+    private final Process process;
+    private final int port;
+    private final int adminPort;
+
+    private ChildService(Process process, int port, int adminPort) {
+        this.process = process;
+        this.port = port;
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * Starts {@code command} (serve, or bench-floor) on fresh embedded stores in {@code dataDir} and
+     * waits until it is ready; with {@code pinCaller} this JVM then keeps to the other cores.
+     */
+    public static ChildService start(String command, int cpus, boolean pinCaller, Map<String, String> env, Path dataDir,
+                                     Path log) throws Exception {
+        int port = freePort();
+        int adminPort = freePort();
+        List<String> cmd = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean pin = cpus > 0 && cpus < cores && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", (cores - cpus) + "-" + (cores - 1)));
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        if (cpus > 0) {
+            cmd.add("-XX:ActiveProcessorCount=" + cpus);
+        }
+        cmd.addAll(List.of("-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8"));
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "cn.shegong.server.Main", command));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().putAll(Map.of("SHEGONG_DATA_DIR", dataDir.toString(), "SERVER_HOST", "127.0.0.1",
+                "SERVER_PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort)));
+        ChildService child = new ChildService(pb.start(), port, adminPort);
+        if (pin && pinCaller) {
+            pinSelf(cores - cpus);
+        }
+        child.awaitReady();
+        return child;
+    }
+
+    /** The load generator keeps to the cores the service does not have. */
+    private static void pinSelf(int otherCores) throws IOException, InterruptedException {
+        new ProcessBuilder("taskset", "-a", "-p", "-c", "0-" + (otherCores - 1), Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the service stopped while starting (exit " + process.exitValue() + ")");
+                }
+                if (health(http) == 200) {
+                    return;
+                }
+                Thread.sleep(200); // polling a process we started; there is no other signal of readiness
+            }
+        }
+        throw new IllegalStateException("the service was not ready within 90 s");
+    }
+
+    /** The status of {@code /observe/health}, or 0 when it did not answer within 2 seconds. */
+    public int health(HttpClient http) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Resident memory of the service process, in MiB (Linux). */
+    public long rssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

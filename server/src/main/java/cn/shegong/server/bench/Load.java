@@ -1,0 +1,142 @@
+package cn.shegong.server.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import cn.shegong.bot.wechat.WxSignature;
+import cn.shegong.fakewechat.Pushes;
+
+/**
+ * The load generator: signed text pushes as WeChat sends them, each with a 5-second timeout (WeChat
+ * gives up then). A request counts as answered when it gets 200 with a reply or {@code success}
+ * within those 5 seconds; anything else is an error.
+ */
+final class Load {
+
+    static final Duration WECHAT_WAIT = Duration.ofSeconds(5);
+
+    record Result(String name, int requests, long errors, double seconds, long[] latenciesNanos) {
+        double perSecond() {
+            return requests / seconds;
+        }
+
+        double percentileMillis(double p) {
+            long[] sorted = latenciesNanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p / 100 * sorted.length) - 1))] / 1e6;
+        }
+    }
+
+    private final HttpClient http;
+    private final URI base;
+    private final String appId;
+    private final String token;
+    private final AtomicLong msgIds = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final int[] sentPerOpenid;
+    private final String openidPrefix;
+
+    Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix) {
+        this.http = http;
+        this.base = base;
+        this.appId = appId;
+        this.token = token;
+        this.sentPerOpenid = new int[openids];
+        this.openidPrefix = openidPrefix;
+    }
+
+    /** {@code requests} pushes from a fixed number of connections, each sending one after another. */
+    Result run(String name, Mix mix, int requests, int concurrency) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        long[] latencies = new long[requests];
+        long start = System.nanoTime();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                running.add(workers.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                        long t0 = System.nanoTime();
+                        if (!post(i, mix)) {
+                            errors.incrementAndGet();
+                        }
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        return new Result(name, requests, errors.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    /** {@code n} pushes released at the same instant, each on its own connection. */
+    Result burst(String name, Mix mix, int n) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong errors = new AtomicLong();
+        long[] latencies = new long[n];
+        long start;
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int request = i;
+                running.add(workers.submit(() -> {
+                    go.await();
+                    long t0 = System.nanoTime();
+                    if (!post(request, mix)) {
+                        errors.incrementAndGet();
+                    }
+                    latencies[request] = System.nanoTime() - t0;
+                    return null;
+                }));
+            }
+            start = System.nanoTime();
+            go.countDown();
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        return new Result(name, n, errors.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    private boolean post(int request, Mix mix) {
+        int who = request % sentPerOpenid.length;
+        int n;
+        synchronized (sentPerOpenid) {
+            n = sentPerOpenid[who]++;
+        }
+        String openid = openidPrefix + who;
+        long msgId = msgIds.incrementAndGet();
+        long now = System.currentTimeMillis() / 1000;
+        String timestamp = Long.toString(now);
+        String nonce = Long.toString(msgId % 1_000_000_007L);
+        URI uri = URI.create(base + "/wx/portal/" + appId + "?signature=" + WxSignature.sign(token, timestamp, nonce)
+                + "&timestamp=" + timestamp + "&nonce=" + nonce + "&openid=" + openid);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(WECHAT_WAIT)
+                    .POST(HttpRequest.BodyPublishers.ofString(Pushes.text(openid, now, msgId, mix.message(n)), StandardCharsets.UTF_8))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && (response.body().startsWith("<xml>") || response.body().equals("success"));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package cn.shegong.server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import cn.shegong.bot.wechat.WxSignature;
+import cn.shegong.core.storage.Mongo;
+import cn.shegong.core.testing.TestRedis;
+import cn.shegong.fakewechat.Pushes;
+import cn.shegong.server.bench.ChildService;
+import com.mongodb.client.model.Filters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cold-started service in a JVM of its own with one CPU ({@code -XX:ActiveProcessorCount=1},
+ * pinned to one core where taskset exists), as in a container with a 1-CPU limit, hit by a burst
+ * of pushes released at the same instant: every push is answered within WeChat's 5 seconds (a
+ * reply or {@code success}), health answers throughout, and after a graceful stop every push is
+ * either stored or waiting in the backlog — none lost, none twice. (The full-scale figures, 500
+ * at once, are in docs/benchmarks.md: {@code ./shegong bench webhook}.)
+ */
+class BurstTest {
+
+    static final int BURST = 150;
+    static final String APP_ID = "wxburst00000000001";
+    static final String TOKEN = "bursttoken";
+
+    @Test
+    void aColdOneCpuServiceAnswersABurstInTimeAndLosesNothing(@TempDir Path dir) throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger healthFailures = new AtomicInteger();
+        try (TestRedis redis = new TestRedis(); HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "s", "WECHAT_TOKEN", TOKEN,
+                    "WECHAT_API_BASE", "http://127.0.0.1:9", "REDIS_URL", TestRedis.URL.toString(),
+                    "REDIS_PREFIX", redis.prefix());
+            try (ChildService service = ChildService.start("serve", 1, false, env, dir.resolve("data"), dir.resolve("service.log"))) {
+                Thread health = Thread.ofVirtual().start(() -> probe(service, http, healthFailures));
+                burst(http, service.uri(), answered);
+                health.interrupt();
+                health.join();
+            }
+            assertEquals(BURST, answered.get(), "every push answered with a reply or success within 5 s");
+            assertEquals(0, healthFailures.get(), "health answered within 2 s throughout");
+
+            long waiting = redis.client().llen(redis.prefix() + "wx:backlog") + redis.client().llen(redis.prefix() + "wx:backlog:working");
+            try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", dir.resolve("data"))) {
+                var inbound = mongo.database().getCollection("messages").find(Filters.eq("direction", "IN"));
+                List<Long> ids = new ArrayList<>();
+                inbound.forEach(d -> ids.add(d.getLong("msgId")));
+                assertEquals(ids.size(), ids.stream().distinct().count(), "nothing stored twice");
+                assertEquals(BURST, ids.size() + waiting, ids.size() + " stored and " + waiting + " in the backlog");
+            }
+        }
+    }
+
+    private static void burst(HttpClient http, URI base, AtomicInteger answered) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pushes = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                int n = i;
+                sent.add(pushes.submit(() -> {
+                    go.await();
+                    long now = System.currentTimeMillis() / 1000;
+                    String nonce = "n" + n;
+                    URI uri = URI.create(base + "/wx/portal/" + APP_ID + "?signature=" + WxSignature.sign(TOKEN, Long.toString(now), nonce)
+                            + "&timestamp=" + now + "&nonce=" + nonce);
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                            .POST(HttpRequest.BodyPublishers.ofString(Pushes.text("o-burst-" + n, now, 880000 + n, "请问低保要带什么材料"),
+                                    StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200 && (r.body().startsWith("<xml>") || r.body().equals("success"))) {
+                        answered.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : sent) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException timedOutOrRefused) {
+                    // counted as not answered
+                }
+            }
+        }
+    }
+
+    /** Health every 200 ms until interrupted, as an orchestrator's probe would. */
+    private static void probe(ChildService service, HttpClient http, AtomicInteger failures) {
+        while (!Thread.currentThread().isInterrupted()) {
+            int status = service.health(http);
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the burst is over; this probe was cut short, not refused
+            }
+            if (status != 200) {
+                failures.incrementAndGet();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+}
