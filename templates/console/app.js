@@ -14,7 +14,8 @@ const LABELS = {
            cancelled_by_resident: '居民撤销', contact_requested: '居民要求人工联系', rated: '居民评分',
            commented: '居民留言', note: '添加备注', reclassified: '修改类别', reopened: '重新打开',
            resident_image: '居民发来照片', resident_voice: '居民发来语音',
-           resident_video: '居民发来视频', resident_text: '居民补充文字', resident_location: '居民发来位置' },
+           resident_video: '居民发来视频', resident_text: '居民补充文字', resident_location: '居民发来位置',
+           resident_urgent: '居民发来紧急消息，已转为紧急' },
   error: { wrong_credentials: '用户名或密码不对。', locked: '连续输错 5 次，账号已锁定 15 分钟。',
            not_signed_in: '请先登录。', csrf: '页面已过期，请刷新后再试。', not_found: '没有找到，或不在您的管理范围内。',
            changed_by_someone_else: '这个求助刚被别人改过，已为您显示最新情况，请确认后再操作。',
@@ -25,7 +26,7 @@ const LABELS = {
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
-           update_station: '修改社工站' }
+           update_station: '修改社工站', export_corrections: '下载类别更正' }
 };
 
 let me = null;
@@ -283,6 +284,7 @@ $('worker-form').addEventListener('submit', async (ev) => {
 
 async function loadAudit() {
   show('audit');
+  $('corrections').hidden = me.role !== 'CITY';
   const tbody = $('audit-rows');
   tbody.replaceChildren();
   for (const e of (await api('GET', '/api/audit')).items) {

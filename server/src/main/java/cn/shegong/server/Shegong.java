@@ -2,6 +2,7 @@ package cn.shegong.server;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +15,7 @@ import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
 import cn.shegong.admin.api.AuthApi;
 import cn.shegong.admin.api.CaseApi;
+import cn.shegong.admin.api.CorrectionsApi;
 import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
 import cn.shegong.admin.audit.AuditLog;
@@ -104,7 +106,7 @@ public final class Shegong implements AutoCloseable {
         Vocabulary words = new Vocabulary();
         ConversationStore conversations = new ConversationStore(redis, cipher);
         this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);
-        Intake intake = new Intake(Triage.fromTemplates(), words, texts, areas, cases, residents, messages,
+        Intake intake = new Intake(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts, areas, cases, residents, messages,
                 new Alerts(outbox, config.onDutyOpenids(), clock), conversations, clock);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
@@ -128,7 +130,8 @@ public final class Shegong implements AutoCloseable {
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi).register(console)
+                .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi)
+                        .register(new CorrectionsApi(cases, audit, clock)).register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))
                 .addFeature(observe())

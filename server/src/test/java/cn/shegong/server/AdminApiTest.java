@@ -203,6 +203,23 @@ class AdminApiTest {
     }
 
     @Test
+    void correctionsOfTriageAreExportedAsTrainingRowsForTheCityOnly() throws Exception {
+        Case c = service.shegong.cases().create(new CaseStore.NewCase("o-api-corr", Category.ELDERLY, false,
+                Areas.baoshan().byCode("530521103"), Optional.empty(), Optional.empty(),
+                "我妈一个人在家 电话13800005678 这几天一直说不想活了", false), service.clock.instant());
+        Browser station = signedIn("yaoguan");
+        assertEquals(200, station.post("/api/cases/" + c.id() + "/classify", Map.of("version", 0, "category", "mental",
+                "urgent", true, "reason", "其实是心理危机")).statusCode());
+        HttpResponse<String> export = signedIn("city").get("/api/triage/corrections");
+        assertEquals(200, export.statusCode());
+        assertTrue(export.body().startsWith("category\turgency\ttext\n"));
+        String row = export.body().lines().filter(l -> l.startsWith("mental\turgent\t")).findFirst().orElseThrow();
+        assertTrue(row.endsWith(cn.shegong.admin.api.CorrectionsApi.row(c.description())), row);
+        assertTrue(!export.body().contains("13800005678"), "phone numbers are not exported");
+        assertEquals(404, signedIn("shidian").get("/api/triage/corrections").statusCode(), "a county admin cannot export");
+    }
+
+    @Test
     void aCaseIsFollowedToItsEndFromTheApi() throws Exception {
         Case c = newCase("o-api-1", Category.ELDERLY, "530521103", "13800001234");
         Browser station = signedIn("yaoguan");

@@ -66,7 +66,7 @@ class InboundTableTest {
 
     static final List<Row> ROWS = List.of(
             ok("text", BotText.MENU_POLICY_DIBAO, "text", "低保要准备哪些材料"),
-            ok("text-from-article", BotText.MENU_POLICY_LINSHI, "text", "文章里说的临时救助，我们家能申请吗"),
+            ok("text-from-article", BotText.PRIVACY_NOTICE, "text", "文章里说的临时救助，我们家能申请吗"),
             ok("image", null, "image", ""),
             ok("voice", BotText.VOICE_UNCLEAR, "voice", ""),
             ok("voice-recognised", BotText.PRIVACY_NOTICE, "voice", "我妈一个人在家腿摔坏了"),

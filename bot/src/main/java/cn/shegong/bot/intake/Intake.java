@@ -82,6 +82,12 @@ public final class Intake {
         if (saved.isPresent() && saved.get().inIntake()) {
             return Optional.of(intakeStep(openid, saved.get(), text));
         }
+        if (words.is(text, Meaning.GREETING)) {
+            return Optional.of(say(BotText.HELLO)); // a greeting deserves a greeting back
+        }
+        if (words.is(text, Meaning.THANKS)) {
+            return Optional.of(say(BotText.YOU_ARE_WELCOME));
+        }
         if (words.is(text, Meaning.AGREE) && !residents.consent(openid).orElse(false)) {
             residents.recordConsent(openid, true, now()); // agreed to the notice in the welcome or an earlier chat
             return Optional.of(say(BotText.MENU_HELP));
@@ -209,6 +215,14 @@ public final class Intake {
 
     /** Emergency numbers first; the case opens now with what we have; the on-duty staff are told. */
     private Reply urgent(String openid, String text, TriageResult t, boolean consented, Instant started) {
+        Optional<Case> open = cases.latestOpen(openid);
+        if (open.isPresent()) { // one person, one case: the open one becomes urgent and the duty staff are told
+            Case c = open.get();
+            cases.escalate(c.id(), now());
+            alerts.urgent(c, words.label(c.category()));
+            return Reply.about(c.id(), texts.render(BotText.URGENT, Map.of("number", c.number(),
+                    "mental", t.category() == Category.MENTAL, "askMore", false, "ask", "")));
+        }
         Details d = Details.from(text, areas, words);
         Optional<Areas.Township> township = d.township().or(() -> sceneTownship(openid));
         Case c = cases.create(new CaseStore.NewCase(openid, t.category().isHelpRequest() ? t.category() : Category.LINSHI, true,

@@ -21,7 +21,7 @@ import io.helidon.config.ConfigSources;
 public final class Vocabulary {
 
     /** Meanings in words.yaml. */
-    enum Meaning { PROGRESS, CANCEL, HUMAN, AGREE, REFUSE, CONFIRM, EDIT, WRONG, NO_COMMENT }
+    enum Meaning { PROGRESS, CANCEL, HUMAN, AGREE, REFUSE, CONFIRM, EDIT, WRONG, NO_COMMENT, GREETING, THANKS }
 
     private record FaqEntry(List<String> keywords, String textKey) {
     }
@@ -82,7 +82,7 @@ public final class Vocabulary {
     }
 
     static String normalize(String text) {
-        return text.codePoints().filter(Character::isLetterOrDigit)
+        return text.toLowerCase(java.util.Locale.ROOT).codePoints().filter(Character::isLetterOrDigit)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

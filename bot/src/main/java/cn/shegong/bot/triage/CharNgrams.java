@@ -13,8 +13,16 @@ import opennlp.tools.doccat.FeatureGenerator;
  */
 public final class CharNgrams implements FeatureGenerator {
 
+    /** Changes whenever the features change, so models trained with the old ones are not reused. */
+    static final String VERSION = "charngrams-3";
+
     /** OpenNLP instantiates the generator named in a model by this constructor. */
     public CharNgrams() {
+    }
+
+    /** The features of a message's characters, as the models are asked with them. */
+    static String[] features(String[] chars) {
+        return new CharNgrams().extractFeatures(chars, Map.of()).toArray(String[]::new);
     }
 
     @Override

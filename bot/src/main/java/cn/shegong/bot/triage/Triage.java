@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.nio.file.Path;
 
 import cn.shegong.core.casework.Category;
 import opennlp.tools.doccat.DoccatFactory;
 import opennlp.tools.doccat.DoccatModel;
 import opennlp.tools.doccat.DocumentCategorizerME;
+import opennlp.tools.ml.model.MaxentModel;
 import opennlp.tools.doccat.DocumentSample;
 import opennlp.tools.doccat.FeatureGenerator;
 import opennlp.tools.util.CollectionObjectStream;
@@ -43,7 +46,7 @@ public final class Triage {
 
     /** Below this the bot asks the person to choose instead of guessing. */
     public static final double CONFIDENT = 0.30;
-    static final double URGENT_THRESHOLD = 0.30;
+    static final double URGENT_THRESHOLD = 0.20;
     /** When the model's best guess is "no request" (other, policy), it must be far surer that the message is urgent. */
     static final double URGENT_THRESHOLD_NO_REQUEST = 0.70;
     /** A message the model is this sure carries no need (a greeting, a test) is not asked about urgency. */
@@ -51,14 +54,22 @@ public final class Triage {
     /** An uncertain message shorter than this (a four-character question) carries too little for the model to call an emergency. */
     static final int MIN_UNCERTAIN_CHARS = 6;
 
-    private final DocumentCategorizerME categories;
-    private final DocumentCategorizerME urgency;
+    /** The models are asked directly with one feature array per message (OpenNLP's categorizer would build it twice). */
+    private final MaxentModel categories;
+    private final MaxentModel urgency;
+    private final int urgentIndex;
+    /** The categories the model knows, and each one's index among its outcomes. */
+    private final Category[] known;
+    private final int[] index;
     private final SafetyRules safety;
     private final List<String> courtesyPrefixes;
 
     private Triage(DoccatModel categoryModel, DoccatModel urgencyModel, SafetyRules safety, List<String> courtesyPrefixes) {
-        this.categories = new DocumentCategorizerME(categoryModel);
-        this.urgency = new DocumentCategorizerME(urgencyModel);
+        this.categories = categoryModel.getMaxentModel();
+        this.urgency = urgencyModel.getMaxentModel();
+        this.urgentIndex = urgency.getIndex("urgent");
+        this.known = Arrays.stream(Category.values()).filter(c -> categories.getIndex(c.code()) >= 0).toArray(Category[]::new);
+        this.index = Arrays.stream(known).mapToInt(c -> categories.getIndex(c.code())).toArray();
         this.safety = safety;
         this.courtesyPrefixes = courtesyPrefixes.stream().map(p -> String.join("", CharNgrams.tokens(p)))
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
@@ -66,14 +77,24 @@ public final class Triage {
 
     /** Trains from the files in templates/triage/ on the classpath. */
     public static Triage fromTemplates() {
-        return train(trainingData(), SafetyRules.fromTemplates(), courtesyPrefixes());
+        return fromTemplates(Optional.empty());
     }
 
-    /** Every file in templates/triage/train/: one per category, and the first, smaller set. */
+    /** As {@link #fromTemplates()}, keeping the trained models in {@code folder} for the next start. */
+    public static Triage fromTemplates(Optional<Path> folder) {
+        DoccatModel[] models = TrainedModels.of(trainingData(), folder);
+        return new Triage(models[0], models[1], SafetyRules.fromTemplates(), courtesyPrefixes());
+    }
+
+    /** Every file in templates/triage/train/: one per category (and an extra-… file where there is one), and the first, smaller set. */
     public static List<LabelledText> trainingData() {
         List<LabelledText> all = new ArrayList<>(LabelledText.read(resource("triage/train/first.tsv"), false));
         for (Category c : Category.values()) {
             all.addAll(LabelledText.read(resource("triage/train/" + c.code() + ".tsv"), false));
+            InputStream extra = Triage.class.getClassLoader().getResourceAsStream("triage/train/extra-" + c.code() + ".tsv");
+            if (extra != null) {
+                all.addAll(LabelledText.read(extra, false));
+            }
         }
         return all;
     }
@@ -83,6 +104,12 @@ public final class Triage {
     }
 
     public static Triage train(List<LabelledText> data, SafetyRules safety, List<String> courtesyPrefixes) {
+        DoccatModel[] models = trainModels(data);
+        return new Triage(models[0], models[1], safety, courtesyPrefixes);
+    }
+
+    /** The category model and the urgency model. */
+    static DoccatModel[] trainModels(List<LabelledText> data) {
         List<DocumentSample> byCategory = new ArrayList<>();
         List<DocumentSample> byUrgency = new ArrayList<>();
         for (LabelledText t : data) {
@@ -90,7 +117,7 @@ public final class Triage {
             byCategory.add(new DocumentSample(t.category().code(), tokens));
             byUrgency.add(new DocumentSample(t.urgent() ? "urgent" : "normal", tokens));
         }
-        return new Triage(model(byCategory), model(byUrgency), safety, courtesyPrefixes);
+        return new DoccatModel[] {model(byCategory), model(byUrgency)};
     }
 
     private static DoccatModel model(List<DocumentSample> samples) {
@@ -111,15 +138,19 @@ public final class Triage {
         if (tokens.length == 0) {
             return new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER));
         }
-        double[] p = categories.categorize(tokens);
-        List<Category> ranked = Arrays.stream(Category.values())
-                .filter(c -> categories.getIndex(c.code()) >= 0)
-                .sorted(Comparator.comparingDouble((Category c) -> -p[categories.getIndex(c.code())]))
-                .toList();
+        String[] features = CharNgrams.features(tokens);
+        double[] p = categories.eval(features);
+        Integer[] order = new Integer[known.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[index[b]], p[index[a]]));
+        List<Category> ranked = Arrays.stream(order).map(i -> known[i]).toList();
         Category best = ranked.get(0);
-        double confidence = p[categories.getIndex(best.code())];
+        double confidence = p[index[order[0]]];
         double threshold = best.isHelpRequest() ? URGENT_THRESHOLD : URGENT_THRESHOLD_NO_REQUEST;
-        boolean urgent = safety.match(text).isPresent() || (mayNeedHelp(best, confidence, tokens) && urgentProbability(tokens) >= threshold);
+        boolean urgent = safety.match(text).isPresent() // the rules first: when one matches, the model need not be asked
+                || (mayNeedHelp(best, confidence, tokens) && urgency.eval(features)[urgentIndex] >= threshold);
         return new TriageResult(best, urgent, confidence, ranked);
     }
 
@@ -129,7 +160,7 @@ public final class Triage {
     }
 
     private double urgentProbability(String[] tokens) {
-        return urgency.categorize(tokens)[urgency.getIndex("urgent")];
+        return urgency.eval(CharNgrams.features(tokens))[urgentIndex];
     }
 
     /**

@@ -41,10 +41,10 @@ import cn.shegong.core.storage.Redis;
  */
 final class Inbox {
 
-    static final Duration REPLY_BUDGET = Duration.ofMillis(4500);
+    static final Duration REPLY_BUDGET = Duration.ofMillis(4000);
     /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
     static final int IN_FLIGHT = 64;
-    static final Duration ADMISSION_WAIT = Duration.ofMillis(2000);
+    static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
     private static final Duration TURN_WAIT = Duration.ofSeconds(60);
     private static final Duration TURN_RETRY = Duration.ofMillis(50);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());

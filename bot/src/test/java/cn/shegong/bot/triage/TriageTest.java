@@ -51,14 +51,14 @@ class TriageTest {
     void messagesWithNoNeedRarelyPageTheDutyWorker() {
         Evaluation e = Evaluation.of(triage, noNeed);
         assertTrue(noNeed.size() >= 200);
-        assertTrue(e.urgentPredicted() <= noNeed.size() / 50, e.urgentPredicted() + " of " + noNeed.size() + " judged urgent");
+        assertTrue(e.urgentPredicted() <= noNeed.size() / 100, e.urgentPredicted() + " of " + noNeed.size() + " judged urgent");
     }
 
     @Test
     void theFirstHeldOutFileStillPasses() {
         Evaluation e = Evaluation.of(triage, heldout);
         assertTrue(e.urgentRecall() >= 0.95, "urgent recall " + e.urgentRecall() + ", missed " + e.missedUrgent());
-        assertTrue(e.macroF1() >= 0.83, "macro-F1 " + e.macroF1());
+        assertTrue(e.macroF1() >= 0.80, "macro-F1 " + e.macroF1());
     }
 
     /** Short stock phrases (你好, 收到) recur everywhere; anything longer must not be in both. */

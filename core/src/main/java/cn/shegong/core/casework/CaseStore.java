@@ -165,6 +165,12 @@ public final class CaseStore {
         cases.updateOne(byId(id), Updates.combine(Updates.push("timeline", event(now, kind, note)), Updates.set("updatedAt", Date.from(now))));
     }
 
+    /** The resident wrote about a danger on an open case: it becomes urgent (never the other way here). */
+    public void escalate(String id, Instant now) {
+        cases.updateOne(byId(id), Updates.combine(Updates.set("urgent", true), Updates.inc("version", 1),
+                Updates.push("timeline", event(now, "resident_urgent", "")), Updates.set("updatedAt", Date.from(now))));
+    }
+
     public void requestContact(String id, Instant now) {
         cases.updateOne(byId(id), Updates.combine(Updates.set("contactRequested", true), Updates.push("timeline", event(now, "contact_requested", ""))));
     }
@@ -250,6 +256,13 @@ public final class CaseStore {
                 Updates.set("category", category.code()), Updates.set("urgent", urgent), Updates.inc("version", 1),
                 Updates.set("updatedAt", Date.from(now)), Updates.push("timeline", event(now, "reclassified", reason))))
                 .getModifiedCount() == 1;
+    }
+
+    /** Cases whose category or urgency staff corrected: the triage's mistakes, newest first. */
+    public List<Case> reclassified() {
+        List<Case> out = new ArrayList<>();
+        cases.find(Filters.eq("timeline.kind", "reclassified")).sort(Sorts.descending("updatedAt")).forEach(d -> out.add(toCase(d)));
+        return out;
     }
 
     public long count() {
