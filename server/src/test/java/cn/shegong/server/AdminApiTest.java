@@ -220,6 +220,23 @@ class AdminApiTest {
     }
 
     @Test
+    void theAuditLogBelievesOnlyTheLastForwardedAddressAndEscapesNothingIntoIt() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.shegong.adminPort() + "/api/login"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", "<script>alert(1)</script>, 203.0.113.7")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"auditor\",\"password\":\"" + PASSWORD + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+        JsonNode log = signedIn("auditor").json("/api/audit");
+        boolean seen = false;
+        for (JsonNode e : log.get("items")) {
+            assertTrue(!e.get("from").asText().contains("<"), e.toString());
+            seen |= e.get("from").asText().equals("203.0.113.7");
+        }
+        assertTrue(seen, "the proxy's address is recorded");
+    }
+
+    @Test
     void aCaseIsFollowedToItsEndFromTheApi() throws Exception {
         Case c = newCase("o-api-1", Category.ELDERLY, "530521103", "13800001234");
         Browser station = signedIn("yaoguan");

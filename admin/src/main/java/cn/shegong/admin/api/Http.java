@@ -24,8 +24,26 @@ final class Http {
         return req.context().get(Session.class).orElseThrow(() -> new ApiException(401, "not_signed_in"));
     }
 
+    /**
+     * Where a request came from, for the audit log. {@code X-Forwarded-For} is believed only from a
+     * proxy on this machine (the admin socket listens on loopback unless opened on purpose), and
+     * only its last address — the one that proxy added — reduced to the characters of an IP address.
+     */
     static String from(ServerRequest req) {
-        return req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(req.remotePeer().host());
+        String peer = req.remotePeer().host();
+        if (!isLoopback(peer)) {
+            return peer;
+        }
+        return req.headers().first(HeaderNames.X_FORWARDED_FOR).map(Http::lastAddress).filter(a -> !a.isEmpty()).orElse(peer);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.startsWith("127.") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("localhost");
+    }
+
+    static String lastAddress(String forwardedFor) {
+        String last = forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).replaceAll("[^0-9A-Fa-f.:]", "");
+        return last.length() > 45 ? last.substring(0, 45) : last;
     }
 
     @SuppressWarnings("unchecked")

@@ -4,9 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -23,7 +28,11 @@ final class Claims {
     private static final long RETRY_TTL_SECONDS = 300;
     /** Bounds how long a crashed holder can block the person's next message. */
     static final Duration TURN_LEASE = Duration.ofSeconds(30);
-    private static final String PENDING = "";
+    /** A claim being handled: {@code pending:<instance>}; the instance keeps {@code instance:<id>} alive in Redis. */
+    private static final String PENDING = "pending:";
+    private static final Logger LOG = Logger.getLogger(Claims.class.getName());
+    /** How long an instance's liveness key lasts without a refresh; refreshed every third of it. */
+    static final Duration LIVENESS = Duration.ofSeconds(6);
 
     /** A signature (timestamp and nonce) is remembered this long: past it, the timestamp is refused anyway. */
     static final long NONCE_TTL_SECONDS = 2 * WebhookService.TIMESTAMP_WINDOW_SECONDS;
@@ -33,14 +42,24 @@ final class Claims {
             local seen = redis.call('get', KEYS[3])
             if seen and seen ~= ARGV[4] then return {3, ''} end
             if not seen then redis.call('set', KEYS[3], ARGV[4], 'EX', ARGV[5]) end
-            if redis.call('set', KEYS[1], '', 'NX', 'EX', ARGV[1]) then
+            local mine = 'pending:' .. ARGV[8]
+            if redis.call('set', KEYS[1], mine, 'NX', 'EX', ARGV[1]) then
               local n = redis.call('incr', KEYS[4])
               if n == 1 then redis.call('expire', KEYS[4], 60) end
               if n > tonumber(ARGV[6]) then redis.call('del', KEYS[1]) return {4, ''} end
               if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {1, ''} end
               return {2, ''}
             end
-            return {0, redis.call('get', KEYS[1]) or ''}""";
+            local held = redis.call('get', KEYS[1]) or ''
+            if string.sub(held, 1, 8) == 'pending:' then
+              local owner = string.sub(held, 9)
+              if owner ~= ARGV[8] and redis.call('exists', ARGV[7] .. owner) == 0 then
+                redis.call('set', KEYS[1], mine, 'EX', ARGV[1])
+                if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {1, ''} end
+                return {2, ''}
+              end
+            end
+            return {0, held}""";
     private static final String FINISH = """
             if ARGV[1] == '-' then redis.call('del', KEYS[1])
             else redis.call('set', KEYS[1], ARGV[1], 'XX', 'EX', ARGV[2]) end
@@ -56,10 +75,65 @@ final class Claims {
 
     private final Redis redis;
     private final FieldCipher cipher;
+    private final String instance = UUID.randomUUID().toString();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shegong-liveness");
+        t.setDaemon(true);
+        return t;
+    });
 
     Claims(Redis redis, FieldCipher cipher) {
         this.redis = redis;
         this.cipher = cipher;
+    }
+
+    /**
+     * Says this instance is alive, for {@link #LIVENESS}; called every third of it. A retry that
+     * finds a push still pending with an instance that stopped saying so (it crashed before
+     * answering) takes the push over and handles it, instead of answering {@code success} for a
+     * message that was never handled.
+     */
+    void heartbeat() {
+        redis.client().set(redis.key("instance", instance), "1", SetParams.setParams().px(LIVENESS.toMillis()));
+    }
+
+    /**
+     * Forgets earlier instances where that is safe, says this one is alive, and keeps saying so
+     * every third of {@link #LIVENESS} on a platform thread of its own — virtual threads saturating
+     * one CPU cannot delay it.
+     */
+    void startHeartbeat() {
+        forgetEarlierInstances();
+        heartbeat();
+        long every = LIVENESS.toMillis() / 3;
+        heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                heartbeat();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "liveness not refreshed: " + e.getClass().getSimpleName());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stopHeartbeat() {
+        heartbeats.shutdownNow();
+    }
+
+    /**
+     * With an embedded Redis this is the only instance there can be: any other instance recorded in
+     * it is this service before a crash, so what it left pending is taken over at once.
+     */
+    void forgetEarlierInstances() {
+        if (!redis.isEmbedded()) {
+            return;
+        }
+        var params = new ScanParams().match(redis.key("instance", "*")).count(100);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = redis.client().scan(cursor, params);
+            page.getResult().forEach(k -> redis.client().del(k));
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
     /**
@@ -76,7 +150,7 @@ final class Claims {
         List<Object> r = (List<Object>) redis.client().eval(CLAIM,
                 List.of(retryKey, turnKey, redis.key("wx", "nonce", signed), redis.key("wx", "rate", openid)),
                 List.of(Long.toString(RETRY_TTL_SECONDS), token, Long.toString(TURN_LEASE.toMillis()), dedupKey,
-                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE)));
+                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance));
         long outcome = (Long) r.get(0);
         if (outcome == 3) {
             throw new WebhookRejectedException(403, "replayed", "this signature was used for another message");
@@ -86,7 +160,7 @@ final class Claims {
         }
         if (outcome == 0) {
             String earlier = r.get(1).toString();
-            return new Result(Optional.empty(), Optional.of(earlier.equals(PENDING) ? PassiveReply.SUCCESS : cipher.decrypt(earlier)));
+            return new Result(Optional.empty(), Optional.of(earlier.startsWith(PENDING) ? PassiveReply.SUCCESS : cipher.decrypt(earlier)));
         }
         return new Result(Optional.of(new Claim(retryKey, turnKey, token, outcome == 1)), Optional.empty());
     }

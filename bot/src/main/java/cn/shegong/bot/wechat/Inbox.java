@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -145,8 +144,13 @@ final class Inbox {
         return PassiveReply.SUCCESS;
     }
 
-    /** Handles what {@link #defer} kept, one at a time; the answer goes out as a customer-service message. */
-    void startBacklog() {
+    /**
+     * Starts saying this instance is alive ({@link Claims#startHeartbeat}), then the backlog's
+     * drainer, which handles what {@link #defer} kept, one at a time, the answer as a
+     * customer-service message.
+     */
+    void start() {
+        claims.startHeartbeat();
         backlog.start((item, message) -> {
             admission.acquireUninterruptibly();
             try {
@@ -159,7 +163,8 @@ final class Inbox {
         });
     }
 
-    void stopBacklog() {
+    void stop() {
+        claims.stopHeartbeat();
         backlog.stop();
     }
 
@@ -271,21 +276,5 @@ final class Inbox {
                 : message instanceof InboundMessage.Unknown u ? u.msgId() : Optional.empty();
         return new StoredMessage(envelope.openid(), StoredMessage.Direction.IN, envelope.msgType(),
                 message.readable(), msgId, message.fields(), envelope.createTime(), clock.instant());
-    }
-
-    /** Who answers WeChat: the request (in time) or the outbox (late). Decided once, atomically. */
-    private static final class Exchange {
-        private static final int WAITING = 0;
-        private static final int ANSWERED = 1;
-        private static final int LATE = 2;
-        private final AtomicInteger state = new AtomicInteger(WAITING);
-
-        boolean answerInTime() {
-            return state.compareAndSet(WAITING, ANSWERED);
-        }
-
-        boolean giveUp() {
-            return state.compareAndSet(WAITING, LATE);
-        }
     }
 }

@@ -39,6 +39,8 @@ public final class WebhookService implements HttpService {
 
     /** Far above any real push (a text is at most 2,048 characters), far below anything hostile. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** An oversized body up to this size is read and dropped before the 413; a larger one is cut off. */
+    private static final long DRAINED_BYTES = 1024 * 1024;
     /**
      * A push signed further than this from our wall clock is refused: a captured request cannot be
      * replayed later, and inside the window its nonce is remembered (see {@link Claims}). Real time,
@@ -73,11 +75,11 @@ public final class WebhookService implements HttpService {
 
     /** Starts handling pushes kept while the webhook was too busy (and any a crash left behind). */
     public void start() {
-        inbox.startBacklog();
+        inbox.start();
     }
 
     public void stop() {
-        inbox.stopBacklog();
+        inbox.stop();
     }
 
     private void verifyServer(ServerRequest req, ServerResponse res) {
@@ -135,7 +137,11 @@ public final class WebhookService implements HttpService {
     }
 
     private static byte[] readBody(ServerRequest req) {
-        if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES) {
+        long declared = req.headers().contentLength().orElse(0);
+        if (declared > MAX_BODY_BYTES) {
+            if (declared <= DRAINED_BYTES) {
+                req.content().consume(); // read and dropped, so closing the connection sends the 413, not a reset
+            }
             throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
         }
         try (InputStream in = req.content().inputStream()) {

@@ -54,12 +54,14 @@ public final class Redis implements AutoCloseable {
         Path dir = dataDir.resolve("redis");
         try {
             Files.createDirectories(dir);
+            stopLeftOver(dir.resolve("redis.pid"));
             int port = freePort();
             RedisServer server = RedisServer.newRedisServer()
                     .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
                     .bind("127.0.0.1")
                     .port(port)
                     .setting("dir " + dir.toAbsolutePath())
+                    .setting("pidfile " + dir.resolve("redis.pid").toAbsolutePath())
                     .setting("appendonly yes")
                     .setting("save 60 1")
                     .onShutdownForceStop(true)
@@ -107,6 +109,32 @@ public final class Redis implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A crashed service (kill -9) leaves its embedded redis-server running on the data folder; the
+     * next start stops it rather than run a second one beside it.
+     */
+    private static void stopLeftOver(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                    .ifPresent(p -> {
+                        LOG.info("stopping the embedded Redis a previous run left behind (pid " + pid + ")");
+                        p.destroy();
+                        try {
+                            p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception stillRunning) {
+                            p.destroyForcibly();
+                        }
+                    });
+        } catch (NumberFormatException e) {
+            LOG.fine("unreadable redis.pid");
+        }
+        Files.deleteIfExists(pidFile);
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -129,6 +157,11 @@ public final class Redis implements AutoCloseable {
     /** The full key for the given parts: {@code prefix + parts joined by ':'}. */
     public String key(String... parts) {
         return prefix + String.join(":", List.of(parts));
+    }
+
+    /** True when this process started the Redis it uses: then no other instance can be using it. */
+    public boolean isEmbedded() {
+        return embedded.isPresent();
     }
 
     public RedisClient client() {

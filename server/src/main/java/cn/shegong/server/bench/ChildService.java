@@ -128,6 +128,11 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
+    /** kill -9: no shutdown hook runs, nothing is flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
