@@ -9,18 +9,27 @@ import java.util.Optional;
 /**
  * The safety layer under the model: rules social workers can read and extend, from
  * {@code templates/triage/safety-rules.txt}. A rule is a name, groups of words (the message must
- * contain a word of every group: who is vulnerable × what is missing × how soon) and words that
- * rule it out (past events, hypotheticals, slang). Matching is on the message with spaces and
+ * contain a word of every group: who is vulnerable × what is missing × how soon), phrases that do
+ * not count (after {@code !}: slang is taken out of the text before matching, so slang beside a
+ * real danger does not hide it) and words that rule the whole message out (after {@code !!}: a
+ * past event or a hypothetical). Matching is on the message with spaces and
  * punctuation removed, lower-cased, so a word matches across the spaces and commas people put in.
  */
 public final class SafetyRules {
 
-    /** One rule; {@code groups} each need one word present, {@code unless} words must all be absent. */
-    public record Rule(String name, List<List<String>> groups, List<String> unless) {
+    /** One rule: {@code groups} each need one word present once {@code ignored} phrases are taken out; no {@code unless} word may be present. */
+    public record Rule(String name, List<List<String>> groups, List<String> ignored, List<String> unless) {
 
         boolean matches(String normalized) {
-            return groups.stream().allMatch(g -> g.stream().anyMatch(normalized::contains))
-                    && unless.stream().noneMatch(normalized::contains);
+            if (unless.stream().anyMatch(normalized::contains)) {
+                return false;
+            }
+            String text = normalized;
+            for (String phrase : ignored) {
+                text = text.replace(phrase, "|");
+            }
+            String remaining = text;
+            return groups.stream().allMatch(g -> g.stream().anyMatch(remaining::contains));
         }
     }
 
@@ -46,14 +55,17 @@ public final class SafetyRules {
                 throw new IllegalArgumentException("safety rule without a name: " + line);
             }
             String body = line.substring(colon + 1);
-            int bang = body.indexOf('!');
-            List<String> unless = bang < 0 ? List.of() : words(body.substring(bang + 1));
-            List<List<String>> groups = Arrays.stream((bang < 0 ? body : body.substring(0, bang)).split(" / "))
+            int twice = body.indexOf("!!");
+            List<String> unless = twice < 0 ? List.of() : words(body.substring(twice + 2));
+            String rest = twice < 0 ? body : body.substring(0, twice);
+            int once = rest.indexOf('!');
+            List<String> ignored = once < 0 ? List.of() : words(rest.substring(once + 1));
+            List<List<String>> groups = Arrays.stream((once < 0 ? rest : rest.substring(0, once)).split(" / "))
                     .map(SafetyRules::words).filter(g -> !g.isEmpty()).toList();
             if (groups.isEmpty()) {
                 throw new IllegalArgumentException("safety rule with no words: " + line);
             }
-            rules.add(new Rule(line.substring(0, colon).strip(), groups, unless));
+            rules.add(new Rule(line.substring(0, colon).strip(), groups, ignored, unless));
         }
         return new SafetyRules(rules);
     }

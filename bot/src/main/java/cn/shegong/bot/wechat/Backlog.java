@@ -53,7 +53,7 @@ final class Backlog {
     boolean keep(String retryKey, InboundMessage message) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("retryKey", retryKey);
-        item.put("fields", message.fields());
+        item.put("fields", message.xml());
         try {
             String sealed = cipher.encrypt(JSON.writeValueAsString(item));
             return ((Long) redis.client().eval(PUSH_BOUNDED, List.of(queue), List.of(sealed, Integer.toString(CAPACITY)))) > 0;
@@ -113,10 +113,17 @@ final class Backlog {
         }
     }
 
+    /** Lets the drainer finish the push in hand (it waits at most a second for the next), then stops it. */
     void stop() {
         running = false;
-        if (drainer != null) {
-            drainer.interrupt();
+        if (drainer == null) {
+            return;
         }
+        try {
+            drainer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drainer.interrupt();
     }
 }

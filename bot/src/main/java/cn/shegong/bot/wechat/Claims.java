@@ -15,9 +15,10 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Recognises WeChat's retries and takes a person's turn across replicas, in one Redis round trip
- * each way. {@link #claim} sets the push's retry key (SET NX) and, for a first delivery, tries the
- * sender's turn lock in the same script; {@link #finish} stores the answer for retries and frees
+ * Recognises WeChat's retries and takes a person's turn across replicas. {@link #claim} sets the
+ * push's retry key (SET NX) and checks the nonce and the person's rate in one script; the handler
+ * takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so two
+ * messages of one person cannot each hold one and wait for the other; {@link #finish} stores the answer for retries and frees
  * the turn in one script. A retry that arrives while the first is still being handled gets
  * {@code success}: the first delivery's reply, or a later customer-service message, reaches the
  * user. Stored answers are encrypted: a reply can repeat what the person wrote.
@@ -47,16 +48,14 @@ final class Claims {
               local n = redis.call('incr', KEYS[4])
               if n == 1 then redis.call('expire', KEYS[4], 60) end
               if n > tonumber(ARGV[6]) then redis.call('del', KEYS[1]) return {4, ''} end
-              if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {1, ''} end
-              return {2, ''}
+              return {1, ''}
             end
             local held = redis.call('get', KEYS[1]) or ''
             if string.sub(held, 1, 8) == 'pending:' then
               local owner = string.sub(held, 9)
               if owner ~= ARGV[8] and redis.call('exists', ARGV[7] .. owner) == 0 then
                 redis.call('set', KEYS[1], mine, 'EX', ARGV[1])
-                if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {1, ''} end
-                return {2, ''}
+                return {1, ''}
               end
             end
             return {0, held}""";
@@ -66,11 +65,19 @@ final class Claims {
             if redis.call('get', KEYS[2]) == ARGV[3] then redis.call('del', KEYS[2]) end
             return 1""";
 
+    private static final String TAKE_TURN = """
+            if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+            local owner = string.match(redis.call('get', KEYS[1]) or '', '^([^|]+)|')
+            if owner and owner ~= ARGV[3] and redis.call('exists', ARGV[4] .. owner) == 0 then
+              redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return 1
+            end
+            return 0""";
     private static final String FREE_TURN =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
     /** A first delivery's claim: the turn lock's key and token, and whether the lock was taken with it. */
-    record Claim(String retryKey, String turnKey, String token, boolean turnTaken) {
+    record Claim(String retryKey, String turnKey, String token) {
     }
 
     private final Redis redis;
@@ -145,7 +152,7 @@ final class Claims {
     Result claim(String dedupKey, String openid, String signed) {
         String retryKey = redis.key("wx", "dedup", dedupKey);
         String turnKey = turnKey(openid);
-        String token = UUID.randomUUID().toString();
+        String token = token();
         @SuppressWarnings("unchecked")
         List<Object> r = (List<Object>) redis.client().eval(CLAIM,
                 List.of(retryKey, turnKey, redis.key("wx", "nonce", signed), redis.key("wx", "rate", openid)),
@@ -162,13 +169,17 @@ final class Claims {
             String earlier = r.get(1).toString();
             return new Result(Optional.empty(), Optional.of(earlier.startsWith(PENDING) ? PassiveReply.SUCCESS : cipher.decrypt(earlier)));
         }
-        return new Result(Optional.of(new Claim(retryKey, turnKey, token, outcome == 1)), Optional.empty());
+        return new Result(Optional.of(new Claim(retryKey, turnKey, token)), Optional.empty());
     }
 
-    /** Takes the person's turn if the claim did not: one try; the caller waits between tries. */
+    /**
+     * Takes the person's turn: one try; the caller waits between tries. A turn held by an instance
+     * that is no longer alive (it crashed mid-message) is taken over at once instead of waiting out
+     * its lease.
+     */
     boolean takeTurn(Claim claim) {
-        return "OK".equals(redis.client().set(claim.turnKey(), claim.token(),
-                SetParams.setParams().nx().px(TURN_LEASE.toMillis())));
+        return Long.valueOf(1).equals(redis.client().eval(TAKE_TURN, List.of(claim.turnKey()),
+                List.of(claim.token(), Long.toString(TURN_LEASE.toMillis()), instance, redis.key("instance", ""))));
     }
 
     /** Keeps the answer for retries and frees the person's turn. */
@@ -183,7 +194,7 @@ final class Claims {
 
     /** A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken. */
     Claim forRetryKey(String retryKey, String openid) {
-        return new Claim(retryKey, turnKey(openid), UUID.randomUUID().toString(), false);
+        return new Claim(retryKey, turnKey(openid), token());
     }
 
     /** Forgets a claim whose handling failed, so a retry is handled afresh, and frees the turn. */
@@ -194,6 +205,11 @@ final class Claims {
     private void run(String script, Claim claim, String value) {
         redis.client().eval(script, List.of(claim.retryKey(), claim.turnKey()),
                 List.of(value, Long.toString(RETRY_TTL_SECONDS), claim.token()));
+    }
+
+    /** A turn token names its instance, so a turn left by a crashed instance can be recognised. */
+    private String token() {
+        return instance + "|" + UUID.randomUUID();
     }
 
     private String turnKey(String openid) {

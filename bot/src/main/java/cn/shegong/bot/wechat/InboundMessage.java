@@ -113,6 +113,19 @@ public sealed interface InboundMessage {
 
     Set<String> COMMON = Set.of("ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId");
 
+    /** The push's XML fields as WeChat sent them: {@link #fields()} with the common ones put back. */
+    default Map<String, String> xml() {
+        Map<String, String> all = new LinkedHashMap<>(fields());
+        all.put("ToUserName", envelope().account());
+        all.put("FromUserName", envelope().openid());
+        all.put("CreateTime", Long.toString(envelope().createTime().getEpochSecond()));
+        all.put("MsgType", envelope().msgType());
+        Optional<Long> msgId = this instanceof Ordinary o ? Optional.of(o.msgId())
+                : this instanceof Unknown u ? u.msgId() : Optional.empty();
+        msgId.ifPresent(id -> all.put("MsgId", Long.toString(id)));
+        return all;
+    }
+
     /** 2012-08-23, when Official Accounts opened, and 2100-01-01: outside, a CreateTime is forged or broken. */
     static final long EARLIEST_CREATE_TIME = 1_345_680_000L;
     static final long LATEST_CREATE_TIME = 4_102_444_800L;

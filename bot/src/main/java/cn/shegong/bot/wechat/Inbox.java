@@ -117,7 +117,7 @@ final class Inbox {
             return join(handling);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return PassiveReply.SUCCESS;
+            return exchange.giveUp() ? PassiveReply.SUCCESS : join(handling); // else the reply is ready: give it
         } catch (ExecutionException e) {
             throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
         }
@@ -134,9 +134,15 @@ final class Inbox {
 
     /** Too busy to start now: keep the push and answer {@code success}; the drainer handles it soon. */
     private String defer(Claims.Claim claim, InboundMessage message) {
-        claims.freeTurn(claim);
-        if (!backlog.keep(claim.retryKey(), message)) {
-            claims.release(claim);
+        boolean kept;
+        try {
+            kept = backlog.keep(claim.retryKey(), message);
+        } catch (RuntimeException e) {
+            releaseQuietly(claim);
+            throw e; // a 500: WeChat retries, and the retry is handled afresh
+        }
+        if (!kept) {
+            releaseQuietly(claim);
             metrics.count("refused_full");
             throw new WebhookRejectedException(503, "backlog_full", "too busy; WeChat will retry");
         }
@@ -168,6 +174,23 @@ final class Inbox {
         backlog.stop();
     }
 
+    /** The message was handled and its reply stored: a failure to remember the answer must not turn it into "busy". */
+    private void finishQuietly(Claims.Claim claim, String answer) {
+        try {
+            claims.finish(claim, answer);
+        } catch (RuntimeException e) {
+            LOG.warning("the answer could not be kept for retries (" + e.getClass().getSimpleName() + "); its claim expires in 5 minutes");
+        }
+    }
+
+    private void releaseQuietly(Claims.Claim claim) {
+        try {
+            claims.release(claim);
+        } catch (RuntimeException e) {
+            LOG.warning("a retry claim could not be released (" + e.getClass().getSimpleName() + "); it expires in 5 minutes");
+        }
+    }
+
     private static String join(Future<String> handling) {
         try {
             return handling.get();
@@ -183,18 +206,18 @@ final class Inbox {
         ReentrantLock local = null;
         try {
             local = turns.tryLock(message.envelope().openid(), TURN_WAIT);
-            if (local == null || !(claim.turnTaken() || waitForTurn(claim))) {
+            if (local == null || !waitForTurn(claim)) {
                 LOG.warning("waited " + TURN_WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
             }
             String answer = handle(message, exchange);
-            claims.finish(claim, answer);
+            finishQuietly(claim, answer);
             return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            claims.release(claim);
+            releaseQuietly(claim);
             return PassiveReply.SUCCESS;
         } catch (RuntimeException e) {
-            claims.release(claim);
+            releaseQuietly(claim);
             metrics.count("failed");
             LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
             return answer(message, conversation.busy(), exchange);

@@ -97,10 +97,22 @@ class TriageTest {
     void safetyRulesCatchWhatTheModelMightNot() {
         Triage noData = Triage.train(List.of(new LabelledText("a", Category.OTHER, false, "你好"),
                 new LabelledText("b", Category.POLICY, true, "zzzz")),
-                SafetyRules.parse(List.of("孩子独自过夜: 娃娃 孩子 / 一个人 / 今晚 天黑 ! 如果")), List.of());
+                SafetyRules.parse(List.of("孩子独自过夜: 娃娃 孩子 / 一个人 / 今晚 天黑 !! 如果")), List.of());
         assertTrue(noData.classify("娃娃才两岁 今晚一个人在家").urgent());
         assertFalse(noData.classify("如果娃娃今晚一个人在家怎么办").urgent(), "the words after ! rule it out");
         assertFalse(noData.classify("娃娃一个人在家写作业").urgent(), "every group must match");
+    }
+
+    /** Slang is taken out of a message, not allowed to cancel the danger beside it. */
+    @Test
+    void slangBesideADangerDoesNotHideIt() {
+        SafetyRules rules = SafetyRules.fromTemplates();
+        for (String danger : List.of("我想死，我活着没意思", "好累，累死了，不想活了", "气死我了，不想活了", "他上次打我，今天又拿刀")) {
+            assertTrue(rules.match(danger).isPresent(), danger);
+        }
+        for (String slang : List.of("想死你了 好久没见", "饿死了 中午吃啥子", "去年家里着火了 现在想申请补贴")) {
+            assertFalse(rules.match(slang).isPresent(), slang);
+        }
     }
 
     @Test

@@ -130,6 +130,15 @@ public final class OutboxStore {
         return Filters.eq("_id", new ObjectId(id));
     }
 
+    /** Texts written before they were encrypted are read as they are. */
+    private String readText(String stored) {
+        try {
+            return cipher.decrypt(stored);
+        } catch (IllegalArgumentException clearText) {
+            return stored;
+        }
+    }
+
     /** A notice's values (names, previews of what someone wrote) as one encrypted string. */
     private String sealed(Map<String, String> values) {
         return cipher.encrypt(new Document(values).toJson());
@@ -139,11 +148,13 @@ public final class OutboxStore {
         Document notice = d.get("notice", Document.class);
         Optional<OutboxItem.Notice> n = Optional.ofNullable(notice).map(x -> {
             Map<String, String> values = new LinkedHashMap<>();
-            Document.parse(cipher.decrypt(x.getString("values"))).forEach((k, v) -> values.put(k, String.valueOf(v)));
+            Object stored = x.get("values");
+            Document v = stored instanceof Document clear ? clear : Document.parse(cipher.decrypt((String) stored)); // clear: before encryption
+            v.forEach((k, val) -> values.put(k, String.valueOf(val)));
             return new OutboxItem.Notice(x.getString("kind"), values);
         });
         return new OutboxItem(d.getObjectId("_id").toHexString(), d.getString("openid"),
-                Optional.ofNullable(d.getString("text")).map(cipher::decrypt), n,
+                Optional.ofNullable(d.getString("text")).map(this::readText), n,
                 OutboxItem.Status.valueOf(d.getString("status")), d.getInteger("attempts", 0),
                 d.getDate("nextAttemptAt").toInstant(), Optional.ofNullable(d.getString("lastError")),
                 d.getDate("createdAt").toInstant(), Optional.ofNullable(d.getDate("sentAt")).map(Date::toInstant),

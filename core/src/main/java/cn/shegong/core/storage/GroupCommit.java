@@ -91,8 +91,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).answer().complete(answers.get(i));
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "a grouped write failed", e);
+        } catch (Throwable e) { // an Error too: the writer must not die and leave every later write waiting
+            LOG.log(Level.WARNING, "a grouped write failed: " + e.getClass().getName());
             batch.forEach(p -> p.answer().completeExceptionally(e));
         }
     }
