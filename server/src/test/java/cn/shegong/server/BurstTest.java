@@ -1,27 +1,18 @@
 package cn.shegong.server;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import cn.shegong.bot.wechat.WxSignature;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.testing.TestRedis;
-import cn.shegong.fakewechat.Pushes;
 import cn.shegong.server.bench.ChildService;
+import cn.shegong.server.bench.Load;
+import cn.shegong.server.bench.Mix;
 import com.mongodb.client.model.Filters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +44,9 @@ class BurstTest {
                     "REDIS_PREFIX", redis.prefix());
             try (ChildService service = ChildService.start("serve", 1, false, env, dir.resolve("data"), dir.resolve("service.log"))) {
                 Thread health = Thread.ofVirtual().start(() -> probe(service, http, healthFailures));
-                burst(http, service.uri(), answered);
+                Load.Result burst = new Load(http, service.uri(), APP_ID, TOKEN, BURST, "o-burst-")
+                        .burst("cold burst", Mix.plain(), BURST);
+                answered.set(BURST - (int) burst.errors());
                 health.interrupt();
                 health.join();
             }
@@ -67,38 +60,6 @@ class BurstTest {
                 inbound.forEach(d -> ids.add(d.getLong("msgId")));
                 assertEquals(ids.size(), ids.stream().distinct().count(), "nothing stored twice");
                 assertEquals(BURST, ids.size() + waiting, ids.size() + " stored and " + waiting + " in the backlog");
-            }
-        }
-    }
-
-    private static void burst(HttpClient http, URI base, AtomicInteger answered) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        try (ExecutorService pushes = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> sent = new ArrayList<>();
-            for (int i = 0; i < BURST; i++) {
-                int n = i;
-                sent.add(pushes.submit(() -> {
-                    go.await();
-                    long now = System.currentTimeMillis() / 1000;
-                    String nonce = "n" + n;
-                    URI uri = URI.create(base + "/wx/portal/" + APP_ID + "?signature=" + WxSignature.sign(TOKEN, Long.toString(now), nonce)
-                            + "&timestamp=" + now + "&nonce=" + nonce);
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                            .POST(HttpRequest.BodyPublishers.ofString(Pushes.text("o-burst-" + n, now, 880000 + n, "请问低保要带什么材料"),
-                                    StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200 && (r.body().startsWith("<xml>") || r.body().equals("success"))) {
-                        answered.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : sent) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException timedOutOrRefused) {
-                    // counted as not answered
-                }
             }
         }
     }

@@ -197,6 +197,24 @@ final class Claims {
         return new Claim(retryKey, turnKey(openid), token());
     }
 
+    /** The push was handled and its reply stored: a failure to keep the answer must not change it. */
+    void finishOrLog(Claim claim, String answer) {
+        try {
+            finish(claim, answer);
+        } catch (RuntimeException e) {
+            LOG.warning("the answer could not be kept for retries (" + e.getClass().getSimpleName() + "); its claim expires in 5 minutes");
+        }
+    }
+
+    /** Releases the claim if Redis lets us; else it expires on its own. */
+    void releaseOrLog(Claim claim) {
+        try {
+            release(claim);
+        } catch (RuntimeException e) {
+            LOG.warning("a retry claim could not be released (" + e.getClass().getSimpleName() + "); it expires in 5 minutes");
+        }
+    }
+
     /** Forgets a claim whose handling failed, so a retry is handled afresh, and frees the turn. */
     void release(Claim claim) {
         run(FINISH, claim, "-");

@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,7 +23,6 @@ import cn.shegong.core.message.StoredMessage;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.FieldCipher;
-import cn.shegong.core.storage.KeyedLocks;
 import cn.shegong.core.storage.Redis;
 
 /**
@@ -44,14 +42,12 @@ final class Inbox {
     /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
     static final int IN_FLIGHT = 64;
     static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
-    private static final Duration TURN_WAIT = Duration.ofSeconds(60);
-    private static final Duration TURN_RETRY = Duration.ofMillis(50);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
 
     private final Claims claims;
     private final Backlog backlog;
     private final Semaphore admission = new Semaphore(IN_FLIGHT);
-    private final KeyedLocks turns = new KeyedLocks(4096);
+    private final Turns turns;
     private final MessageStore messages;
     private final ResidentStore residents;
     private final OutboxStore outboxStore;
@@ -64,6 +60,7 @@ final class Inbox {
     Inbox(Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents, OutboxStore outboxStore,
           Outbox outbox, Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics) {
         this.claims = new Claims(redis, cipher);
+        this.turns = new Turns(claims);
         this.backlog = new Backlog(redis, cipher);
         this.messages = messages;
         this.residents = residents;
@@ -138,11 +135,11 @@ final class Inbox {
         try {
             kept = backlog.keep(claim.retryKey(), message);
         } catch (RuntimeException e) {
-            releaseQuietly(claim);
+            claims.releaseOrLog(claim);
             throw e; // a 500: WeChat retries, and the retry is handled afresh
         }
         if (!kept) {
-            releaseQuietly(claim);
+            claims.releaseOrLog(claim);
             metrics.count("refused_full");
             throw new WebhookRejectedException(503, "backlog_full", "too busy; WeChat will retry");
         }
@@ -174,23 +171,6 @@ final class Inbox {
         backlog.stop();
     }
 
-    /** The message was handled and its reply stored: a failure to remember the answer must not turn it into "busy". */
-    private void finishQuietly(Claims.Claim claim, String answer) {
-        try {
-            claims.finish(claim, answer);
-        } catch (RuntimeException e) {
-            LOG.warning("the answer could not be kept for retries (" + e.getClass().getSimpleName() + "); its claim expires in 5 minutes");
-        }
-    }
-
-    private void releaseQuietly(Claims.Claim claim) {
-        try {
-            claims.release(claim);
-        } catch (RuntimeException e) {
-            LOG.warning("a retry claim could not be released (" + e.getClass().getSimpleName() + "); it expires in 5 minutes");
-        }
-    }
-
     private static String join(Future<String> handling) {
         try {
             return handling.get();
@@ -203,45 +183,20 @@ final class Inbox {
     }
 
     private String handleInTurn(InboundMessage message, Claims.Claim claim, Exchange exchange) {
-        ReentrantLock local = null;
-        try {
-            local = turns.tryLock(message.envelope().openid(), TURN_WAIT);
-            if (local == null || !waitForTurn(claim)) {
-                LOG.warning("waited " + TURN_WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
-            }
+        try (AutoCloseable turn = turns.take(message.envelope().openid(), claim)) {
             String answer = handle(message, exchange);
-            finishQuietly(claim, answer);
+            claims.finishOrLog(claim, answer);
             return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            releaseQuietly(claim);
+            claims.releaseOrLog(claim);
             return PassiveReply.SUCCESS;
-        } catch (RuntimeException e) {
-            releaseQuietly(claim);
+        } catch (Exception e) {
+            claims.releaseOrLog(claim);
             metrics.count("failed");
             LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
             return answer(message, conversation.busy(), exchange);
-        } finally {
-            if (local != null) {
-                local.unlock();
-            }
         }
-    }
-
-    /**
-     * Another replica (or a crashed holder's lease) has the person's turn: try again every
-     * {@link #TURN_RETRY} until {@link #TURN_WAIT}. There is no notification across replicas; in
-     * one replica the parked local lock means this loop almost never runs.
-     */
-    private boolean waitForTurn(Claims.Claim claim) throws InterruptedException {
-        long deadline = System.nanoTime() + TURN_WAIT.toNanos();
-        while (!claims.takeTurn(claim)) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            Thread.sleep(TURN_RETRY);
-        }
-        return true;
     }
 
     private String handle(InboundMessage message, Exchange exchange) {

@@ -25,11 +25,11 @@ import cn.shegong.fakewechat.Pushes;
  * gives up then). A request counts as answered when it gets 200 with a reply or {@code success}
  * within those 5 seconds; anything else is an error.
  */
-final class Load {
+public final class Load {
 
     static final Duration WECHAT_WAIT = Duration.ofSeconds(5);
 
-    record Result(String name, int requests, long errors, double seconds, long[] latenciesNanos) {
+    public record Result(String name, int requests, long errors, double seconds, long[] latenciesNanos) {
         double perSecond() {
             return requests / seconds;
         }
@@ -49,7 +49,7 @@ final class Load {
     private final int[] sentPerOpenid;
     private final String openidPrefix;
 
-    Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix) {
+    public Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix) {
         this.http = http;
         this.base = base;
         this.appId = appId;
@@ -86,7 +86,7 @@ final class Load {
     }
 
     /** {@code n} pushes released at the same instant, each on its own connection. */
-    Result burst(String name, Mix mix, int n) throws Exception {
+    public Result burst(String name, Mix mix, int n) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         AtomicLong errors = new AtomicLong();
         long[] latencies = new long[n];

@@ -11,13 +11,13 @@ import java.util.List;
  * consent, details and confirmation, status, courtesy, an urgent message). {@link #plain} sends
  * only its first line, a policy question, every time.
  */
-record Mix(String name, List<String> script) {
+public record Mix(String name, List<String> script) {
 
     static Mix realistic() {
         return new Mix("realistic mix", lines());
     }
 
-    static Mix plain() {
+    public static Mix plain() {
         return new Mix("policy question only", lines().subList(0, 1));
     }
 
