@@ -24,7 +24,9 @@ import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.intake.CaseNotifier;
 import cn.shegong.bot.intake.ConversationStore;
+import cn.shegong.bot.intake.CaseRelay;
 import cn.shegong.bot.intake.Intake;
+import cn.shegong.bot.intake.IntakeKit;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.bot.outbound.Outbox;
@@ -106,8 +108,8 @@ public final class Shegong implements AutoCloseable {
         Vocabulary words = new Vocabulary();
         ConversationStore conversations = new ConversationStore(redis, cipher);
         this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);
-        Intake intake = new Intake(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts, areas, cases, residents, messages,
-                new Alerts(outbox, config.onDutyOpenids(), clock), conversations, clock);
+        Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
+                areas, cases, residents, messages, new Alerts(outbox, config.onDutyOpenids(), clock), conversations, CaseRelay.NONE, clock));
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
         var console = new ConsoleService();

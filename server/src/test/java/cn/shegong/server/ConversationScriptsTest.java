@@ -97,6 +97,7 @@ class ConversationScriptsTest {
             if (turn.path("no_reply").asBoolean()) {
                 assertTrue(d.reply().isEmpty(), where + ": expected no passive reply, got " + reply);
             }
+            service.clock.advance(cn.shegong.bot.outbound.Outbox.AFTER_REPLY); // what follows the reply is due now
             service.shegong.outbox().runOnce();
             checkReceived(turn, openid, seen, where);
         }

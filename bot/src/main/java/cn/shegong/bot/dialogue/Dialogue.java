@@ -30,6 +30,7 @@ public final class Dialogue implements Conversation {
 
     private final Texts texts;
     private final Intake intake;
+    private final Applier applier = new Applier();
 
     public Dialogue(Texts texts, Intake intake) {
         this.texts = texts.require(BotText.values());
@@ -38,10 +39,14 @@ public final class Dialogue implements Conversation {
 
     @Override
     public Optional<Reply> reply(InboundMessage message) {
+        return decide(message).map(applier::apply);
+    }
+
+    private Optional<Step> decide(InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : intake.onText(openid, t.content(), sent(t));
-            case Voice v -> v.recognition().isPresent() ? intake.onText(openid, v.recognition().get(), sent(v))
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(intake.onText(openid, t.content(), sent(t)));
+            case Voice v -> v.recognition().isPresent() ? Optional.of(intake.onText(openid, v.recognition().get(), sent(v)))
                     : intake.onMedia(openid, "voice").or(() -> say(BotText.VOICE_UNCLEAR));
             case Location l -> intake.onLocation(openid, l.label());
             case Image i -> intake.onMedia(openid, "image");
@@ -72,7 +77,7 @@ public final class Dialogue implements Conversation {
         return m.envelope().createTime();
     }
 
-    private Optional<Reply> say(BotText key) {
-        return Optional.of(Reply.of(texts.render(key)));
+    private Optional<Step> say(BotText key) {
+        return Optional.of(Step.answer(Reply.of(texts.render(key))));
     }
 }

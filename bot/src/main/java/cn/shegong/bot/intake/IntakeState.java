@@ -21,6 +21,8 @@ final class IntakeState {
     public String name;
     /** The case this conversation is about: an urgent case opened before the intake finished, or one to cancel or rate. */
     public String caseId;
+    /** The version of {@code caseId} the person saw when asked to confirm (a change since then wins). */
+    public Integer caseVersion;
     /** Category codes offered in a numbered list, in order. */
     public List<String> choices;
     public long startedAtMillis;

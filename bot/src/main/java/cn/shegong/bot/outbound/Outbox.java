@@ -37,6 +37,8 @@ import io.helidon.metrics.api.Tag;
 public final class Outbox {
 
     public static final Duration WINDOW = Duration.ofHours(48);
+    /** How long a message that follows a passive reply waits, so it lands after the reply. */
+    public static final Duration AFTER_REPLY = Duration.ofSeconds(1);
     /** The template a chat message falls back to (templates/wechat/templates.yaml). */
     public static final String MESSAGE_WAITING = "message_waiting";
     static final int MAX_ATTEMPTS = 6;
@@ -69,6 +71,18 @@ public final class Outbox {
         Map<String, String> values = new java.util.HashMap<>(TemplateBindings.timeValues(clock.instant()));
         values.put("preview", text);
         return sendText(openid, text, MESSAGE_WAITING, values);
+    }
+
+    /**
+     * A chat message that follows a passive reply being sent now: due a moment later, so that it
+     * arrives after the reply (WeChat shows messages in the order they reach it).
+     */
+    public String sendTextAfterReply(String openid, String text) {
+        Map<String, String> values = new java.util.HashMap<>(TemplateBindings.timeValues(clock.instant()));
+        values.put("preview", text);
+        String id = store.enqueue(openid, Optional.of(text), Optional.of(new OutboxItem.Notice(MESSAGE_WAITING, values)),
+                clock.instant(), clock.instant().plus(AFTER_REPLY));
+        return id;
     }
 
     /** A chat message whose fallback outside the 48-hour window is the template {@code kind} with {@code values}. */

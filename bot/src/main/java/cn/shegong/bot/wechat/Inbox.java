@@ -219,7 +219,12 @@ final class Inbox {
         messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
                 Map.of(), now, now));
         reply.get().caseId().ifPresent(caseId -> messages.linkToCase(openid, received, caseId));
-        return answer(message, reply.get().text(), exchange);
+        String body = answer(message, reply.get().text(), exchange);
+        for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
+            messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now));
+            outbox.sendTextAfterReply(openid, more);
+        }
+        return body;
     }
 
     /** The passive reply if WeChat is still waiting; else the same text as a customer-service message. */

@@ -71,9 +71,19 @@ public final class CaseStore {
      * the day's first case), the loser takes the next one.
      */
     public Case create(NewCase c, Instant now) {
+        return create(newId(), c, now);
+    }
+
+    /** A fresh case id, so a dialogue can decide about a case before the applier opens it. */
+    public static String newId() {
+        return new ObjectId().toHexString();
+    }
+
+    /** Opens a case under an id from {@link #newId()}. */
+    public Case create(String id, NewCase c, Instant now) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return insert(c, now);
+                return insert(new ObjectId(id), c, now);
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY || attempt == 5) {
                     throw e;
@@ -82,12 +92,12 @@ public final class CaseStore {
         }
     }
 
-    private Case insert(NewCase c, Instant now) {
+    private Case insert(ObjectId id, NewCase c, Instant now) {
         String day = DAY.format(now.atZone(CHINA));
         Document counter = counters.findOneAndUpdate(Filters.eq("_id", "case:" + day), Updates.inc("seq", 1),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
         String number = String.format("BS%s-%04d", day, counter.getInteger("seq"));
-        Document d = new Document("_id", new ObjectId()).append("number", number).append("openid", c.openid())
+        Document d = new Document("_id", id).append("number", number).append("openid", c.openid())
                 .append("category", c.category().code()).append("urgent", c.urgent())
                 .append("status", Case.Status.NEW.name()).append("description", cipher.encrypt(c.description()))
                 .append("contactRequested", c.contactRequested())

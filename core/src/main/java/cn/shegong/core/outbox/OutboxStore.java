@@ -50,10 +50,15 @@ public final class OutboxStore {
     }
 
     public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now) {
+        return enqueue(openid, text, notice, now, now);
+    }
+
+    /** Queues an item that is not to be sent before {@code due}. */
+    public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now, Instant due) {
         ObjectId id = new ObjectId();
         Document d = new Document("_id", id).append("openid", openid)
                 .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0)
-                .append("nextAttemptAt", Date.from(now)).append("createdAt", Date.from(now));
+                .append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now));
         text.ifPresent(t -> d.append("text", cipher.encrypt(t)));
         notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", sealed(n.values()))));
         outbox.insertOne(d);

@@ -1,0 +1,30 @@
+package cn.shegong.bot.dialogue;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * Runs a step's effects in a fixed order — every write in the order decided, then every send —
+ * and picks its answer. A write that lost an optimistic-lock race stops the step there: nothing
+ * after it is done and the step's {@code ifLost} answer is given, so nobody is told that
+ * something happened when it did not.
+ */
+public final class Applier {
+
+    private static final Logger LOG = System.getLogger(Applier.class.getName());
+
+    public Reply apply(Step step) {
+        for (Effect e : step.effects()) {
+            if (e.phase() == Effect.Phase.WRITE && !e.action().getAsBoolean()) {
+                LOG.log(Level.DEBUG, "lost a race at {0}; the rest of the step is not applied", e.name());
+                return step.ifLost().get();
+            }
+        }
+        for (Effect e : step.effects()) {
+            if (e.phase() == Effect.Phase.SEND) {
+                e.action().getAsBoolean();
+            }
+        }
+        return step.reply().get();
+    }
+}

@@ -1,0 +1,59 @@
+package cn.shegong.bot.intake;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Reply;
+import cn.shegong.bot.triage.Triage;
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.resident.Resident;
+import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.text.Texts;
+
+/**
+ * What the parts of the resident intake share: the stores they read (and name in their effects),
+ * the texts they answer with, and the clock. Wired once in {@code Shegong}.
+ */
+public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
+                        MessageStore messages, Alerts alerts, ConversationStore states, CaseRelay relay, Clock clock) {
+
+    Reply say(BotText key) {
+        return Reply.of(texts.render(key));
+    }
+
+    Reply say(BotText key, Map<String, Object> values) {
+        return Reply.of(texts.render(key, values));
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Effect save(String openid, IntakeState s) {
+        return Effect.write("state.save", () -> states.put(openid, s));
+    }
+
+    Effect clear(String openid) {
+        return Effect.write("state.clear", () -> states.clear(openid));
+    }
+
+    Optional<Areas.Township> township(IntakeState s) {
+        return Optional.ofNullable(s.townshipCode).flatMap(areas::byCode);
+    }
+
+    /** A station's QR code the person followed through: {@code station:<township code>}. */
+    Optional<Areas.Township> sceneTownship(String openid) {
+        return residents.find(openid).flatMap(Resident::scene).filter(sc -> sc.startsWith("station:"))
+                .flatMap(sc -> areas.byCode(sc.substring("station:".length())));
+    }
+
+    boolean consented(String openid) {
+        return residents.consent(openid).orElse(false);
+    }
+}
