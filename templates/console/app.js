@@ -15,7 +15,10 @@ const LABELS = {
            commented: '居民留言', note: '添加备注', reclassified: '修改类别', reopened: '重新打开',
            resident_image: '居民发来照片', resident_voice: '居民发来语音',
            resident_video: '居民发来视频', resident_text: '居民补充文字', resident_location: '居民发来位置',
-           resident_urgent: '居民发来紧急消息，已转为紧急' },
+           resident_urgent: '居民发来紧急消息，已转为紧急', accepted: '社工接单', sent_back: '社工退回',
+           contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
+           media_video: '走访视频' },
+  media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。' },
   error: { wrong_credentials: '用户名或密码不对。', locked: '连续输错 5 次，账号已锁定 15 分钟。',
            not_signed_in: '请先登录。', csrf: '页面已过期，请刷新后再试。', not_found: '没有找到，或不在您的管理范围内。',
            changed_by_someone_else: '这个求助刚被别人改过，已为您显示最新情况，请确认后再操作。',
@@ -26,7 +29,9 @@ const LABELS = {
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
-           update_station: '修改社工站', export_corrections: '下载类别更正' }
+           update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
+           unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
+           view_media: '查看走访照片或语音' }
 };
 
 let me = null;
@@ -174,6 +179,23 @@ async function openCase(id, notice) {
     li.appendChild(text(document.createElement('small'), n.author + ' · ' + time(n.at)));
     notes.appendChild(li);
   }
+  const media = $('media');
+  media.replaceChildren();
+  for (const m of c.media) {
+    const li = document.createElement('li');
+    const src = '/api/cases/' + c.id + '/media/' + m.id;
+    if (m.status === 'stored' && m.kind === 'image') {
+      li.appendChild(Object.assign(document.createElement('img'), { src, alt: '走访照片', className: 'photo' }));
+    } else if (m.status === 'stored') {
+      li.appendChild(Object.assign(document.createElement('audio'), { src, controls: true }));
+      li.appendChild(text(Object.assign(document.createElement('a'), { href: src, download: m.id }), ' 下载'));
+    } else {
+      text(li, LABELS.media[m.status] || m.status);
+    }
+    if (m.recognition) li.appendChild(text(document.createElement('p'), '语音转文字：' + m.recognition));
+    li.appendChild(text(document.createElement('small'), m.author + ' · ' + time(m.at)));
+    media.appendChild(li);
+  }
   text($('c-contact'), [c.name, c.phone].filter(Boolean).join('  '));
   text($('c-description'), c.description);
   text($('c-rating'), c.rating ? c.rating + ' 分' + (c.comment ? '：' + c.comment : '') : '');
@@ -256,10 +278,21 @@ async function openStation(s) {
   for (const w of (await api('GET', '/api/stations/' + s.code + '/workers')).items) {
     const tr = document.createElement('tr');
     for (const v of [w.name, LABELS.worker[w.role], w.skills.map(k => LABELS.category[k]).join('、'),
-                     w.openCases + '/' + w.capacity, w.active ? '在岗' : '已停用']) {
+                     w.openCases + '/' + w.capacity, w.active ? '在岗' : '已停用', w.bound ? '已绑定' : '未绑定']) {
       tr.appendChild(text(document.createElement('td'), v));
     }
     const cell = document.createElement('td');
+    const code = text(document.createElement('button'), '绑定码');
+    code.addEventListener('click', () => bindCode(w));
+    cell.appendChild(code);
+    if (w.bound) {
+      const u = text(document.createElement('button'), '解绑');
+      u.addEventListener('click', async () => {
+        try { await api('POST', '/api/workers/' + w.id + '/unbind'); } catch (e) { text($('staff-error'), message(e.code)); }
+        openStation(station);
+      });
+      cell.appendChild(u);
+    }
     const b = text(document.createElement('button'), w.active ? '停用' : '恢复');
     b.addEventListener('click', async () => {
       try { await api('PUT', '/api/workers/' + w.id, { name: w.name, role: w.role, skills: w.skills, capacity: w.capacity, active: !w.active }); }
@@ -271,6 +304,18 @@ async function openStation(s) {
     tbody.appendChild(tr);
   }
 }
+async function bindCode(w) {
+  try {
+    const b = await api('POST', '/api/workers/' + w.id + '/bind-code');
+    $('bind').hidden = false;
+    text($('bind-who'), w.name);
+    text($('bind-code'), b.code);
+    text($('bind-expires'), time(b.expiresAt));
+    $('bind-qr').hidden = !b.qr;
+    if (b.qr) $('bind-qr').src = b.qr;
+  } catch (e) { text($('staff-error'), message(e.code)); }
+}
+
 $('worker-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   try {

@@ -21,7 +21,8 @@ public final class FakePlatform {
     private final WeChatPush push;
     private final Clock clock;
     private final Mode mode;
-    private final AtomicLong msgIds = new AtomicLong(24_000_000_000L);
+    /** From the wall clock, so that ids stay unique across restarts of a demo (WeChat's MsgIds never repeat). */
+    private final AtomicLong msgIds = new AtomicLong(System.currentTimeMillis() * 1_000);
     private final List<String> reported = new ArrayList<>();
 
     public FakePlatform(FakeWeChat api, WeChatPush push, Clock clock, Mode mode) {
@@ -63,7 +64,7 @@ public final class FakePlatform {
         api.interact(openid);
         long msgId = msgIds.incrementAndGet();
         String mediaId = "FAKE_IMG_" + msgId;
-        api.addMedia(mediaId, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        api.addMedia(mediaId, FakeMediaFiles.photo(msgId));
         return push.deliver(Pushes.image(openid, now(), msgId, mediaId), mode);
     }
 
@@ -71,7 +72,24 @@ public final class FakePlatform {
     public Delivery speaks(String openid, String recognition) {
         api.interact(openid);
         long msgId = msgIds.incrementAndGet();
+        api.addMedia("FAKE_VOICE_" + msgId, FakeMediaFiles.voice());
         return push.deliver(Pushes.voice(openid, now(), msgId, "FAKE_VOICE_" + msgId, recognition), mode);
+    }
+
+    /**
+     * Scans a QR code's ticket: a follower's WeChat pushes SCAN with the scene, anyone else's
+     * follows the account first (subscribe with {@code qrscene_}). Empty for an unknown or expired ticket.
+     */
+    public Optional<Delivery> scans(String openid, String ticket) {
+        Optional<String> scene = api.qrScene(ticket);
+        if (scene.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!api.follows(openid)) {
+            return Optional.of(follow(openid, scene));
+        }
+        api.interact(openid);
+        return Optional.of(push.deliver(Pushes.event(openid, now(), "SCAN", scene.get()), mode));
     }
 
     public Delivery sharesLocation(String openid, double lat, double lng, String label) {
@@ -88,6 +106,11 @@ public final class FakePlatform {
     public Delivery pushes(String openid, String xml) {
         api.interact(openid);
         return push.deliver(xml, mode);
+    }
+
+    /** Makes {@code mediaId} downloadable from media/get, as WeChat does for what users send: a photo, or a voice message. */
+    public void holdsMedia(String mediaId, boolean voice) {
+        api.addMedia(mediaId, voice ? FakeMediaFiles.voice() : FakeMediaFiles.photo(mediaId.hashCode()));
     }
 
     public long nextMsgId() {

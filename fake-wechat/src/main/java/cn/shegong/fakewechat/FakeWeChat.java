@@ -64,6 +64,8 @@ public final class FakeWeChat {
     static final int WINDOW_QUOTA = 5;
     static final int TEMPLATE_VALUE_MAX = 20;
 
+    static final java.time.Duration MEDIA_LIFETIME = java.time.Duration.ofDays(3);
+
     private final String appId;
     private final String secret;
     private final Clock clock;
@@ -74,7 +76,9 @@ public final class FakeWeChat {
     private final List<RecordedCall> calls = new ArrayList<>();
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
     private final Map<String, byte[]> media = new ConcurrentHashMap<>();
+    private final Map<String, Instant> mediaAt = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
+    private final FakeQrCodes qr;
     private final AtomicLong templateMsgIds = new AtomicLong(200_163_836);
     private volatile Map<String, Object> menu;
     private volatile TemplateReports reports = (openid, msgId, status) -> { };
@@ -89,6 +93,7 @@ public final class FakeWeChat {
         this.secret = secret;
         this.clock = clock;
         this.tokens = new FakeTokens(clock);
+        this.qr = new FakeQrCodes(clock);
     }
 
     // ---- the platform side: what users do, and what tests tell the fake --------------------------
@@ -130,9 +135,25 @@ public final class FakeWeChat {
 
     public void addMedia(String mediaId, byte[] bytes) {
         media.put(mediaId, bytes);
+        mediaAt.put(mediaId, clock.instant());
     }
 
     /** Someone refreshed the token elsewhere: every token the service holds stops working (40001). */
+    public boolean follows(String openid) {
+        FakeUser user = users.get(openid);
+        return user != null && user.subscribed;
+    }
+
+    /** The scene a scan of this QR ticket reports, while the code lives. */
+    public Optional<String> qrScene(String ticket) {
+        return qr.scene(ticket);
+    }
+
+    /** The ticket of a QR code made for {@code scene}, if one was. */
+    public Optional<String> qrTicket(String scene) {
+        return qr.ticketFor(scene);
+    }
+
     public void invalidateTokens() {
         tokens.invalidateAll();
     }
@@ -221,6 +242,9 @@ public final class FakeWeChat {
         if (path.equals("/cgi-bin/stable_token")) {
             return stableToken(json);
         }
+        if (path.equals("/cgi-bin/showqrcode")) {
+            return qr.show(query.get("ticket")); // an image anyone may fetch: no access token
+        }
         int tokenCheck = tokens.check(query.get("access_token"));
         if (tokenCheck != 0) {
             return Answer.error(tokenCheck);
@@ -236,6 +260,7 @@ public final class FakeWeChat {
                     menu == null ? Answer.error(46003) : Answer.json(Map.of("menu", menu));
             case "/cgi-bin/media/upload" -> mediaUpload(query, body, contentType);
             case "/cgi-bin/media/get" -> mediaGet(query);
+            case "/cgi-bin/qrcode/create" -> qr.create(json);
             case "/cgi-bin/user/info" -> userInfo(query);
             default -> Answer.json(Map.of("errcode", 40066, "errmsg", "invalid url"));
         };
@@ -344,18 +369,21 @@ public final class FakeWeChat {
             return Answer.error(44002);
         }
         String id = "FAKE_MEDIA_" + seq.incrementAndGet();
-        media.put(id, file);
+        addMedia(id, file);
         return Answer.json(Map.of("type", query.getOrDefault("type", "image"), "media_id", id,
                 "created_at", clock.instant().getEpochSecond()));
     }
 
     private Answer mediaGet(Map<String, String> query) {
-        byte[] bytes = media.get(query.getOrDefault("media_id", ""));
-        if (bytes == null) {
-            return Answer.error(40007);
+        String id = query.getOrDefault("media_id", "");
+        byte[] bytes = media.get(id);
+        if (bytes == null || !clock.instant().isBefore(mediaAt.get(id).plus(MEDIA_LIFETIME))) {
+            return Answer.error(40007); // unknown, or past the 3 days WeChat keeps temporary media
         }
-        String name = query.get("media_id") + ".jpg";
-        return new Answer(200, "image/jpeg", bytes, Map.of("Content-disposition", "attachment; filename=\"" + name + "\""));
+        boolean voice = bytes.length > 5 && new String(bytes, 0, 5, StandardCharsets.US_ASCII).equals("#!AMR");
+        String name = id + (voice ? ".amr" : ".jpg");
+        return new Answer(200, voice ? "audio/amr" : "image/jpeg", bytes,
+                Map.of("Content-disposition", "attachment; filename=\"" + name + "\""));
     }
 
     private Answer userInfo(Map<String, String> query) {

@@ -105,6 +105,7 @@ public final class FakeWeChatService implements HttpService {
             case "click" -> p.clicks(openid, String.valueOf(body.getOrDefault("key", "")));
             case "image" -> p.sendsImage(openid);
             case "voice" -> p.speaks(openid, (String) body.get("text"));
+            case "scan" -> p.scans(openid, String.valueOf(body.getOrDefault("ticket", ""))).orElse(null);
             case "location" -> p.sharesLocation(openid, decimal(body, "lat"), decimal(body, "lng"),
                     String.valueOf(body.getOrDefault("label", "")));
             default -> null;

@@ -54,6 +54,7 @@ public final class Main {
                 case "fake-wechat" -> fakeWeChat();
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
+                case "worker" -> WorkerCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
                     case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
@@ -166,6 +167,9 @@ public final class Main {
                   fake-wechat      run only the fake WeChat platform (API and users) for a service on SERVER_PORT
                   admin create USERNAME [ROLE AREA]
                                    add a console account (CITY, COUNTY, STATION or AUDITOR) with a generated password
+                  worker list      every worker with id, station and whether their WeChat is bound
+                  worker bind-code WORKER_ID
+                                   a one-time code (72 hours) the worker sends to bind their WeChat
                   menu push        upload templates/wechat/menu.json as the account's custom menu
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file

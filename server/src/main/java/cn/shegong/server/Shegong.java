@@ -15,20 +15,24 @@ import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
 import cn.shegong.admin.api.AuthApi;
 import cn.shegong.admin.api.CaseApi;
+import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
 import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
-import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.audit.AuditLog;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.intake.CaseNotifier;
 import cn.shegong.bot.intake.ConversationStore;
-import cn.shegong.bot.intake.CaseRelay;
 import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.intake.IntakeKit;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.triage.Triage;
+import cn.shegong.bot.worker.MediaFetcher;
+import cn.shegong.bot.worker.WorkerDialogue;
+import cn.shegong.bot.worker.WorkerKit;
+import cn.shegong.bot.worker.WorkerNotices;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.bot.outbound.WeChatApi;
@@ -37,9 +41,11 @@ import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
+import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.staff.BindCodes;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Mongo;
@@ -77,6 +83,10 @@ public final class Shegong implements AutoCloseable {
     private final CaseNotifier notifier;
     private final AccountStore accounts;
     private final StaffStore staff;
+    private final BindCodes bindCodes;
+    private final WorkerNotices workerNotices;
+    private final MediaStore media;
+    private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("shegong-scheduler").factory());
@@ -108,11 +118,6 @@ public final class Shegong implements AutoCloseable {
         Vocabulary words = new Vocabulary();
         ConversationStore conversations = new ConversationStore(redis, cipher);
         this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);
-        Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, new Alerts(outbox, config.onDutyOpenids(), clock), conversations, CaseRelay.NONE, clock));
-        this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
-                seams.conversation().apply(new Dialogue(texts, intake)), handlers, clock, registry);
-        var console = new ConsoleService();
         this.accounts = new AccountStore(mongo.database());
         accounts.ensureIndexes();
         AuditLog audit = new AuditLog(mongo.database());
@@ -122,9 +127,22 @@ public final class Shegong implements AutoCloseable {
         this.staff = new StaffStore(mongo.database());
         staff.ensureIndexes();
         staff.ensureStations(areas);
+        this.bindCodes = new BindCodes(mongo.database());
+        this.workerNotices = new WorkerNotices(staff, outbox, texts, words, clock);
+        Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
+                areas, cases, residents, messages, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
+                workerNotices, clock));
+        this.media = new MediaStore(mongo.database(), cipher);
+        this.mediaFetcher = new MediaFetcher(media, cases, wechatApi, clock);
+        WorkerDialogue workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
+                notifier, outbox,
+                conversations, audit, redis, texts, words, clock), intake);
+        this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
+                seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, registry);
+        var console = new ConsoleService();
         var auth = new AuthApi(accounts, audit, redis, clock);
-        var caseApi = new CaseApi(cases, messages, residents, staff, notifier, audit, clock);
-        var staffApi = new StaffApi(staff, audit, clock);
+        var caseApi = new CaseApi(cases, messages, residents, staff, notifier, workerNotices, audit, clock);
+        var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -133,7 +151,8 @@ public final class Shegong implements AutoCloseable {
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
                 .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi)
-                        .register(new CorrectionsApi(cases, audit, clock)).register(console)
+                        .register(new CorrectionsApi(cases, audit, clock))
+                        .register(new CaseMediaApi(cases, media, audit, clock)).register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))
                 .addFeature(observe())
@@ -141,6 +160,7 @@ public final class Shegong implements AutoCloseable {
                 .start();
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
+            mediaFetcher.start(scheduler);
         }
         webhook.start();
     }
@@ -223,6 +243,18 @@ public final class Shegong implements AutoCloseable {
 
     StaffStore staff() {
         return staff;
+    }
+
+    MediaFetcher mediaFetcher() {
+        return mediaFetcher;
+    }
+
+    MediaStore media() {
+        return media;
+    }
+
+    BindCodes bindCodes() {
+        return bindCodes;
     }
 
     public int port() {

@@ -39,37 +39,10 @@ class AdminApiTest {
     Case tengchong;
     Case mental;
 
-    /** A browser: its own cookie jar, the CSRF token from login. */
-    final class Browser {
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String csrf = "";
-
-        HttpResponse<String> login(String user, String password) throws Exception {
-            HttpResponse<String> r = post("/api/login", Map.of("username", user, "password", password));
-            if (r.statusCode() == 200) {
-                csrf = JSON.readTree(r.body()).get("csrf").asText();
-            }
-            return r;
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, Map<String, ?> body) throws Exception {
-            return post(path, body, csrf);
-        }
-
-        HttpResponse<String> post(String path, Map<String, ?> body, String token) throws Exception {
-            return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                    .header("X-CSRF-Token", token).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        JsonNode json(String path) throws Exception {
-            HttpResponse<String> r = get(path);
-            assertEquals(200, r.statusCode(), path + ": " + r.body());
-            return JSON.readTree(r.body());
+    /** A browser on this test's service. */
+    final class Browser extends ConsoleClient {
+        Browser() {
+            super(service.shegong.adminPort());
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import cn.shegong.admin.account.AccountStore;
 import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.audit.AuditLog;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.casework.CaseStore;
@@ -18,6 +18,7 @@ import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
+import cn.shegong.core.staff.WorkerEvents;
 
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -39,11 +40,13 @@ public final class CaseApi implements HttpService {
     private final ResidentStore residents;
     private final StaffStore staff;
     private final CaseEvents events;
+    private final WorkerEvents workerEvents;
     private final AuditLog audit;
     private final Clock clock;
 
     public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, CaseEvents events,
-                   AuditLog audit, Clock clock) {
+                   WorkerEvents workerEvents, AuditLog audit, Clock clock) {
+        this.workerEvents = workerEvents;
         this.cases = cases;
         this.messages = messages;
         this.residents = residents;
@@ -95,6 +98,12 @@ public final class CaseApi implements HttpService {
         view.put("timeline", c.timeline().stream().map(e -> Map.of("at", e.at().toString(), "kind", e.kind(), "note", e.note())).toList());
         view.put("transcript", messages.forCase(c.id()).stream().map(m -> Map.of("direction", m.direction().name(),
                 "type", m.type(), "content", full ? m.content() : Phones.maskAll(m.content()), "at", m.storedAt().toString())).toList());
+        view.put("media", cases.media(c.id()).stream().map(m -> {
+            Map<String, Object> v = new LinkedHashMap<>(Map.of("id", m.id(), "kind", m.kind(), "status", m.status(), "author", m.author(),
+                    "at", m.at().toString()));
+            m.recognition().ifPresent(r -> v.put("recognition", full ? r : Phones.maskAll(r)));
+            return v;
+        }).toList());
         view.put("notes", cases.notes(c.id()).stream().map(n -> Map.of("at", n.at().toString(), "author", n.author(), "text", n.text())).toList());
         view.put("windowOpen", residents.find(c.openid()).map(r -> clock.instant().isBefore(r.lastContactAt().plus(WINDOW))).orElse(false));
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
@@ -115,7 +124,9 @@ public final class CaseApi implements HttpService {
         changed(cases.assign(c.id(), Http.version(body), station, worker.map(Worker::id), worker.map(Worker::name), clock.instant()));
         audit.record(clock.instant(), s.username, "assign", c.number(), Http.from(req));
         events.assigned(c, c.township().get().name());
-        Http.json(res, summary(reload(c), s.scope()));
+        Case assigned = reload(c);
+        worker.ifPresent(w -> workerEvents.assigned(assigned, w));
+        Http.json(res, summary(assigned, s.scope()));
     }
 
     private void note(ServerRequest req, ServerResponse res) {

@@ -3,7 +3,7 @@ package cn.shegong.admin.api;
 import java.time.Clock;
 
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.audit.AuditLog;
+import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.staff.BindCodes;
+import cn.shegong.core.staff.QrCodes;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Station;
 import cn.shegong.core.staff.Worker;
@@ -24,11 +26,15 @@ import io.helidon.webserver.http.ServerResponse;
 public final class StaffApi implements HttpService {
 
     private final StaffStore staff;
+    private final BindCodes codes;
+    private final QrCodes qr;
     private final AuditLog audit;
     private final Clock clock;
 
-    public StaffApi(StaffStore staff, AuditLog audit, Clock clock) {
+    public StaffApi(StaffStore staff, BindCodes codes, QrCodes qr, AuditLog audit, Clock clock) {
         this.staff = staff;
+        this.codes = codes;
+        this.qr = qr;
         this.audit = audit;
         this.clock = clock;
     }
@@ -39,7 +45,9 @@ public final class StaffApi implements HttpService {
                 .put("/api/stations/{code}", this::updateStation)
                 .get("/api/stations/{code}/workers", this::workers)
                 .post("/api/stations/{code}/workers", this::addWorker)
-                .put("/api/workers/{id}", this::updateWorker);
+                .put("/api/workers/{id}", this::updateWorker)
+                .post("/api/workers/{id}/bind-code", this::bindCode)
+                .post("/api/workers/{id}/unbind", this::unbind);
     }
 
     private void stations(ServerRequest req, ServerResponse res) {
@@ -74,11 +82,33 @@ public final class StaffApi implements HttpService {
         Http.json(res, view(w));
     }
 
-    private void updateWorker(ServerRequest req, ServerResponse res) {
+    /** A one-time code for the worker to send (or scan) in WeChat, and the QR code WeChat made for it, if it could. */
+    private void bindCode(ServerRequest req, ServerResponse res) {
+        Worker w = worker(req);
+        String code = codes.create(w.id(), clock.instant());
+        audit.record(clock.instant(), Http.session(req).username, "bind_code", w.id(), Http.from(req));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("code", code,
+                "expiresAt", clock.instant().plus(BindCodes.LIFETIME).toString()));
+        qr.create("bind:" + code, BindCodes.LIFETIME).ifPresent(image -> out.put("qr", image));
+        Http.json(res, out);
+    }
+
+    private void unbind(ServerRequest req, ServerResponse res) {
+        Worker w = worker(req);
+        staff.unbind(w.id());
+        audit.record(clock.instant(), Http.session(req).username, "unbind_wechat", w.id(), Http.from(req));
+        Http.json(res, view(staff.worker(w.id()).orElseThrow()));
+    }
+
+    private Worker worker(ServerRequest req) {
         Scope scope = scope(req);
-        Worker w = staff.worker(req.path().pathParameters().get("id"))
+        return staff.worker(req.path().pathParameters().get("id"))
                 .filter(x -> staff.station(x.stationCode()).filter(st -> covers(scope, st)).isPresent())
                 .orElseThrow(ApiException::notFound);
+    }
+
+    private void updateWorker(ServerRequest req, ServerResponse res) {
+        Worker w = worker(req);
         Map<String, Object> body = Http.body(req);
         staff.updateWorker(w.id(), Optional.of(Http.text(body, "name")).filter(n -> !n.isEmpty()).orElse(w.name()), role(body),
                 skills(body), capacity(body), !Boolean.FALSE.equals(body.get("active")));
@@ -89,7 +119,7 @@ public final class StaffApi implements HttpService {
     private Map<String, Object> view(Worker w) {
         return Map.of("id", w.id(), "name", w.name(), "station", w.stationCode(), "role", w.role().name(),
                 "skills", w.skills().stream().map(Category::code).toList(), "capacity", w.capacity(), "active", w.active(),
-                "openCases", staff.openCases(w.id()));
+                "openCases", staff.openCases(w.id()), "bound", w.openid().isPresent());
     }
 
     private Station station(ServerRequest req) {

@@ -3,6 +3,8 @@ package cn.shegong.bot.dialogue;
 import java.util.Optional;
 
 import cn.shegong.bot.intake.Intake;
+import cn.shegong.bot.worker.WorkerDialogue;
+import cn.shegong.core.staff.Worker;
 import cn.shegong.bot.wechat.InboundMessage;
 import cn.shegong.bot.wechat.InboundMessage.Image;
 import cn.shegong.bot.wechat.InboundMessage.Link;
@@ -21,7 +23,9 @@ import cn.shegong.bot.wechat.InboundMessage.Voice;
 import cn.shegong.core.text.Texts;
 
 /**
- * Decides what to say to each kind of push, in one explicit switch. Text (and voice WeChat
+ * Decides what to say to each kind of push, by sender first: a binding code from anyone, then a
+ * bound worker's messages to the worker dialogue, everyone else's to the resident intake, in one
+ * explicit switch each. Text (and voice WeChat
  * transcribed) goes to the intake; a location helps it place the person; photos and untranscribed
  * voice join the open case; following the account gets the welcome; menu buttons get their
  * answers; what needs no answer gets none.
@@ -30,11 +34,13 @@ public final class Dialogue implements Conversation {
 
     private final Texts texts;
     private final Intake intake;
+    private final WorkerDialogue workers;
     private final Applier applier = new Applier();
 
-    public Dialogue(Texts texts, Intake intake) {
+    public Dialogue(Texts texts, Intake intake, WorkerDialogue workers) {
         this.texts = texts.require(BotText.values());
         this.intake = intake;
+        this.workers = workers;
     }
 
     @Override
@@ -43,6 +49,34 @@ public final class Dialogue implements Conversation {
     }
 
     private Optional<Step> decide(InboundMessage message) {
+        String openid = message.envelope().openid();
+        Optional<Step> binding = switch (message) {
+            case Text t -> workers.bindCommand(openid, t.content());
+            case Scan s -> workers.scanned(openid, s.scene());
+            case Subscribe s -> s.scene().flatMap(scene -> workers.scanned(openid, scene));
+            default -> Optional.empty();
+        };
+        if (binding.isPresent()) {
+            return binding;
+        }
+        Optional<Worker> worker = message instanceof InboundMessage.Ordinary ? workers.worker(openid) : Optional.empty();
+        return worker.isPresent() ? worker(worker.get(), message) : resident(message);
+    }
+
+    /** A bound worker's message: commands and visit notes (and, with 求助, a request of their own). */
+    private Optional<Step> worker(Worker w, InboundMessage message) {
+        String openid = message.envelope().openid();
+        return switch (message) {
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(workers.onText(w, openid, t.content(), sent(t)));
+            case Voice v -> Optional.of(workers.onVoice(w, openid, v.mediaId(), v.recognition(), sent(v)));
+            case Image i -> Optional.of(workers.onMedia(w, openid, "image", i.mediaId(), Optional.empty()));
+            case Video v -> Optional.of(workers.onMedia(w, openid, "video", v.mediaId(), Optional.empty()));
+            case Location l -> Optional.of(workers.onLocation(w, openid, l.label()));
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Step> resident(InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
             case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(intake.onText(openid, t.content(), sent(t)));

@@ -7,23 +7,28 @@ import java.util.Map;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.casework.Case;
+import cn.shegong.core.staff.StaffStore;
+import cn.shegong.core.staff.Worker;
 
 /**
- * Tells the on-duty staff about an urgent case at once, by template message (it reaches them
- * whenever they last wrote to the account). Until workers and duty rosters exist, the on-duty
- * staff are the openids in {@code ONDUTY_OPENIDS}.
+ * Tells staff about an urgent case at once, by template message (it reaches them whenever they
+ * last wrote to the account): the bound, active workers of the case's station who head it or
+ * have the category's skill. Until duty rosters exist that is who is on duty; a station with
+ * nobody bound (or a case with no township yet) falls back to {@code ONDUTY_OPENIDS}.
  */
 public final class Alerts {
 
     public static final String URGENT_CASE = "urgent_case";
 
     private final Outbox outbox;
-    private final List<String> onDuty;
+    private final StaffStore staff;
+    private final List<String> fallback;
     private final java.time.Clock clock;
 
-    public Alerts(Outbox outbox, List<String> onDuty, java.time.Clock clock) {
+    public Alerts(Outbox outbox, StaffStore staff, List<String> fallback, java.time.Clock clock) {
         this.outbox = outbox;
-        this.onDuty = List.copyOf(onDuty);
+        this.staff = staff;
+        this.fallback = List.copyOf(fallback);
         this.clock = clock;
     }
 
@@ -32,6 +37,14 @@ public final class Alerts {
         values.put("category", categoryLabel);
         values.put("number", c.number());
         values.put("place", c.township().map(t -> t.county() + t.name()).orElse("-"));
-        onDuty.forEach(openid -> outbox.sendNotice(openid, URGENT_CASE, values));
+        recipients(c).forEach(openid -> outbox.sendNotice(openid, URGENT_CASE, values));
+    }
+
+    /** Who is told: the station's bound heads and skilled workers, else the fallback list. */
+    public List<String> recipients(Case c) {
+        List<String> bound = c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active)
+                .filter(w -> w.role() == Worker.Role.HEAD || w.skills().contains(c.category()))
+                .flatMap(w -> w.openid().stream()).toList()).orElse(List.of());
+        return bound.isEmpty() ? fallback : bound;
     }
 }

@@ -10,5 +10,17 @@ public interface CaseRelay {
     /** {@code kind}: text, image, voice, video, location; {@code text} for text and transcribed voice. */
     void fromResident(Case c, String kind, Optional<String> text);
 
-    CaseRelay NONE = (c, kind, text) -> { };
+    /** True when a bound, active worker has the case and so reads what the resident sends at once. */
+    boolean reachesWorker(Case c);
+
+    CaseRelay NONE = new CaseRelay() {
+        @Override
+        public void fromResident(Case c, String kind, Optional<String> text) {
+        }
+
+        @Override
+        public boolean reachesWorker(Case c) {
+            return false;
+        }
+    };
 }

@@ -13,11 +13,22 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Conversation state per openid in Redis, shared by all replicas: the one owner of those keys.
- * It expires a day after the last message: an intake abandoned longer than that starts afresh
- * (cases already opened are kept). The state holds what a person told us before the case opened
- * (name, phone, description), so it is encrypted like the case itself.
+ * A person may have two: where their request for help stands ({@link Space#INTAKE}) and, for a
+ * worker, a visit note being written ({@link Space#WORKER}). State expires a day after it was
+ * last written: an abandoned conversation starts afresh (cases already opened are kept). It holds
+ * what people told us (names, phones, descriptions, notes), so it is encrypted like the case.
  */
 public final class ConversationStore {
+
+    public enum Space {
+        INTAKE("conversation"), WORKER("worker-session");
+
+        private final String key;
+
+        Space(String key) {
+            this.key = key;
+        }
+    }
 
     static final Duration TTL = Duration.ofHours(24);
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -30,29 +41,46 @@ public final class ConversationStore {
         this.cipher = cipher;
     }
 
-    Optional<IntakeState> get(String openid) {
-        String sealed = redis.client().get(key(openid));
+    public <T> Optional<T> get(Space space, String openid, Class<T> type) {
+        String sealed = redis.client().get(key(space, openid));
         try {
-            return sealed == null ? Optional.empty() : Optional.of(JSON.readValue(cipher.decrypt(sealed), IntakeState.class));
+            return sealed == null ? Optional.empty() : Optional.of(JSON.readValue(cipher.decrypt(sealed), type));
         } catch (IOException | IllegalArgumentException e) {
-            clear(openid); // written by an older version: start afresh rather than fail the person
+            clear(space, openid); // written by an older version: start afresh rather than fail the person
             return Optional.empty();
         }
     }
 
-    void put(String openid, IntakeState state) {
+    public void put(Space space, String openid, Object state) {
         try {
-            redis.client().set(key(openid), cipher.encrypt(JSON.writeValueAsString(state)), SetParams.setParams().ex(TTL.toSeconds()));
+            redis.client().set(key(space, openid), cipher.encrypt(JSON.writeValueAsString(state)), SetParams.setParams().ex(TTL.toSeconds()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    void clear(String openid) {
-        redis.client().del(key(openid));
+    public void clear(Space space, String openid) {
+        redis.client().del(key(space, openid));
     }
 
-    private String key(String openid) {
-        return redis.key("conversation", openid);
+    Optional<IntakeState> get(String openid) {
+        return get(Space.INTAKE, openid, IntakeState.class);
+    }
+
+    void put(String openid, IntakeState state) {
+        put(Space.INTAKE, openid, state);
+    }
+
+    void clear(String openid) {
+        clear(Space.INTAKE, openid);
+    }
+
+    /** True when the person is in the middle of something with the intake (a worker's plain text then goes there). */
+    public boolean inIntake(String openid) {
+        return get(openid).isPresent();
+    }
+
+    private String key(Space space, String openid) {
+        return redis.key(space.key, openid);
     }
 }

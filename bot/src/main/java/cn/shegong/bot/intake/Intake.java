@@ -21,6 +21,13 @@ import cn.shegong.core.casework.Category;
  */
 public final class Intake {
 
+    /**
+     * On a case a bound worker already has, a message only the model finds possibly urgent (no
+     * safety rule) goes to that worker at once rather than raising an alarm (a resident saying
+     * when they are at home is not an emergency). A rule, or a model at least this sure, still escalates.
+     */
+    static final double SURE_ON_WORKED_CASE = 0.5;
+
     private final IntakeKit kit;
     private final Collect collect;
     private final Urgent urgent;
@@ -114,6 +121,10 @@ public final class Intake {
         Details details = Details.from(text, kit.areas(), kit.words());
         TriageResult t = kit.triage().classify(details.withoutContacts(text));
         if (t.urgent()) {
+            Optional<Case> open = kit.cases().latestOpen(openid);
+            if (open.isPresent() && kit.relay().reachesWorker(open.get()) && !t.urgentAtLeast(SURE_ON_WORKED_CASE)) {
+                return aftercare.attach(open.get(), "text", Optional.of(text)); // their worker reads it at once
+            }
             return urgent.help(openid, text, t, consented, started);
         }
         if (t.category() == Category.POLICY) {

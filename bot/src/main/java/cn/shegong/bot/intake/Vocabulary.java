@@ -49,6 +49,9 @@ public final class Vocabulary {
         for (Case.Status s : Case.Status.values()) {
             labels.put("status." + s.name(), l.get("status." + s.name()).asString().get());
         }
+        for (String kind : List.of("text", "image", "voice", "video", "location")) {
+            labels.put("media." + kind, l.get("media." + kind).asString().get());
+        }
         faq = Config.just(ConfigSources.classpath("faq.yaml")).get("entries").asNodeList().orElseThrow().stream()
                 .map(e -> new FaqEntry(e.get("keywords").asList(String.class).get(), e.get("text").asString().get())).toList();
     }
@@ -64,6 +67,11 @@ public final class Vocabulary {
 
     public String label(Case.Status status) {
         return labels.get("status." + status.name());
+    }
+
+    /** What a kind of message is called: 照片 for image, and so on. */
+    public String mediaLabel(String kind) {
+        return labels.getOrDefault("media." + kind, kind);
     }
 
     /** The text key (a file in texts/) answering a policy question, if any keyword matches. */

@@ -1,11 +1,14 @@
 package cn.shegong.bot.outbound;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.core.config.ShegongConfig;
+import cn.shegong.core.staff.QrCodes;
 import cn.shegong.core.storage.Redis;
 import me.chanjar.weixin.common.error.WxError;
 import me.chanjar.weixin.common.error.WxErrorException;
@@ -13,6 +16,7 @@ import me.chanjar.weixin.common.error.WxRuntimeException;
 import me.chanjar.weixin.common.util.http.apache.DefaultApacheHttpClientBuilder;
 import me.chanjar.weixin.mp.api.WxMpService;
 import me.chanjar.weixin.mp.bean.kefu.WxMpKefuMessage;
+import me.chanjar.weixin.mp.bean.result.WxMpQrCodeTicket;
 import me.chanjar.weixin.mp.bean.template.WxMpTemplateData;
 import me.chanjar.weixin.mp.bean.template.WxMpTemplateMessage;
 import me.chanjar.weixin.mp.config.WxMpHostConfig;
@@ -24,7 +28,7 @@ import me.chanjar.weixin.mp.config.impl.WxMpRedisConfigImpl;
  * becomes a {@link SendFailure} that says what to do next; WxJava's own retries are off because
  * the outbox retries with backoff.
  */
-public final class WeChatApi {
+public final class WeChatApi implements QrCodes {
 
     /** WxJava logs request bodies — residents' words — at WARN when a call fails. We log our own, without them. */
     private static final Logger WXJAVA_LOG = Logger.getLogger("me.chanjar.weixin");
@@ -44,6 +48,9 @@ public final class WeChatApi {
         storage.useStableAccessToken(true);
         WxMpHostConfig hosts = new WxMpHostConfig();
         hosts.setApiHost(config.apiBase());
+        if (!config.apiBase().contains("api.weixin.qq.com")) {
+            hosts.setMpHost(config.apiBase()); // a stand-in WeChat (the fake) also serves the QR images
+        }
         storage.setHostConfig(hosts);
         // WxJava waits for a pooled connection forever by default; bound every wait.
         DefaultApacheHttpClientBuilder http = DefaultApacheHttpClientBuilder.get();
@@ -73,6 +80,39 @@ public final class WeChatApi {
             return Long.parseLong(msgId);
         } catch (NumberFormatException e) {
             throw SendFailure.transport("template/send answered without a msgid");
+        }
+    }
+
+    /** A temporary parametric QR code (QR_STR_SCENE); the address of its image, or empty if WeChat failed. */
+    @Override
+    public Optional<String> create(String scene, Duration lifetime) {
+        try {
+            WxMpQrCodeTicket ticket = call(() -> wx.getQrcodeService().qrCodeCreateTmpTicket(scene, (int) lifetime.toSeconds()));
+            return Optional.of(wx.getQrcodeService().qrCodePictureUrl(ticket.getTicket()));
+        } catch (SendFailure | WxErrorException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A temporary media file (a photo, a voice message) as WeChat gives it: the bytes and their type. */
+    public record Download(byte[] bytes, String contentType) {
+    }
+
+    /** Downloads a temporary media file (media/get); WeChat keeps them for 3 days. */
+    public Download download(String mediaId) throws SendFailure {
+        java.io.File file = call(() -> wx.getMaterialService().mediaDownload(mediaId));
+        if (file == null) {
+            throw SendFailure.transport("media/get answered without a file");
+        }
+        try {
+            String name = file.getName().toLowerCase(java.util.Locale.ROOT);
+            String type = name.endsWith(".amr") ? "audio/amr" : name.endsWith(".mp3") ? "audio/mpeg" : name.endsWith(".png") ? "image/png"
+                    : name.endsWith(".mp4") ? "video/mp4" : "image/jpeg";
+            return new Download(java.nio.file.Files.readAllBytes(file.toPath()), type);
+        } catch (java.io.IOException e) {
+            throw SendFailure.transport("media/get file unreadable");
+        } finally {
+            file.delete();
         }
     }
 

@@ -136,7 +136,7 @@ public final class Triage {
     public TriageResult classify(String text) {
         String[] tokens = withoutCourtesy(CharNgrams.tokens(text == null ? "" : text));
         if (tokens.length == 0) {
-            return new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER));
+            return TriageResult.empty();
         }
         String[] features = CharNgrams.features(tokens);
         double[] p = categories.eval(features);
@@ -149,9 +149,10 @@ public final class Triage {
         Category best = ranked.get(0);
         double confidence = p[index[order[0]]];
         double threshold = best.isHelpRequest() ? URGENT_THRESHOLD : URGENT_THRESHOLD_NO_REQUEST;
-        boolean urgent = safety.match(text).isPresent() // the rules first: when one matches, the model need not be asked
-                || (mayNeedHelp(best, confidence, tokens) && urgency.eval(features)[urgentIndex] >= threshold);
-        return new TriageResult(best, urgent, confidence, ranked);
+        boolean ruled = safety.match(text).isPresent(); // the rules first: when one matches, the model need not be asked
+        double probability = ruled ? 1 : urgency.eval(features)[urgentIndex];
+        boolean urgent = ruled || (mayNeedHelp(best, confidence, tokens) && probability >= threshold);
+        return new TriageResult(best, urgent, confidence, ranked, ruled, probability);
     }
 
     private static boolean mayNeedHelp(Category best, double confidence, String[] tokens) {

@@ -89,7 +89,7 @@ class TriageTest {
         for (String noNeedAtAll : List.of("你好，这是压测消息", "转发三个群领红包", "Hi there", "thanks!", "Good morning", "asdf qwer 1234")) {
             assertFalse(triage.classify(noNeedAtAll).urgent(), noNeedAtAll);
         }
-        assertEquals(new TriageResult(Category.OTHER, false, 0, List.of(Category.OTHER)), triage.classify("   "));
+        assertEquals(TriageResult.empty(), triage.classify("   "));
         assertArrayEquals(new String[0], CharNgrams.tokens("！？。 ，"));
     }
 

@@ -27,7 +27,9 @@ public record Case(
         List<Event> timeline,
         Optional<Integer> rating,
         Optional<String> ratingComment,
-        Optional<String> assignee) {
+        Optional<String> assignee,
+        Optional<String> assigneeId,
+        Optional<Instant> firstContactAt) {
 
     public enum Status {
         NEW, ASSIGNED, IN_PROGRESS, CLOSED, CANCELLED;
@@ -40,6 +42,11 @@ public record Case(
         public static List<Status> open() {
             return java.util.Arrays.stream(values()).filter(Status::isOpen).toList();
         }
+    }
+
+    /** The case's short code, as a worker types it: the day's sequence number ("0007"). */
+    public String shortCode() {
+        return number.substring(number.lastIndexOf('-') + 1);
     }
 
     /** Something that happened to the case; {@code note} is never sensitive (no names, phones, health). */

@@ -240,6 +240,82 @@ public final class CaseStore {
         return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(sets)).getModifiedCount() == 1;
     }
 
+    /** The worker takes the case on (it was assigned to them, or waiting unassigned at their station). */
+    public boolean accept(String id, int version, String workerId, String workerName, String stationCode, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+                Updates.set("status", Case.Status.IN_PROGRESS.name()), Updates.set("assigneeId", workerId),
+                Updates.set("assigneeName", workerName), Updates.set("stationCode", stationCode), Updates.set("acceptedAt", Date.from(now)),
+                Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                Updates.push("timeline", event(now, "accepted", workerName)))).getModifiedCount() == 1;
+    }
+
+    /** The worker sends the case back to the station's inbox (the reason goes in a note, being free text). */
+    public boolean sendBack(String id, int version, String workerName, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+                Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
+                Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                Updates.push("timeline", event(now, "sent_back", workerName)))).getModifiedCount() == 1;
+    }
+
+    /** The worker reached the person: the first time counts for the promise we made (one working day). */
+    public void recordContact(String id, String workerName, Instant now) {
+        cases.updateOne(Filters.and(byId(id), Filters.exists("firstContactAt", false)), Updates.set("firstContactAt", Date.from(now)));
+        cases.updateOne(byId(id), Updates.combine(Updates.push("timeline", event(now, "contacted", workerName)),
+                Updates.set("updatedAt", Date.from(now))));
+    }
+
+    /** Open cases assigned to the worker, urgent first, then oldest first. */
+    public List<Case> openAssignedTo(String workerId) {
+        return open(Filters.eq("assigneeId", workerId));
+    }
+
+    /** Open cases of a station that nobody has yet, urgent first, then oldest first. */
+    public List<Case> openUnassigned(String townshipCode) {
+        return open(Filters.and(Filters.eq("townshipCode", townshipCode), Filters.exists("assigneeId", false)));
+    }
+
+    private List<Case> open(Bson filter) {
+        List<Case> out = new ArrayList<>();
+        cases.find(Filters.and(filter, Filters.in("status", OPEN))).sort(Sorts.orderBy(Sorts.descending("urgent"),
+                Sorts.ascending("createdAt"))).limit(50).forEach(d -> out.add(toCase(d)));
+        return out;
+    }
+
+    /** A photo or voice message from a visit note, waiting to be downloaded from WeChat (media ids live 3 days). */
+    public String addMedia(String id, String kind, String mediaId, Optional<String> recognition, String author, Instant now) {
+        String itemId = new ObjectId().toHexString();
+        Document m = new Document("id", itemId).append("kind", kind).append("mediaId", mediaId)
+                .append("author", author).append("at", Date.from(now)).append("status", "pending");
+        recognition.ifPresent(r -> m.append("recognition", cipher.encrypt(r)));
+        cases.updateOne(byId(id), Updates.combine(Updates.push("media", m), Updates.push("timeline", event(now, "media_" + kind, author))));
+        return itemId;
+    }
+
+    /** A visit's photo or voice: pending download, stored (with its file id), or lost past WeChat's lifetime. */
+    public record Media(String id, String kind, String mediaId, Optional<String> recognition, String author, Instant at,
+                        String status, Optional<String> fileId) {
+    }
+
+    public List<Media> media(String id) {
+        Document d = cases.find(byId(id)).projection(new Document("media", 1)).first();
+        List<Media> out = new ArrayList<>();
+        if (d != null) {
+            for (Document m : d.getList("media", Document.class, List.of())) {
+                out.add(new Media(m.getString("id"), m.getString("kind"), m.getString("mediaId"),
+                        Optional.ofNullable(m.getString("recognition")).map(cipher::decrypt), m.getString("author"),
+                        m.getDate("at").toInstant(), m.getString("status"), Optional.ofNullable(m.getString("fileId"))));
+            }
+        }
+        return out;
+    }
+
+    /** Records the outcome of a media download: {@code stored} with the file's id, or {@code lost}. */
+    public void mediaFetched(String id, String mediaItemId, String status, Optional<String> fileId) {
+        Bson set = Updates.combine(Updates.set("media.$.status", status),
+                fileId.map(f -> Updates.set("media.$.fileId", f)).orElse(Updates.unset("media.$.fileId")));
+        cases.updateOne(Filters.and(byId(id), Filters.eq("media.id", mediaItemId)), set);
+    }
+
     /** An internal note by staff; encrypted, since notes are often about health and family. */
     public void addNote(String id, String author, String text, Instant now) {
         cases.updateOne(byId(id), Updates.combine(Updates.push("notes", new Document("at", Date.from(now))
@@ -301,6 +377,7 @@ public final class CaseStore {
                 cipher.decrypt(d.getString("description")), d.getBoolean("contactRequested", false),
                 d.getDate("createdAt").toInstant(), d.getInteger("version", 0), timeline,
                 Optional.ofNullable(d.getInteger("rating")), Optional.ofNullable(d.getString("ratingComment")).map(cipher::decrypt),
-                Optional.ofNullable(d.getString("assigneeName")));
+                Optional.ofNullable(d.getString("assigneeName")), Optional.ofNullable(d.getString("assigneeId")),
+                Optional.ofNullable(d.getDate("firstContactAt")).map(Date::toInstant));
     }
 }

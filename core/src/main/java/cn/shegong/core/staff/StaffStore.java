@@ -1,6 +1,8 @@
 package cn.shegong.core.staff;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +13,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
@@ -25,11 +28,14 @@ public final class StaffStore {
     private final MongoCollection<Document> stations;
     private final MongoCollection<Document> workers;
     private final MongoCollection<Document> cases;
+    /** openid → worker, by {@code _id}: who a sender is, found on every message without a scan. */
+    private final MongoCollection<Document> bindings;
 
     public StaffStore(MongoDatabase db) {
         this.stations = db.getCollection("stations");
         this.workers = db.getCollection("workers");
         this.cases = db.getCollection("cases");
+        this.bindings = db.getCollection("worker_openids");
     }
 
     public void ensureIndexes() {
@@ -88,6 +94,40 @@ public final class StaffStore {
         List<Worker> out = new ArrayList<>();
         workers.find(Filters.eq("stationCode", stationCode)).sort(Sorts.ascending("name")).forEach(d -> out.add(worker(d)));
         return out;
+    }
+
+    /** Every worker of the city, by station then name (the command line's list). */
+    public List<Worker> allWorkers() {
+        List<Worker> out = new ArrayList<>();
+        workers.find().sort(Sorts.ascending("stationCode", "name")).forEach(d -> out.add(worker(d)));
+        return out;
+    }
+
+    /** The worker whose WeChat this is, if it is bound to one. */
+    public Optional<Worker> byOpenid(String openid) {
+        Document b = bindings.find(Filters.eq("_id", openid)).first();
+        return b == null ? Optional.empty() : worker(b.getString("workerId")).filter(w -> w.openid().filter(openid::equals).isPresent());
+    }
+
+    /**
+     * Binds the worker's WeChat: the openid now belongs to this worker only (a phone handed over
+     * to a colleague is re-bound, not shared), and the worker has only this openid.
+     */
+    public void bind(String workerId, String openid, Instant now) {
+        worker(workerId).flatMap(Worker::openid).ifPresent(old -> bindings.deleteOne(Filters.eq("_id", old)));
+        byOpenid(openid).ifPresent(other -> workers.updateOne(Filters.eq("_id", new ObjectId(other.id())), Updates.unset("openid")));
+        bindings.replaceOne(Filters.eq("_id", openid), new Document("_id", openid).append("workerId", workerId)
+                .append("boundAt", Date.from(now)), new ReplaceOptions().upsert(true));
+        workers.updateOne(Filters.eq("_id", new ObjectId(workerId)), Updates.combine(Updates.set("openid", openid),
+                Updates.set("boundAt", Date.from(now))));
+    }
+
+    /** Unbinds the worker's WeChat (by the worker, or from the console); false when it was not bound. */
+    public boolean unbind(String workerId) {
+        Optional<String> openid = worker(workerId).flatMap(Worker::openid);
+        openid.ifPresent(o -> bindings.deleteOne(Filters.eq("_id", o)));
+        workers.updateOne(Filters.eq("_id", new ObjectId(workerId)), Updates.combine(Updates.unset("openid"), Updates.unset("boundAt")));
+        return openid.isPresent();
     }
 
     /** Cases assigned to the worker and still open (a reopened case stays with its worker). */

@@ -91,6 +91,30 @@ public final class FieldCipher {
         }
     }
 
+    /** Seals a file (a visit's photo or voice message): the nonce, then the ciphertext with its tag. */
+    public byte[] sealBytes(byte[] plain) {
+        byte[] nonce = new byte[12];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+            byte[] sealed = cipher.doFinal(plain);
+            return ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    public byte[] openBytes(byte[] sealed) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, 12));
+            return cipher.doFinal(sealed, 12, sealed.length - 12);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a sealed file does not open with this key", e);
+        }
+    }
+
     /** The same value always gives the same index; the index reveals nothing without the key. */
     public String blindIndex(String value) {
         return HexFormat.of().formatHex(hmac(indexKey, value)).substring(0, 32);

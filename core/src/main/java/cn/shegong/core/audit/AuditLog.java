@@ -1,4 +1,4 @@
-package cn.shegong.admin.audit;
+package cn.shegong.core.audit;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,0 +1,49 @@
+package cn.shegong.admin.api;
+
+import java.time.Clock;
+
+import cn.shegong.core.audit.AuditLog;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.media.MediaStore;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * A visit's photo or voice message, to staff who may see the case: opened from its sealed copy,
+ * never cached by the browser, and every view audited.
+ */
+public final class CaseMediaApi implements HttpService {
+
+    private final CaseStore cases;
+    private final MediaStore media;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public CaseMediaApi(CaseStore cases, MediaStore media, AuditLog audit, Clock clock) {
+        this.cases = cases;
+        this.media = media;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/cases/{id}/media/{item}", this::file);
+    }
+
+    private void file(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        var c = cases.find(req.path().pathParameters().get("id")).filter(s.scope()::covers).orElseThrow(ApiException::notFound);
+        String item = req.path().pathParameters().get("item");
+        var file = cases.media(c.id()).stream().filter(m -> m.id().equals(item)).findFirst().flatMap(CaseStore.Media::fileId)
+                .flatMap(media::get).orElseThrow(ApiException::notFound);
+        audit.record(clock.instant(), s.username, "view_media", c.number(), Http.from(req));
+        res.header(HeaderNames.CONTENT_TYPE, file.contentType());
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(file.bytes());
+    }
+}

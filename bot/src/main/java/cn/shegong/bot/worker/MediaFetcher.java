@@ -1,0 +1,93 @@
+package cn.shegong.bot.worker;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import cn.shegong.bot.outbound.SendFailure;
+import cn.shegong.bot.outbound.WeChatApi;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.media.MediaStore;
+
+/**
+ * Downloads the photos and voice messages of visit notes from WeChat (media/get) into MongoDB,
+ * sealed, well within the 3 days WeChat keeps them: at once, then with growing pauses on
+ * failure. A file WeChat no longer has (40007) or that could not be fetched within its lifetime
+ * is marked lost on the case, so the console says so instead of showing nothing.
+ */
+public final class MediaFetcher {
+
+    public static final Duration LIFETIME = Duration.ofDays(3);
+    private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final Duration MAX_PAUSE = Duration.ofHours(1);
+    private static final int INVALID_MEDIA_ID = 40007;
+    private static final Logger LOG = System.getLogger(MediaFetcher.class.getName());
+
+    private final MediaStore media;
+    private final CaseStore cases;
+    private final WeChatApi api;
+    private final Clock clock;
+    private volatile ScheduledExecutorService scheduler;
+
+    public MediaFetcher(MediaStore media, CaseStore cases, WeChatApi api, Clock clock) {
+        this.media = media;
+        this.cases = cases;
+        this.api = api;
+        this.clock = clock;
+    }
+
+    public void start(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        scheduler.scheduleWithFixedDelay(this::runSafely, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** A note with media was saved: fetch now rather than at the next tick. */
+    public void wake() {
+        ScheduledExecutorService s = scheduler;
+        if (s != null && !s.isShutdown()) {
+            s.execute(this::runSafely);
+        }
+    }
+
+    /** Fetches every download that is due; returns how many were tried. */
+    public int runOnce() {
+        int tried = 0;
+        for (Optional<MediaStore.Job> job = media.claimDue(clock.instant(), LEASE); job.isPresent(); job = media.claimDue(clock.instant(), LEASE)) {
+            fetch(job.get());
+            tried++;
+        }
+        return tried;
+    }
+
+    private void fetch(MediaStore.Job job) {
+        Instant now = clock.instant();
+        try {
+            WeChatApi.Download file = api.download(job.mediaId());
+            String fileId = media.put(job.mediaId(), file.contentType(), file.bytes());
+            cases.mediaFetched(job.caseId(), job.itemId(), "stored", Optional.of(fileId));
+            media.finish(job.id());
+        } catch (SendFailure e) {
+            if (e.errcode() == INVALID_MEDIA_ID || !now.isBefore(job.createdAt().plus(LIFETIME))) {
+                LOG.log(Level.WARNING, "a visit's media could not be fetched and is lost (errcode {0})", e.errcode());
+                cases.mediaFetched(job.caseId(), job.itemId(), "lost", Optional.empty());
+                media.finish(job.id());
+                return;
+            }
+            Duration pause = Duration.ofSeconds(10L << Math.min(job.attempts(), 9));
+            media.retryAt(job.id(), now.plus(pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause));
+        }
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "media fetch run failed: " + e.getClass().getName(), e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package cn.shegong.bot.worker;
+
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Step;
+import cn.shegong.bot.intake.ConversationStore.Space;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.staff.Worker;
+
+/**
+ * Visit notes by reply: the note command with a case and the note in one message, or the command
+ * and case, then text, voice, photos and a location in as many messages as it takes, then the done
+ * word (templates/worker-words.yaml). The note is kept with the
+ * case (encrypted, like every note); photos and voice are downloaded from WeChat for the console.
+ */
+final class Notes {
+
+    private final WorkerKit kit;
+
+    Notes(WorkerKit kit) {
+        this.kit = kit;
+    }
+
+    Optional<NoteSession> session(String openid) {
+        return kit.states().get(Space.WORKER, openid, NoteSession.class);
+    }
+
+    Step oneMessage(Worker w, Case c, String text) {
+        return Step.answer(kit.say(BotText.WORKER_NOTE_SAVED, Map.of("number", c.number())))
+                .with(Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), text, kit.now())),
+                        Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "visit_note", w.name(), kit.now())));
+    }
+
+    Step start(String openid, Case c) {
+        NoteSession s = new NoteSession();
+        s.caseId = c.id();
+        return Step.answer(kit.say(BotText.WORKER_NOTE_STARTED, Map.of("number", c.number()))).with(save(openid, s));
+    }
+
+    Step text(String openid, NoteSession s, String text) {
+        s.texts.add(text);
+        return part(openid, s);
+    }
+
+    Step media(String openid, NoteSession s, String kind, String mediaId, Optional<String> recognition) {
+        NoteSession.Part p = new NoteSession.Part();
+        p.kind = kind;
+        p.mediaId = mediaId;
+        p.recognition = recognition.orElse(null);
+        s.media.add(p);
+        return part(openid, s);
+    }
+
+    Step place(String openid, NoteSession s, String label) {
+        s.place = label;
+        return part(openid, s);
+    }
+
+    Step done(Worker w, String openid, NoteSession s) {
+        Optional<Case> c = kit.cases().find(s.caseId);
+        if (c.isEmpty() || s.count() == 0) {
+            return Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)).with(Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)));
+        }
+        String text = String.join("\n", s.texts) + (s.place == null ? "" : "\n" + kit.texts().render(BotText.WORKER_NOTE_PLACE, Map.of("place", s.place)));
+        Effect media = Effect.write("case.media", () -> s.media.forEach(p -> kit.media().enqueue(s.caseId, kit.cases().addMedia(s.caseId,
+                p.kind, p.mediaId, Optional.ofNullable(p.recognition), w.name(), kit.now()), p.mediaId, kit.now())));
+        return Step.answer(kit.say(BotText.WORKER_NOTE_DONE, Map.of("number", c.get().number(), "texts", s.texts.size(),
+                        "photos", s.media.stream().filter(p -> p.kind.equals("image")).count(),
+                        "voices", s.media.stream().filter(p -> p.kind.equals("voice")).count(), "place", s.place != null)))
+                .with(Effect.write("case.note", () -> kit.cases().addNote(s.caseId, w.name(), text.strip(), kit.now())), media,
+                        Effect.write("case.event", () -> kit.cases().addEvent(s.caseId, "visit_note", w.name(), kit.now())),
+                        Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)),
+                        Effect.send("media.fetch", kit.fetcher()::wake));
+    }
+
+    private Step part(String openid, NoteSession s) {
+        return Step.answer(kit.say(BotText.WORKER_NOTE_PART, Map.of("count", s.count()))).with(save(openid, s));
+    }
+
+    private Effect save(String openid, NoteSession s) {
+        return Effect.write("state.save", () -> kit.states().put(Space.WORKER, openid, s));
+    }
+}

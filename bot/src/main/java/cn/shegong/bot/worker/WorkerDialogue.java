@@ -1,0 +1,133 @@
+package cn.shegong.bot.worker;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.dialogue.Step;
+import cn.shegong.bot.intake.Intake;
+import cn.shegong.bot.worker.Command.Verb;
+import cn.shegong.bot.worker.Mine.Found;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.staff.Worker;
+
+/**
+ * A bound worker's messages: commands about their cases and visit notes. A worker may still ask
+ * for help as a resident (the as-resident word, then the request; the intake then carries on until it is done). Anything else
+ * gets the list of commands.
+ */
+public final class WorkerDialogue {
+
+    private final WorkerKit kit;
+    private final Command.Words words = new Command.Words();
+    private final Binding binding;
+    private final Mine mine;
+    private final CaseCommands commands;
+    private final Notes notes;
+    private final Intake intake;
+
+    public WorkerDialogue(WorkerKit kit, Intake intake) {
+        this.kit = kit;
+        this.binding = new Binding(kit);
+        this.mine = new Mine(kit);
+        this.commands = new CaseCommands(kit, mine);
+        this.notes = new Notes(kit);
+        this.intake = intake;
+    }
+
+    /** The bind word and a code, from anyone, bound or not. */
+    public Optional<Step> bindCommand(String openid, String text) {
+        return words.parse(text).filter(c -> c.verb() == Verb.BIND)
+                .map(c -> binding.bind(openid, c.ref().orElse(c.rest())));
+    }
+
+    /** A scan of a binding QR code ({@code bind:CODE}). */
+    public Optional<Step> scanned(String openid, String scene) {
+        return scene.startsWith(Binding.SCENE) ? Optional.of(binding.bind(openid, scene.substring(Binding.SCENE.length()))) : Optional.empty();
+    }
+
+    /** The worker whose WeChat this is (active and bound), if it is one. */
+    public Optional<Worker> worker(String openid) {
+        return kit.staff().byOpenid(openid).filter(Worker::active);
+    }
+
+    public Step onText(Worker w, String openid, String text, Instant sentAt) {
+        Optional<Command> parsed = words.parse(text);
+        if (parsed.isEmpty()) {
+            if (kit.states().inIntake(openid)) {
+                return intake.onText(openid, text, sentAt); // their own request for help, still being made
+            }
+            return notes.session(openid).map(s -> notes.text(openid, s, text)).orElseGet(() -> help(w));
+        }
+        Command c = parsed.get();
+        return switch (c.verb()) {
+            case AS_RESIDENT -> intake.onText(openid, c.ref().map(r -> r + " ").orElse("") + c.rest(), sentAt);
+            case UNBIND -> binding.unbind(w);
+            case TASKS -> commands.tasks(w);
+            case HELP, BIND -> help(w);
+            case DONE -> notes.session(openid).map(s -> notes.done(w, openid, s)).orElseGet(() -> Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)));
+            case DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE -> onCase(w, openid, c);
+        };
+    }
+
+    /** A voice message: part of the note being written; else, if WeChat transcribed it, read as typed. */
+    public Step onVoice(Worker w, String openid, String mediaId, Optional<String> recognition, Instant sentAt) {
+        Optional<NoteSession> s = notes.session(openid);
+        if (s.isPresent()) {
+            return notes.media(openid, s.get(), "voice", mediaId, recognition);
+        }
+        return recognition.filter(r -> !r.isBlank()).map(r -> onText(w, openid, r, sentAt))
+                .orElseGet(() -> Step.answer(kit.say(BotText.WORKER_MEDIA_HINT)));
+    }
+
+    /** A photo or voice message: part of the note being written, else a hint how to add it to one. */
+    public Step onMedia(Worker w, String openid, String kind, String mediaId, Optional<String> recognition) {
+        return notes.session(openid).map(s -> notes.media(openid, s, kind, mediaId, recognition))
+                .orElseGet(() -> Step.answer(kit.say(BotText.WORKER_MEDIA_HINT)));
+    }
+
+    public Step onLocation(Worker w, String openid, String label) {
+        return notes.session(openid).map(s -> notes.place(openid, s, label))
+                .orElseGet(() -> Step.answer(kit.say(BotText.WORKER_MEDIA_HINT)));
+    }
+
+    private Step onCase(Worker w, String openid, Command c) {
+        if (c.ref().isEmpty()) {
+            return Step.answer(kit.say(BotText.WORKER_NEED_CASE));
+        }
+        Found found = mine.find(w, c.ref().get());
+        return switch (found) {
+            case Found.None n -> Step.answer(kit.say(BotText.WORKER_NOT_FOUND, Map.of("ref", n.ref())));
+            case Found.Several s -> Step.answer(kit.say(BotText.WORKER_SEVERAL, Map.of("ref", s.ref())));
+            case Found.NotYours n -> notYours(n.c());
+            case Found.One one -> act(w, openid, c, one.c());
+        };
+    }
+
+    private Step act(Worker w, String openid, Command c, Case k) {
+        if (c.verb() == Verb.ACCEPT) {
+            return mine.mayTake(w, k) ? commands.accept(w, k) : notYours(k);
+        }
+        if (!mine.mayWorkOn(w, k)) {
+            return notYours(k);
+        }
+        return switch (c.verb()) {
+            case DETAILS -> commands.details(w, k);
+            case SEND_BACK -> commands.sendBack(w, k, c.rest());
+            case CONTACT -> commands.contact(w, k);
+            case CLOSE -> commands.close(w, k, c.rest());
+            case REPLY -> commands.relay(w, k, c.rest());
+            case NOTE -> c.rest().isBlank() ? notes.start(openid, k) : notes.oneMessage(w, k, c.rest());
+            default -> help(w);
+        };
+    }
+
+    private Step notYours(Case k) {
+        return Step.answer(kit.say(BotText.WORKER_NOT_YOURS, Map.of("number", k.number())));
+    }
+
+    private Step help(Worker w) {
+        return Step.answer(kit.say(BotText.WORKER_HELP, Map.of("name", w.name(), "head", w.role() == Worker.Role.HEAD)));
+    }
+}
