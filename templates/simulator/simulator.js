@@ -141,6 +141,8 @@ $('#add-phone').addEventListener('click', () => {
   $('#console-link').href = params.get('console') || ('http://' + location.hostname + ':8081/');
   addPhone('李女士（居民）', 'o-sim-li');
   addPhone('王先生（居民）', 'o-sim-wang');
-  addPhone('值班社工', params.get('duty') || 'o-demo-duty-worker');
+  addPhone('社工 赵志强（姚关镇，已绑定）', 'o-demo-worker-zhao');
+  addPhone('站长（姚关镇，已绑定）', 'o-demo-worker-head');
+  addPhone('值班社工（备用名单）', params.get('duty') || 'o-demo-duty-worker');
   setInterval(poll, 1000);
 })();

@@ -33,6 +33,20 @@ final class DemoSeed {
     private DemoSeed() {
     }
 
+    /** The demo station, whose head and one worker have their WeChat bound to simulator phones. */
+    static final String DEMO_STATION = "530521103";
+    static final String HEAD_PHONE = "o-demo-worker-head";
+    static final String WORKER_PHONE = "o-demo-worker-zhao";
+
+    /** The station head and a worker of the demo station, bound to the simulator's worker phones, so assignments reach a phone. */
+    private static void bindDemoWorkers(Shegong shegong, String workerName, Instant now) {
+        Worker head = shegong.staff().workers(DEMO_STATION).stream().filter(w -> w.role() == Worker.Role.HEAD).findFirst().orElseThrow();
+        shegong.staff().bind(head.id(), HEAD_PHONE, now);
+        Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
+                List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
+        shegong.staff().bind(worker.id(), WORKER_PHONE, now);
+    }
+
     /** Seeds an empty demo; does nothing when there are workers already. */
     static void seedIfEmpty(Shegong shegong, Clock clock) {
         List<Station> stations = shegong.staff().stations(Optional.empty(), Optional.empty());
@@ -53,6 +67,7 @@ final class DemoSeed {
                         List.of(help[random.nextInt(help.length)], help[random.nextInt(help.length)]), 6 + random.nextInt(8));
             }
         }
+        bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
         List<LabelledText> requests = Triage.trainingData().stream().filter(t -> t.category().isHelpRequest()).toList();
         Areas areas = Areas.baoshan();
         Case.Status[] statuses = Case.Status.values();

@@ -92,7 +92,8 @@ public final class Main {
         }
         Demo.Running demo = Demo.start(env);
         printReady(System.out, demo.config(), demo.shegong(), true);
-        System.out.println("  WeChat simulator " + demo.fake().uri() + "/simulator/   (phones: chat as residents and the duty worker)");
+        System.out.println("  WeChat simulator " + demo.fake().uri() + "/simulator/?console=http://" + Demo.loopback(demo.config()) + ":"
+                + demo.shegong().adminPort() + "/   (phones: residents, the station's head and worker, the duty worker)");
         System.out.println("  Fake WeChat     " + demo.fake().uri() + "/_fake/calls   (what the service sent to WeChat)");
         System.out.println("  Try it          ./shegong say TEXT   (a user types TEXT; the reply is printed)");
         System.out.println("  Console accounts (user, role, area, password; kept in " + demo.config().dataDir().resolve("accounts.txt") + "):");

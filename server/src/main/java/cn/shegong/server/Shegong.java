@@ -86,6 +86,7 @@ public final class Shegong implements AutoCloseable {
     private final BindCodes bindCodes;
     private final WorkerNotices workerNotices;
     private final MediaStore media;
+    private final WorkerDialogue workerDialogue;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -134,7 +135,7 @@ public final class Shegong implements AutoCloseable {
                 workerNotices, clock));
         this.media = new MediaStore(mongo.database(), cipher);
         this.mediaFetcher = new MediaFetcher(media, cases, wechatApi, clock);
-        WorkerDialogue workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
+        this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
@@ -243,6 +244,10 @@ public final class Shegong implements AutoCloseable {
 
     StaffStore staff() {
         return staff;
+    }
+
+    WorkerDialogue workerDialogue() {
+        return workerDialogue;
     }
 
     MediaFetcher mediaFetcher() {

@@ -186,6 +186,50 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aWorkerBoundFromTheConsoleRecordsAVisitWithAPhotoThatTheCasePageShows() throws Exception {
+        service.shegong.staff().addWorker("孙社工", "530521104", cn.shegong.core.staff.Worker.Role.WORKER,
+                List.of(cn.shegong.core.casework.Category.ELDERLY), 8);
+        Case c = residentAsks("o-browser-sun", "同意", "我爷爷一个人住，腿脚不方便，想有人定期来看看",
+                "施甸县仁和镇 13800005678 我姓孙", "1");
+        logIn("city", PASSWORD);
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+        browser.findElement(By.id("nav-staff")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "仁和镇社工站"));
+        browser.findElement(By.xpath("//tbody[@id='stations']/tr[td[text()='仁和镇社工站']]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers"), "孙社工"));
+        browser.findElement(By.xpath("//tbody[@id='workers']/tr[td[text()='孙社工']]//button[text()='绑定码']")).click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("bind-code")));
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('bind-qr'); return i.complete && i.naturalWidth > 0;"));
+        screenshot("bind-code");
+        String code = browser.findElement(By.id("bind-code")).getText();
+
+        String phone = "o-browser-worker-sun";
+        assertTrue(service.platform.says(phone, "绑定 " + code).replyText().orElse("").contains("绑定成功"));
+        browser.navigate().refresh();
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/#/case/" + c.id());
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("worker"), "孙社工"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("worker"))).selectByVisibleText("孙社工（社工，在办 0/8）");
+        browser.findElement(By.id("assign")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-assignee"), "孙社工"));
+
+        String shortCode = c.shortCode();
+        assertTrue(service.platform.says(phone, "接单 " + shortCode).replyText().orElse("").contains("已接单"));
+        assertTrue(service.platform.says(phone, "记录 " + shortCode).replyText().orElse("").contains("开始记录"));
+        assertTrue(service.platform.says(phone, "老人屋里很冷，已联系村委送去电热毯").ok());
+        assertTrue(service.platform.sendsImage(phone).replyText().orElse("").contains("共 2 条"));
+        assertTrue(service.platform.says(phone, "完成").replyText().orElse("").contains("照片 1 张"));
+        service.shegong.mediaFetcher().runOnce();
+
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notes"), "已联系村委送去电热毯"));
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#media img'); return !!i && i.complete && i.naturalWidth > 0;"));
+        assertTrue(browser.findElement(By.id("timeline")).getText().contains("社工记录走访"));
+        screenshot("case-visit");
+    }
+
+    @Test
     void fiveWrongPasswordsLockTheAccount() {
         service.shegong.accounts().create("careless", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
         for (int i = 0; i < 5; i++) {

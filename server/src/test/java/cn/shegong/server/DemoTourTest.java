@@ -96,6 +96,11 @@ class DemoTourTest {
         waiting().until(d -> phone.findElement(By.cssSelector(".chat")).getText().contains(expectInChat));
     }
 
+    /** The tab that is not the simulator's. */
+    String consoleWindow(String simulatorWindow) {
+        return browser.getWindowHandles().stream().filter(h -> !h.equals(simulatorWindow)).findFirst().orElseThrow();
+    }
+
     @Test
     void residentAsksAdminAssignsAndClosesResidentIsToldAndRates() throws Exception {
         String simulator = demo.fake().uri() + "/simulator/?console=http://127.0.0.1:" + demo.shegong().adminPort() + "/";
@@ -120,8 +125,20 @@ class DemoTourTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
         Files.write(Path.of("target/screenshots/console-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("worker"), "赵志强"));
+        browser.findElement(By.xpath("//select[@id='worker']/option[contains(text(), '赵志强')]")).click();
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("assign"))).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
+
+        browser.switchTo().window(simulatorWindow); // the worker's phone gets the assignment and takes it
+        WebElement worker = phone(2);
+        waiting().until(d -> worker.findElement(By.cssSelector(".chat")).getText().contains(c.number()));
+        say(worker, "接单 " + c.shortCode(), "已接单");
+        say(worker, "记录 " + c.shortCode() + " 已上门，老人能下床了，家属下周回来", "走访情况已记到");
+        Files.write(Path.of("target/screenshots/simulator-worker.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        browser.switchTo().window(consoleWindow(simulatorWindow));
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notes"), "老人能下床了"));
         browser.findElement(By.id("summary")).sendKeys("已联系家属，安排社工每周上门");
         browser.findElement(By.id("close")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已办结"));

@@ -69,7 +69,7 @@ class InboundTableTest {
             ok("text-from-article", BotText.PRIVACY_NOTICE, "text", "文章里说的临时救助，我们家能申请吗"),
             ok("image", null, "image", ""),
             ok("voice", BotText.VOICE_UNCLEAR, "voice", ""),
-            ok("voice-recognised", BotText.PRIVACY_NOTICE, "voice", "我妈一个人在家腿摔坏了"),
+            ok("voice-recognised", BotText.PRIVACY_NOTICE, "voice", "我妈一个人在家，年纪大了想申请有人照顾"),
             ok("video", null, "video", ""),
             ok("shortvideo", null, "shortvideo", ""),
             ok("location", null, "location", "云南省保山市施甸县姚关镇山邑村"),
