@@ -32,6 +32,20 @@ function card(phone, payload) {
   }
 }
 
+// A menu message (菜单消息): its options are links; a tap sends the option's text with its id, as WeChat does.
+function menuMessage(phone, m) {
+  const li = bubble(phone, 'account', m.head_content || '');
+  for (const o of m.list || []) {
+    const a = document.createElement('a');
+    a.href = '#';
+    a.className = 'option';
+    a.textContent = o.content;
+    a.addEventListener('click', (ev) => { ev.preventDefault(); act(phone, 'tap', { text: o.content, menuId: o.id }, o.content); });
+    li.appendChild(a);
+  }
+  if (m.tail_content) li.appendChild(document.createTextNode(m.tail_content));
+}
+
 async function act(phone, action, body, shown) {
   if (shown) bubble(phone, 'me', shown);
   const d = await call('POST', '/_fake/users/' + encodeURIComponent(phone.openid) + '/' + action, body || {});
@@ -44,6 +58,7 @@ async function poll() {
     const received = await call('GET', '/_fake/received?openid=' + encodeURIComponent(phone.openid));
     for (const r of received.slice(phone.seen)) {
       if (r.kind === 'template') card(phone, r.payload);
+      else if (r.payload.msgtype === 'msgmenu') menuMessage(phone, r.payload.msgmenu);
       else bubble(phone, 'account', (r.payload.text || {}).content || '［' + r.payload.msgtype + '］');
     }
     phone.seen = received.length;

@@ -60,6 +60,12 @@ public final class FakePlatform {
         return push.deliver(Pushes.text(openid, now(), msgIds.incrementAndGet(), text), mode);
     }
 
+    /** Taps an option of a menu message the account sent: WeChat sends the label as text, with the option's id. */
+    public Delivery taps(String openid, String label, String menuId) {
+        api.interact(openid);
+        return push.deliver(Pushes.tap(openid, now(), msgIds.incrementAndGet(), label, menuId), mode);
+    }
+
     public Delivery sendsImage(String openid) {
         api.interact(openid);
         long msgId = msgIds.incrementAndGet();

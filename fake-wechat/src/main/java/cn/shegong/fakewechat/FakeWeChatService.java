@@ -100,6 +100,7 @@ public final class FakeWeChatService implements HttpService {
         FakePlatform p = platform.get();
         WeChatPush.Delivery d = switch (req.path().pathParameters().get("action")) {
             case "say" -> p.says(openid, String.valueOf(body.getOrDefault("text", "")));
+            case "tap" -> p.taps(openid, String.valueOf(body.getOrDefault("text", "")), String.valueOf(body.getOrDefault("menuId", "")));
             case "follow" -> p.follow(openid, Optional.ofNullable((String) body.get("scene")));
             case "unfollow" -> p.unfollow(openid);
             case "click" -> p.clicks(openid, String.valueOf(body.getOrDefault("key", "")));

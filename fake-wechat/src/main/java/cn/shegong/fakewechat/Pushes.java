@@ -20,6 +20,11 @@ public final class Pushes {
         return message(openid, createTime, "text", Map.of("Content", content), msgId);
     }
 
+    /** A tap on an option of a menu message: a text whose Content is the option's label, carrying its id. */
+    public static String tap(String openid, long createTime, long msgId, String label, String menuId) {
+        return message(openid, createTime, "text", ordered("Content", label, "bizmsgmenuid", menuId), msgId);
+    }
+
     public static String image(String openid, long createTime, long msgId, String mediaId) {
         return message(openid, createTime, "image", ordered("PicUrl", "http://mmbiz.qpic.cn/" + mediaId, "MediaId", mediaId), msgId);
     }

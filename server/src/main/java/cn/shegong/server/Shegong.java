@@ -22,6 +22,7 @@ import cn.shegong.admin.api.ApiException;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.intake.CaseNotifier;
 import cn.shegong.bot.intake.ConversationStore;
@@ -132,7 +133,7 @@ public final class Shegong implements AutoCloseable {
         this.workerNotices = new WorkerNotices(staff, outbox, texts, words, clock);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
                 areas, cases, residents, messages, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
-                workerNotices, clock));
+                workerNotices, new Menus(), clock));
         this.media = new MediaStore(mongo.database(), cipher);
         this.mediaFetcher = new MediaFetcher(media, cases, wechatApi, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,

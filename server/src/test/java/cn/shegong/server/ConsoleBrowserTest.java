@@ -226,6 +226,7 @@ class ConsoleBrowserTest {
         waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "const i = document.querySelector('#media img'); return !!i && i.complete && i.naturalWidth > 0;"));
         assertTrue(browser.findElement(By.id("timeline")).getText().contains("社工记录走访"));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('notes').scrollIntoView()");
         screenshot("case-visit");
     }
 

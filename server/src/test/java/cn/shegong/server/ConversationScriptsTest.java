@@ -156,6 +156,8 @@ class ConversationScriptsTest {
         WeChatPush.Delivery d;
         if (turn.has("scan_bind_qr")) {
             d = scanBindQr(run, openid, turn.get("scan_bind_qr").asText());
+        } else if (turn.has("tap")) {
+            d = tap(openid, turn.get("tap").asText(), where);
         } else {
             String xml = turn.has("again") ? run.lastPush.get(alias) : pushXml(run, turn, openid);
             run.lastPush.put(alias, xml);
@@ -173,6 +175,23 @@ class ConversationScriptsTest {
         if (turn.path("no_reply").asBoolean()) {
             assertTrue(d.reply().isEmpty(), where + ": expected no passive reply, got " + reply);
         }
+    }
+
+    /** Taps the option labelled {@code label} in the newest menu message the person received. */
+    @SuppressWarnings("unchecked")
+    private WeChatPush.Delivery tap(String openid, String label, String where) {
+        List<FakeWeChat.Received> all = service.fakeApi.received(openid);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).payload().get("msgmenu") instanceof Map<?, ?> menu) {
+                for (Map<String, Object> option : (List<Map<String, Object>>) menu.get("list")) {
+                    if (label.equals(option.get("content"))) {
+                        return service.platform.taps(openid, label, String.valueOf(option.get("id")));
+                    }
+                }
+                throw new AssertionError(where + ": the newest menu has no option «" + label + "»: " + menu);
+            }
+        }
+        throw new AssertionError(where + ": no menu message was received to tap «" + label + "»");
     }
 
     /** The console makes a binding code with its QR code; the person scans the QR image's ticket. */

@@ -67,7 +67,7 @@ public final class Dialogue implements Conversation {
     private Optional<Step> worker(Worker w, InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(workers.onText(w, openid, t.content(), sent(t)));
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(workers.onText(w, openid, answer(t), sent(t)));
             case Voice v -> Optional.of(workers.onVoice(w, openid, v.mediaId(), v.recognition(), sent(v)));
             case Image i -> Optional.of(workers.onMedia(w, openid, "image", i.mediaId(), Optional.empty()));
             case Video v -> Optional.of(workers.onMedia(w, openid, "video", v.mediaId(), Optional.empty()));
@@ -79,7 +79,7 @@ public final class Dialogue implements Conversation {
     private Optional<Step> resident(InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(intake.onText(openid, t.content(), sent(t)));
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(intake.onText(openid, answer(t), sent(t)));
             case Voice v -> v.recognition().isPresent() ? Optional.of(intake.onText(openid, v.recognition().get(), sent(v)))
                     : intake.onMedia(openid, "voice").or(() -> say(BotText.VOICE_UNCLEAR));
             case Location l -> intake.onLocation(openid, l.label());
@@ -105,6 +105,12 @@ public final class Dialogue implements Conversation {
     @Override
     public String tooFast() {
         return texts.render(BotText.TOO_FAST);
+    }
+
+    /** A tapped menu option stands for the answer in its id (what one would type); anything else is what was typed. */
+    private static String answer(Text t) {
+        String tapped = t.fields().getOrDefault("bizmsgmenuid", "");
+        return tapped.isBlank() ? t.content() : tapped;
     }
 
     private static java.time.Instant sent(InboundMessage m) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.IntakeState.Stage;
@@ -27,7 +28,7 @@ final class Cancel {
             IntakeState s = saved.get();
             s.resumeStage = s.stage;
             s.stage = Stage.CONFIRM_CANCEL;
-            return Step.answer(kit.say(BotText.CANCEL_CONFIRM_INTAKE)).with(kit.save(openid, s));
+            return Step.answer(kit.ask(BotText.CANCEL_CONFIRM_INTAKE, Map.of(), Menus.Question.CANCEL)).with(kit.save(openid, s));
         }
         Optional<Case> open = kit.cases().latestOpen(openid);
         if (open.isEmpty()) {
@@ -39,7 +40,7 @@ final class Cancel {
         s.caseId = open.get().id();
         s.caseVersion = open.get().version();
         return Step.answer(Reply.about(open.get().id(), kit.texts().render(BotText.CANCEL_CONFIRM_CASE,
-                Map.of("number", open.get().number())))).with(kit.save(openid, s));
+                Map.of("number", open.get().number()))).withMenu(kit.menus().get(Menus.Question.CANCEL))).with(kit.save(openid, s));
     }
 
     /** The person confirmed. */
@@ -54,6 +55,11 @@ final class Cancel {
                         Case.Status.CANCELLED, "cancelled_by_resident", "", kit.now())))
                 .orIfLost(() -> Reply.about(c.id(), kit.texts().render(BotText.CANCEL_TOO_LATE, Map.of("number", c.number(),
                         "status", kit.words().label(kit.cases().find(c.id()).orElseThrow().status())))));
+    }
+
+    /** The person chose to keep it: nothing is cancelled and the conversation goes back to where it was. */
+    Step kept(String openid, Optional<IntakeState> back) {
+        return Step.answer(kit.say(BotText.CANCEL_KEPT)).with(back.map(s -> kit.save(openid, s)).orElseGet(() -> kit.clear(openid)));
     }
 
     /** Not confirmed: the conversation goes back to where it was (empty: it was nowhere). */

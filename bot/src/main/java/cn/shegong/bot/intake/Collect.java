@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.IntakeState.Stage;
@@ -20,6 +21,7 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Phones;
+import cn.shegong.core.outbox.OutboxItem;
 
 /**
  * The intake proper: agree on a category (or offer a numbered choice), ask only for what is
@@ -41,7 +43,7 @@ final class Collect {
         s.startedAtMillis = started.toEpochMilli();
         if (!consented) {
             s.stage = Stage.CONSENT;
-            return Step.answer(kit.say(BotText.PRIVACY_NOTICE)).with(kit.save(openid, s));
+            return Step.answer(kit.ask(BotText.PRIVACY_NOTICE, Map.of(), Menus.Question.CONSENT)).with(kit.save(openid, s));
         }
         s.townshipCode = kit.sceneTownship(openid).map(Areas.Township::code).orElse(null);
         absorb(s, details);
@@ -137,7 +139,7 @@ final class Collect {
         if (s.name != null) {
             values.put("name", s.name);
         }
-        return Step.answer(kit.say(BotText.SUMMARY, values)).with(kit.save(openid, s));
+        return Step.answer(kit.ask(BotText.SUMMARY, values, Menus.Question.SUMMARY)).with(kit.save(openid, s));
     }
 
     private Step submit(String openid, IntakeState s) {
@@ -164,10 +166,13 @@ final class Collect {
         s.choices = new ArrayList<>(offered.stream().map(Category::code).toList());
         s.stage = Stage.CHOOSE;
         List<Map<String, Object>> items = new ArrayList<>();
+        List<OutboxItem.Option> options = new ArrayList<>();
         for (int i = 0; i < offered.size(); i++) {
             items.add(Map.of("n", i + 1, "label", kit.words().label(offered.get(i))));
+            options.add(new OutboxItem.Option(Integer.toString(i + 1), kit.words().label(offered.get(i))));
         }
-        return Step.answer(kit.say(BotText.CHOOSE_CATEGORY, Map.of("choices", items))).with(kit.save(openid, s));
+        return Step.answer(kit.say(BotText.CHOOSE_CATEGORY, Map.of("choices", items)).withMenu(kit.menus().of(options)))
+                .with(kit.save(openid, s));
     }
 
     List<String> missing(IntakeState s) {

@@ -81,6 +81,9 @@ public final class Intake {
                         return cancel.confirmed(openid, s);
                     }
                     Optional<IntakeState> back = cancel.resumed(s);
+                    if (kit.words().is(text, Meaning.KEEP)) {
+                        return cancel.kept(openid, back);
+                    }
                     return route(openid, back, text, started).first(back.isPresent() ? kit.save(openid, s) : kit.clear(openid));
                 }
                 case RATING -> {

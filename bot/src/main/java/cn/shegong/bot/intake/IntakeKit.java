@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.core.casework.Areas;
@@ -21,7 +22,8 @@ import cn.shegong.core.text.Texts;
  * the texts they answer with, and the clock. Wired once in {@code Shegong}.
  */
 public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
-                        MessageStore messages, Alerts alerts, ConversationStore states, CaseRelay relay, Clock clock) {
+                        MessageStore messages, Alerts alerts, ConversationStore states, CaseRelay relay, Menus menus,
+                        Clock clock) {
 
     Reply say(BotText key) {
         return Reply.of(texts.render(key));
@@ -29,6 +31,11 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
 
     Reply say(BotText key, Map<String, Object> values) {
         return Reply.of(texts.render(key, values));
+    }
+
+    /** The text for {@code key} with the tappable options for {@code question}. */
+    Reply ask(BotText key, Map<String, Object> values, Menus.Question question) {
+        return say(key, values).withMenu(menus.get(question));
     }
 
     Instant now() {

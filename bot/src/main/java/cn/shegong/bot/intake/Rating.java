@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.IntakeState.Stage;
@@ -30,7 +31,7 @@ final class Rating {
         if (digits.length() > 6) {
             return Optional.empty();
         }
-        return Optional.of(Step.answer(kit.say(BotText.RATING_INVALID)));
+        return Optional.of(Step.answer(kit.ask(BotText.RATING_INVALID, java.util.Map.of(), Menus.Question.RATING)));
     }
 
     Step comment(String openid, IntakeState s, String text) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.IntakeState.Stage;
@@ -61,8 +62,9 @@ final class Urgent {
             Case c = kit.cases().find(id).orElseThrow();
             String then = consented ? (missing.isEmpty() ? "" : kit.texts().render(BotText.URGENT_ASK, Map.of("ask", String.join("、", missing))))
                     : kit.texts().render(BotText.PRIVACY_NOTICE);
-            return new Reply(numbers(c.number(), category == Category.MENTAL), Optional.of(c.id()),
-                    then.isEmpty() ? List.of() : List.of(then));
+            Reply reply = new Reply(numbers(c.number(), category == Category.MENTAL), Optional.of(c.id()),
+                    then.isEmpty() ? List.of() : List.of(then), Optional.empty());
+            return consented ? reply : reply.withMenu(kit.menus().get(Menus.Question.CONSENT));
         }, collect.open(id, request, started), kit.save(openid, s),
                 Effect.send("alert.urgent", () -> kit.cases().find(id).ifPresent(c -> kit.alerts().urgent(c, kit.words().label(category)))));
     }

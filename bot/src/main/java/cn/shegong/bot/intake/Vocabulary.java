@@ -21,7 +21,7 @@ import io.helidon.config.ConfigSources;
 public final class Vocabulary {
 
     /** Meanings in words.yaml. */
-    enum Meaning { PROGRESS, CANCEL, HUMAN, AGREE, REFUSE, CONFIRM, EDIT, WRONG, NO_COMMENT, GREETING, THANKS }
+    enum Meaning { PROGRESS, CANCEL, HUMAN, AGREE, REFUSE, CONFIRM, EDIT, WRONG, KEEP, NO_COMMENT, GREETING, THANKS }
 
     private record FaqEntry(List<String> keywords, String textKey) {
     }

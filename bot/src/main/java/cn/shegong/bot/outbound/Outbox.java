@@ -85,6 +85,11 @@ public final class Outbox {
         return id;
     }
 
+    /** Tappable options after a passive reply being sent now (inside the window only; typing still works without them). */
+    public String sendMenuAfterReply(String openid, OutboxItem.Menu menu) {
+        return store.enqueueMenu(openid, menu, clock.instant(), clock.instant().plus(AFTER_REPLY));
+    }
+
     /** A chat message whose fallback outside the 48-hour window is the template {@code kind} with {@code values}. */
     public String sendText(String openid, String text, String kind, Map<String, String> values) {
         return enqueue(openid, Optional.of(text), Optional.of(new OutboxItem.Notice(kind, values)));
@@ -148,6 +153,15 @@ public final class Outbox {
         // window, so a template; WeChat answers 43004/40003 if they cannot receive it.
         boolean windowOpen = resident.map(r -> now.isBefore(r.lastContactAt().plus(WINDOW))).orElse(false);
         try {
+            if (item.menu().isPresent()) {
+                if (!windowOpen) {
+                    finish(item, Status.UNDELIVERABLE, "a menu outside the 48-hour window (the typed answer still works)");
+                    return;
+                }
+                api.sendMenu(item.openid(), item.menu().get());
+                sent(item, "customer", Optional.empty());
+                return;
+            }
             if (item.text().isPresent() && windowOpen) {
                 try {
                     api.sendText(item.openid(), item.text().get());

@@ -8,6 +8,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.core.config.ShegongConfig;
+import cn.shegong.core.outbox.OutboxItem;
 import cn.shegong.core.staff.QrCodes;
 import cn.shegong.core.storage.Redis;
 import me.chanjar.weixin.common.error.WxError;
@@ -67,6 +68,13 @@ public final class WeChatApi implements QrCodes {
     /** A customer-service text (only within 48 hours of the user's last interaction). */
     public void sendText(String openid, String text) throws SendFailure {
         call(() -> wx.getKefuService().sendKefuMessage(WxMpKefuMessage.TEXT().toUser(openid).content(text).build()));
+    }
+
+    /** A menu message (msgmenu): tappable options; only within the 48-hour window, like any customer-service message. */
+    public void sendMenu(String openid, OutboxItem.Menu menu) throws SendFailure {
+        call(() -> wx.getKefuService().sendKefuMessage(WxMpKefuMessage.MSGMENU().toUser(openid).headContent(menu.head())
+                .tailContent(menu.tail()).msgMenus(menu.options().stream()
+                        .map(o -> new WxMpKefuMessage.MsgMenu(o.id(), o.label())).toList()).build()));
     }
 
     /** A template message; returns WeChat's msgid, which its TEMPLATESENDJOBFINISH report will name. */

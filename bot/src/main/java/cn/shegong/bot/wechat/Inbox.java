@@ -224,6 +224,7 @@ final class Inbox {
             messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now));
             outbox.sendTextAfterReply(openid, more);
         }
+        reply.get().menu().ifPresent(menu -> outbox.sendMenuAfterReply(openid, menu));
         return body;
     }
 

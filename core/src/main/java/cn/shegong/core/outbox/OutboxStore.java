@@ -65,6 +65,16 @@ public final class OutboxStore {
         return id.toHexString();
     }
 
+    /** Queues a tappable menu, not to be sent before {@code due} (it follows a passive reply). */
+    public String enqueueMenu(String openid, OutboxItem.Menu menu, Instant now, Instant due) {
+        ObjectId id = new ObjectId();
+        outbox.insertOne(new Document("_id", id).append("openid", openid).append("status", OutboxItem.Status.PENDING.name())
+                .append("attempts", 0).append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now))
+                .append("menu", new Document("head", menu.head()).append("tail", menu.tail()).append("options",
+                        menu.options().stream().map(o -> new Document("id", o.id()).append("label", o.label())).toList())));
+        return id.toHexString();
+    }
+
     /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
     public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
         Document claimed = outbox.findOneAndUpdate(
@@ -164,6 +174,8 @@ public final class OutboxStore {
                 d.getDate("nextAttemptAt").toInstant(), Optional.ofNullable(d.getString("lastError")),
                 d.getDate("createdAt").toInstant(), Optional.ofNullable(d.getDate("sentAt")).map(Date::toInstant),
                 Optional.ofNullable(d.getString("sentAs")), Optional.ofNullable(d.getLong("templateMsgId")),
-                Optional.ofNullable(d.getString("delivery")));
+                Optional.ofNullable(d.getString("delivery")), Optional.ofNullable(d.get("menu", Document.class)).map(m -> new OutboxItem.Menu(
+                        m.getString("head"), m.getList("options", Document.class).stream()
+                        .map(o -> new OutboxItem.Option(o.getString("id"), o.getString("label"))).toList(), m.getString("tail"))));
     }
 }
