@@ -135,7 +135,7 @@ public final class Shegong implements AutoCloseable {
                 areas, cases, residents, messages, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
                 workerNotices, new Menus(), clock));
         this.media = new MediaStore(mongo.database(), cipher);
-        this.mediaFetcher = new MediaFetcher(media, cases, wechatApi, clock);
+        this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
@@ -143,7 +143,7 @@ public final class Shegong implements AutoCloseable {
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, registry);
         var console = new ConsoleService();
         var auth = new AuthApi(accounts, audit, redis, clock);
-        var caseApi = new CaseApi(cases, messages, residents, staff, notifier, workerNotices, audit, clock);
+        var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices, audit, clock);
         var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
         this.server = WebServer.builder()
                 .host(config.host())

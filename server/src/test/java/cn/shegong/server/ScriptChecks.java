@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import cn.shegong.core.casework.Case;
-import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.message.StoredMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -58,11 +57,11 @@ final class ScriptChecks {
         String notes = String.join("\n", service.shegong.cases().notes(c.id()).stream().map(n -> n.author() + ": " + n.text()).toList());
         want.path("notes").forEach(n -> assertTrue(notes.contains(n.asText()), w + ": notes lack «" + n.asText() + "»:\n" + notes));
         if (want.has("media")) {
-            List<String> media = service.shegong.cases().media(c.id()).stream().map(m -> m.kind() + ":" + m.status()).toList();
+            List<String> media = service.shegong.media().items(c.id()).stream().map(m -> m.kind() + ":" + m.status()).toList();
             List<String> wanted = new java.util.ArrayList<>();
             want.get("media").forEach(m -> wanted.add(m.asText()));
             assertEquals(wanted, media, w + " media");
-            service.shegong.cases().media(c.id()).stream().map(CaseStore.Media::fileId).flatMap(java.util.Optional::stream)
+            service.shegong.media().items(c.id()).stream().map(cn.shegong.core.media.MediaStore.Item::fileId).flatMap(java.util.Optional::stream)
                     .forEach(f -> assertTrue(service.shegong.media().get(f).orElseThrow().bytes().length > 0, w + ": a stored file opens"));
         }
         var transcript = service.shegong.messages().forCase(c.id());

@@ -14,6 +14,7 @@ import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Phones;
+import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
@@ -39,14 +40,16 @@ public final class CaseApi implements HttpService {
     private final MessageStore messages;
     private final ResidentStore residents;
     private final StaffStore staff;
+    private final MediaStore media;
     private final CaseEvents events;
     private final WorkerEvents workerEvents;
     private final AuditLog audit;
     private final Clock clock;
 
-    public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, CaseEvents events,
+    public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, MediaStore media, CaseEvents events,
                    WorkerEvents workerEvents, AuditLog audit, Clock clock) {
         this.workerEvents = workerEvents;
+        this.media = media;
         this.cases = cases;
         this.messages = messages;
         this.residents = residents;
@@ -98,7 +101,7 @@ public final class CaseApi implements HttpService {
         view.put("timeline", c.timeline().stream().map(e -> Map.of("at", e.at().toString(), "kind", e.kind(), "note", e.note())).toList());
         view.put("transcript", messages.forCase(c.id()).stream().map(m -> Map.of("direction", m.direction().name(),
                 "type", m.type(), "content", full ? m.content() : Phones.maskAll(m.content()), "at", m.storedAt().toString())).toList());
-        view.put("media", cases.media(c.id()).stream().map(m -> {
+        view.put("media", media.items(c.id()).stream().map(m -> {
             Map<String, Object> v = new LinkedHashMap<>(Map.of("id", m.id(), "kind", m.kind(), "status", m.status(), "author", m.author(),
                     "at", m.at().toString()));
             m.recognition().ifPresent(r -> v.put("recognition", full ? r : Phones.maskAll(r)));

@@ -39,7 +39,7 @@ public final class CaseMediaApi implements HttpService {
         Session s = Http.session(req);
         var c = cases.find(req.path().pathParameters().get("id")).filter(s.scope()::covers).orElseThrow(ApiException::notFound);
         String item = req.path().pathParameters().get("item");
-        var file = cases.media(c.id()).stream().filter(m -> m.id().equals(item)).findFirst().flatMap(CaseStore.Media::fileId)
+        var file = media.items(c.id()).stream().filter(m -> m.id().equals(item)).findFirst().flatMap(MediaStore.Item::fileId)
                 .flatMap(media::get).orElseThrow(ApiException::notFound);
         audit.record(clock.instant(), s.username, "view_media", c.number(), Http.from(req));
         res.header(HeaderNames.CONTENT_TYPE, file.contentType());

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import cn.shegong.bot.outbound.SendFailure;
 import cn.shegong.bot.outbound.WeChatApi;
-import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.media.MediaStore;
 
 /**
@@ -29,14 +28,12 @@ public final class MediaFetcher {
     private static final Logger LOG = System.getLogger(MediaFetcher.class.getName());
 
     private final MediaStore media;
-    private final CaseStore cases;
     private final WeChatApi api;
     private final Clock clock;
     private volatile ScheduledExecutorService scheduler;
 
-    public MediaFetcher(MediaStore media, CaseStore cases, WeChatApi api, Clock clock) {
+    public MediaFetcher(MediaStore media, WeChatApi api, Clock clock) {
         this.media = media;
-        this.cases = cases;
         this.api = api;
         this.clock = clock;
     }
@@ -69,12 +66,12 @@ public final class MediaFetcher {
         try {
             WeChatApi.Download file = api.download(job.mediaId());
             String fileId = media.put(job.mediaId(), file.contentType(), file.bytes());
-            cases.mediaFetched(job.caseId(), job.itemId(), "stored", Optional.of(fileId));
+            media.fetched(job.caseId(), job.itemId(), "stored", Optional.of(fileId));
             media.finish(job.id());
         } catch (SendFailure e) {
             if (e.errcode() == INVALID_MEDIA_ID || !now.isBefore(job.createdAt().plus(LIFETIME))) {
                 LOG.log(Level.WARNING, "a visit's media could not be fetched and is lost (errcode {0})", e.errcode());
-                cases.mediaFetched(job.caseId(), job.itemId(), "lost", Optional.empty());
+                media.fetched(job.caseId(), job.itemId(), "lost", Optional.empty());
                 media.finish(job.id());
                 return;
             }

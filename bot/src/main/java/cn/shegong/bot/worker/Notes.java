@@ -65,8 +65,10 @@ final class Notes {
             return Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)).with(Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)));
         }
         String text = String.join("\n", s.texts) + (s.place == null ? "" : "\n" + kit.texts().render(BotText.WORKER_NOTE_PLACE, Map.of("place", s.place)));
-        Effect media = Effect.write("case.media", () -> s.media.forEach(p -> kit.media().enqueue(s.caseId, kit.cases().addMedia(s.caseId,
-                p.kind, p.mediaId, Optional.ofNullable(p.recognition), w.name(), kit.now()), p.mediaId, kit.now())));
+        Effect media = Effect.write("case.media", () -> s.media.forEach(p -> {
+            kit.media().add(s.caseId, p.kind, p.mediaId, Optional.ofNullable(p.recognition), w.name(), kit.now());
+            kit.cases().addEvent(s.caseId, "media_" + p.kind, w.name(), kit.now());
+        }));
         return Step.answer(kit.say(BotText.WORKER_NOTE_DONE, Map.of("number", c.get().number(), "texts", s.texts.size(),
                         "photos", s.media.stream().filter(p -> p.kind.equals("image")).count(),
                         "voices", s.media.stream().filter(p -> p.kind.equals("voice")).count(), "place", s.place != null)))

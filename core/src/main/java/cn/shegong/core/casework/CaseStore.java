@@ -281,41 +281,6 @@ public final class CaseStore {
         return out;
     }
 
-    /** A photo or voice message from a visit note, waiting to be downloaded from WeChat (media ids live 3 days). */
-    public String addMedia(String id, String kind, String mediaId, Optional<String> recognition, String author, Instant now) {
-        String itemId = new ObjectId().toHexString();
-        Document m = new Document("id", itemId).append("kind", kind).append("mediaId", mediaId)
-                .append("author", author).append("at", Date.from(now)).append("status", "pending");
-        recognition.ifPresent(r -> m.append("recognition", cipher.encrypt(r)));
-        cases.updateOne(byId(id), Updates.combine(Updates.push("media", m), Updates.push("timeline", event(now, "media_" + kind, author))));
-        return itemId;
-    }
-
-    /** A visit's photo or voice: pending download, stored (with its file id), or lost past WeChat's lifetime. */
-    public record Media(String id, String kind, String mediaId, Optional<String> recognition, String author, Instant at,
-                        String status, Optional<String> fileId) {
-    }
-
-    public List<Media> media(String id) {
-        Document d = cases.find(byId(id)).projection(new Document("media", 1)).first();
-        List<Media> out = new ArrayList<>();
-        if (d != null) {
-            for (Document m : d.getList("media", Document.class, List.of())) {
-                out.add(new Media(m.getString("id"), m.getString("kind"), m.getString("mediaId"),
-                        Optional.ofNullable(m.getString("recognition")).map(cipher::decrypt), m.getString("author"),
-                        m.getDate("at").toInstant(), m.getString("status"), Optional.ofNullable(m.getString("fileId"))));
-            }
-        }
-        return out;
-    }
-
-    /** Records the outcome of a media download: {@code stored} with the file's id, or {@code lost}. */
-    public void mediaFetched(String id, String mediaItemId, String status, Optional<String> fileId) {
-        Bson set = Updates.combine(Updates.set("media.$.status", status),
-                fileId.map(f -> Updates.set("media.$.fileId", f)).orElse(Updates.unset("media.$.fileId")));
-        cases.updateOne(Filters.and(byId(id), Filters.eq("media.id", mediaItemId)), set);
-    }
-
     /** An internal note by staff; encrypted, since notes are often about health and family. */
     public void addNote(String id, String author, String text, Instant now) {
         cases.updateOne(byId(id), Updates.combine(Updates.push("notes", new Document("at", Date.from(now))

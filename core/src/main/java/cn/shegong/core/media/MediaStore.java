@@ -4,7 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
@@ -37,17 +39,55 @@ public final class MediaStore {
     public record File(byte[] bytes, String contentType) {
     }
 
+    /** A visit's photo or voice: pending download, stored (with its file id), or lost past WeChat's lifetime. */
+    public record Item(String id, String kind, String mediaId, Optional<String> recognition, String author, Instant at,
+                       String status, Optional<String> fileId) {
+    }
+
     private final GridFSBucket files;
     private final MongoCollection<Document> jobs;
+    /** One document per case ({@code _id} the case id) listing its visit media, so a case page reads it by key. */
+    private final MongoCollection<Document> items;
     private final FieldCipher cipher;
 
     public MediaStore(MongoDatabase db, FieldCipher cipher) {
         this.files = GridFSBuckets.create(db, "media");
         this.jobs = db.getCollection("media_jobs");
+        this.items = db.getCollection("case_media");
         this.cipher = cipher;
     }
 
-    public void enqueue(String caseId, String itemId, String mediaId, Instant now) {
+    /** A photo or voice message of a visit note on the case, queued for download from WeChat; returns the item's id. */
+    public String add(String caseId, String kind, String mediaId, Optional<String> recognition, String author, Instant now) {
+        String itemId = new ObjectId().toHexString();
+        Document m = new Document("id", itemId).append("kind", kind).append("mediaId", mediaId)
+                .append("author", author).append("at", Date.from(now)).append("status", "pending");
+        recognition.ifPresent(r -> m.append("recognition", cipher.encrypt(r)));
+        items.updateOne(Filters.eq("_id", caseId), Updates.push("items", m), new com.mongodb.client.model.UpdateOptions().upsert(true));
+        enqueue(caseId, itemId, mediaId, now);
+        return itemId;
+    }
+
+    public List<Item> items(String caseId) {
+        Document d = items.find(Filters.eq("_id", caseId)).first();
+        List<Item> out = new ArrayList<>();
+        if (d != null) {
+            for (Document m : d.getList("items", Document.class, List.of())) {
+                out.add(new Item(m.getString("id"), m.getString("kind"), m.getString("mediaId"),
+                        Optional.ofNullable(m.getString("recognition")).map(cipher::decrypt), m.getString("author"),
+                        m.getDate("at").toInstant(), m.getString("status"), Optional.ofNullable(m.getString("fileId"))));
+            }
+        }
+        return out;
+    }
+
+    /** Records the outcome of a download: {@code stored} with the file's id, or {@code lost}. */
+    public void fetched(String caseId, String itemId, String status, Optional<String> fileId) {
+        items.updateOne(Filters.and(Filters.eq("_id", caseId), Filters.eq("items.id", itemId)), Updates.combine(
+                Updates.set("items.$.status", status), fileId.map(f -> Updates.set("items.$.fileId", f)).orElse(Updates.unset("items.$.fileId"))));
+    }
+
+    private void enqueue(String caseId, String itemId, String mediaId, Instant now) {
         jobs.insertOne(new Document("_id", new ObjectId()).append("caseId", caseId).append("itemId", itemId).append("mediaId", mediaId)
                 .append("attempts", 0).append("createdAt", Date.from(now)).append("nextAt", Date.from(now)));
     }
