@@ -18,7 +18,8 @@ const LABELS = {
            resident_urgent: '居民发来紧急消息，已转为紧急', accepted: '社工接单', sent_back: '社工退回',
            contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
            media_video: '走访视频' },
-  media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。' },
+  media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。',
+           station_only: '照片和语音只有负责的社工站能查看。' },
   error: { wrong_credentials: '用户名或密码不对。', locked: '连续输错 5 次，账号已锁定 15 分钟。',
            not_signed_in: '请先登录。', csrf: '页面已过期，请刷新后再试。', not_found: '没有找到，或不在您的管理范围内。',
            changed_by_someone_else: '这个求助刚被别人改过，已为您显示最新情况，请确认后再操作。',
@@ -184,16 +185,18 @@ async function openCase(id, notice) {
   for (const m of c.media) {
     const li = document.createElement('li');
     const src = '/api/cases/' + c.id + '/media/' + m.id;
-    if (m.status === 'stored' && m.kind === 'image') {
+    if (m.status === 'stored' && !m.viewable) {
+      text(li, LABELS.media.station_only);
+    } else if (m.status === 'stored' && m.kind === 'image') {
       li.appendChild(Object.assign(document.createElement('img'), { src, alt: '走访照片', className: 'photo' }));
     } else if (m.status === 'stored') {
-      li.appendChild(Object.assign(document.createElement('audio'), { src, controls: true }));
+      li.appendChild(Object.assign(document.createElement(m.kind === 'video' ? 'video' : 'audio'), { src, controls: true }));
       li.appendChild(text(Object.assign(document.createElement('a'), { href: src, download: m.id }), ' 下载'));
     } else {
       text(li, LABELS.media[m.status] || m.status);
     }
     if (m.recognition) li.appendChild(text(document.createElement('p'), '语音转文字：' + m.recognition));
-    li.appendChild(text(document.createElement('small'), m.author + ' · ' + time(m.at)));
+    li.appendChild(text(document.createElement('small'), (m.author === 'resident' ? '居民' : m.author) + ' · ' + time(m.at)));
     media.appendChild(li);
   }
   text($('c-contact'), [c.name, c.phone].filter(Boolean).join('  '));

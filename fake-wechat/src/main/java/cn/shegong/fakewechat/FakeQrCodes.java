@@ -59,17 +59,12 @@ final class FakeQrCodes {
         if (code == null) {
             return new FakeWeChat.Answer(404, "text/html", "<html>ticket not found</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
         }
-        return new FakeWeChat.Answer(200, "image/jpeg", png("http://weixin.qq.com/q/" + ticket), Map.of());
+        return new FakeWeChat.Answer(200, "image/png", png("http://weixin.qq.com/q/" + ticket), Map.of());
     }
 
     /** The scene a scan of this ticket reports, while the code lives. */
     Optional<String> scene(String ticket) {
         return Optional.ofNullable(tickets.get(ticket)).filter(c -> clock.instant().isBefore(c.expires())).map(Code::scene);
-    }
-
-    /** The newest live ticket for a scene (the simulator scans what the console just showed). */
-    Optional<String> ticketFor(String scene) {
-        return tickets.entrySet().stream().filter(e -> e.getValue().scene().equals(scene)).map(Map.Entry::getKey).findFirst();
     }
 
     private static byte[] png(String content) {

@@ -149,11 +149,6 @@ public final class FakeWeChat {
         return qr.scene(ticket);
     }
 
-    /** The ticket of a QR code made for {@code scene}, if one was. */
-    public Optional<String> qrTicket(String scene) {
-        return qr.ticketFor(scene);
-    }
-
     public void invalidateTokens() {
         tokens.invalidateAll();
     }

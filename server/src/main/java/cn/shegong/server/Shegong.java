@@ -129,12 +129,12 @@ public final class Shegong implements AutoCloseable {
         this.staff = new StaffStore(mongo.database());
         staff.ensureIndexes();
         staff.ensureStations(areas);
-        this.bindCodes = new BindCodes(mongo.database());
-        this.workerNotices = new WorkerNotices(staff, outbox, texts, words, clock);
-        Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
-                workerNotices, new Menus(), clock));
+        this.bindCodes = new BindCodes(mongo.database(), cipher);
+        this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
+        Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
+                areas, cases, residents, messages, media, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
+                workerNotices, new Menus(), clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 notifier, outbox,
@@ -162,7 +162,7 @@ public final class Shegong implements AutoCloseable {
                 .start();
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
-            mediaFetcher.start(scheduler);
+            mediaFetcher.start();
         }
         webhook.start();
     }
@@ -275,6 +275,7 @@ public final class Shegong implements AutoCloseable {
     public void close() {
         server.stop();
         webhook.stop();
+        mediaFetcher.stop();
         scheduler.shutdownNow();
         handlers.shutdown();
         try {

@@ -36,7 +36,7 @@ final class WorkerCommand {
         }
         try (Mongo mongo = Mongo.open(config.mongodbUri(), config.mongodbDatabase(), config.dataDir())) {
             StaffStore staff = new StaffStore(mongo.database());
-            return list ? list(staff, out) : bindCode(staff, new BindCodes(mongo.database()), args.get(1), out);
+            return list ? list(staff, out) : bindCode(staff, new BindCodes(mongo.database(), cn.shegong.core.storage.FieldCipher.open(config.dataKey(), config.dataDir())), args.get(1), out);
         }
     }
 

@@ -191,7 +191,8 @@ class ConsoleBrowserTest {
                 List.of(cn.shegong.core.casework.Category.ELDERLY), 8);
         Case c = residentAsks("o-browser-sun", "同意", "我爷爷一个人住，腿脚不方便，想有人定期来看看",
                 "施甸县仁和镇 13800005678 我姓孙", "1");
-        logIn("city", PASSWORD);
+        service.shegong.accounts().create("renhe", PASSWORD, Role.STATION, "530521104", false, service.clock.instant());
+        logIn("renhe", PASSWORD); // the station head: the one role that sees photos, as it sees name and phone
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         browser.findElement(By.id("nav-staff")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "仁和镇社工站"));

@@ -120,7 +120,7 @@ class ConversationScriptsTest {
             } else {
                 push(run, turn, where);
             }
-            service.clock.advance(Outbox.AFTER_REPLY); // what follows a reply is due now
+            service.clock.advance(Outbox.MENU_AFTER_REPLY); // what follows a reply (messages, then a menu) is due now
             service.shegong.outbox().runOnce();
             if (turn.has("from") || turn.has("case_of")) {
                 checkReceived(run, turn.has("from") ? turn.get("from").asText() : turn.get("case_of").asText(), iterable(turn, "received"),
@@ -177,7 +177,7 @@ class ConversationScriptsTest {
         }
     }
 
-    /** Taps the option labelled {@code label} in the newest menu message the person received. */
+    /** Taps the option labelled {@code label} in the newest menu message the person received that has it. */
     @SuppressWarnings("unchecked")
     private WeChatPush.Delivery tap(String openid, String label, String where) {
         List<FakeWeChat.Received> all = service.fakeApi.received(openid);
@@ -188,10 +188,9 @@ class ConversationScriptsTest {
                         return service.platform.taps(openid, label, String.valueOf(option.get("id")));
                     }
                 }
-                throw new AssertionError(where + ": the newest menu has no option «" + label + "»: " + menu);
             }
         }
-        throw new AssertionError(where + ": no menu message was received to tap «" + label + "»");
+        throw new AssertionError(where + ": no menu message received has an option «" + label + "»");
     }
 
     /** The console makes a binding code with its QR code; the person scans the QR image's ticket. */

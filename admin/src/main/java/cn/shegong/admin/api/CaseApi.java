@@ -34,8 +34,6 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class CaseApi implements HttpService {
 
-    private static final Duration WINDOW = Duration.ofHours(48);
-
     private final CaseStore cases;
     private final MessageStore messages;
     private final ResidentStore residents;
@@ -103,12 +101,12 @@ public final class CaseApi implements HttpService {
                 "type", m.type(), "content", full ? m.content() : Phones.maskAll(m.content()), "at", m.storedAt().toString())).toList());
         view.put("media", media.items(c.id()).stream().map(m -> {
             Map<String, Object> v = new LinkedHashMap<>(Map.of("id", m.id(), "kind", m.kind(), "status", m.status(), "author", m.author(),
-                    "at", m.at().toString()));
+                    "at", m.at().toString(), "viewable", full));
             m.recognition().ifPresent(r -> v.put("recognition", full ? r : Phones.maskAll(r)));
             return v;
         }).toList());
         view.put("notes", cases.notes(c.id()).stream().map(n -> Map.of("at", n.at().toString(), "author", n.author(), "text", n.text())).toList());
-        view.put("windowOpen", residents.find(c.openid()).map(r -> clock.instant().isBefore(r.lastContactAt().plus(WINDOW))).orElse(false));
+        view.put("windowOpen", residents.find(c.openid()).map(r -> r.windowOpen(clock.instant())).orElse(false));
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
                 "id", w.id(), "name", w.name(), "role", w.role().name(), "openCases", staff.openCases(w.id()),
                 "capacity", w.capacity())).toList()).orElse(List.of()));

@@ -13,8 +13,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * A visit's photo or voice message, to staff who may see the case: opened from its sealed copy,
- * never cached by the browser, and every view audited.
+ * A case's photo or voice message, to the station that handles it (as with name and phone, other
+ * roles see that it exists, not what it shows): opened from its sealed copy, never cached by the
+ * browser, and every view audited.
  */
 public final class CaseMediaApi implements HttpService {
 
@@ -37,13 +38,15 @@ public final class CaseMediaApi implements HttpService {
 
     private void file(ServerRequest req, ServerResponse res) {
         Session s = Http.session(req);
-        var c = cases.find(req.path().pathParameters().get("id")).filter(s.scope()::covers).orElseThrow(ApiException::notFound);
+        var c = cases.find(req.path().pathParameters().get("id")).filter(s.scope()::covers)
+                .filter(x -> s.scope().seesContactDetails()).orElseThrow(ApiException::notFound);
         String item = req.path().pathParameters().get("item");
         var file = media.items(c.id()).stream().filter(m -> m.id().equals(item)).findFirst().flatMap(MediaStore.Item::fileId)
                 .flatMap(media::get).orElseThrow(ApiException::notFound);
         audit.record(clock.instant(), s.username, "view_media", c.number(), Http.from(req));
         res.header(HeaderNames.CONTENT_TYPE, file.contentType());
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
         res.send(file.bytes());
     }
 }

@@ -7,7 +7,8 @@ import java.lang.System.Logger.Level;
  * Runs a step's effects in a fixed order — every write in the order decided, then every send —
  * and picks its answer. A write that lost an optimistic-lock race stops the step there: nothing
  * after it is done and the step's {@code ifLost} answer is given, so nobody is told that
- * something happened when it did not.
+ * something happened when it did not. A send that fails is logged and the rest go on: the answer
+ * (say, the emergency numbers) is given whatever happened to a message for someone else.
  */
 public final class Applier {
 
@@ -22,7 +23,11 @@ public final class Applier {
         }
         for (Effect e : step.effects()) {
             if (e.phase() == Effect.Phase.SEND) {
-                e.action().getAsBoolean();
+                try {
+                    e.action().getAsBoolean();
+                } catch (RuntimeException failed) { // what was written stands, and the person still gets the answer
+                    LOG.log(Level.WARNING, "a send after a dialogue step failed: " + e.name() + ": " + failed.getClass().getName());
+                }
             }
         }
         return step.reply().get();

@@ -67,7 +67,8 @@ public final class Dialogue implements Conversation {
     private Optional<Step> worker(Worker w, InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(workers.onText(w, openid, answer(t), sent(t)));
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(tap(t)
+                    .map(tap -> intake.onTap(openid, tap, sent(t))).orElseGet(() -> workers.onText(w, openid, t.content(), sent(t))));
             case Voice v -> Optional.of(workers.onVoice(w, openid, v.mediaId(), v.recognition(), sent(v)));
             case Image i -> Optional.of(workers.onMedia(w, openid, "image", i.mediaId(), Optional.empty()));
             case Video v -> Optional.of(workers.onMedia(w, openid, "video", v.mediaId(), Optional.empty()));
@@ -79,12 +80,13 @@ public final class Dialogue implements Conversation {
     private Optional<Step> resident(InboundMessage message) {
         String openid = message.envelope().openid();
         return switch (message) {
-            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(intake.onText(openid, answer(t), sent(t)));
+            case Text t -> t.content().isBlank() ? Optional.empty() : Optional.of(tap(t)
+                    .map(tap -> intake.onTap(openid, tap, sent(t))).orElseGet(() -> intake.onText(openid, t.content(), sent(t))));
             case Voice v -> v.recognition().isPresent() ? Optional.of(intake.onText(openid, v.recognition().get(), sent(v)))
-                    : intake.onMedia(openid, "voice").or(() -> say(BotText.VOICE_UNCLEAR));
+                    : intake.onMedia(openid, "voice", Optional.of(v.mediaId())).or(() -> say(BotText.VOICE_UNCLEAR));
             case Location l -> intake.onLocation(openid, l.label());
-            case Image i -> intake.onMedia(openid, "image");
-            case Video v -> intake.onMedia(openid, "video");
+            case Image i -> intake.onMedia(openid, "image", Optional.of(i.mediaId()));
+            case Video v -> intake.onMedia(openid, "video", Optional.of(v.mediaId()));
             case Subscribe s -> say(BotText.WELCOME);
             case Scan s -> say(BotText.WELCOME);
             case MenuClick c -> say(BotText.forMenuKey(c.key()).orElse(BotText.GREETING));
@@ -107,10 +109,9 @@ public final class Dialogue implements Conversation {
         return texts.render(BotText.TOO_FAST);
     }
 
-    /** A tapped menu option stands for the answer in its id (what one would type); anything else is what was typed. */
-    private static String answer(Text t) {
-        String tapped = t.fields().getOrDefault("bizmsgmenuid", "");
-        return tapped.isBlank() ? t.content() : tapped;
+    /** A tap on one of our menu options (WeChat adds the option's id to the text it sends). */
+    private static Optional<Menus.Tap> tap(Text t) {
+        return Menus.Tap.of(t.fields().getOrDefault("bizmsgmenuid", ""));
     }
 
     private static java.time.Instant sent(InboundMessage m) {

@@ -14,6 +14,7 @@ import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.media.MediaStore;
 
 /**
  * What a person can do about requests already made, at any time: ask how they stand, ask for a
@@ -68,13 +69,21 @@ final class Aftercare {
 
     /** Something sent while a case is open: kept with the case and passed to its worker. */
     Step attach(Case c, String kind, Optional<String> text) {
-        return Step.answer(Reply.about(c.id(), kit.texts().render(BotText.ATTACHED, Map.of("number", c.number()))))
-                .with(Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "resident_" + kind, "", kit.now())),
-                        Effect.send("relay.worker", () -> kit.relay().fromResident(c, kind, text)));
+        return attach(c, kind, text, false);
     }
 
-    Optional<Step> attachToOpenCase(String openid, String kind) {
-        return kit.cases().latestOpen(openid).map(c -> attach(c, kind, Optional.empty()));
+    /** The same, flagged for the worker as possibly urgent. */
+    Step attach(Case c, String kind, Optional<String> text, boolean urgent) {
+        return Step.answer(Reply.about(c.id(), kit.texts().render(BotText.ATTACHED, Map.of("number", c.number()))))
+                .with(Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "resident_" + kind, "", kit.now())),
+                        Effect.send("relay.worker", () -> kit.relay().fromResident(c, kind, text, urgent)));
+    }
+
+    /** A photo, voice or video is also downloaded from WeChat, so the worker and the console can see it. */
+    Optional<Step> attachToOpenCase(String openid, String kind, Optional<String> mediaId) {
+        return kit.cases().latestOpen(openid).map(c -> attach(c, kind, Optional.empty()).with(mediaId.stream()
+                .map(m -> Effect.write("media.add", () -> kit.media().add(c.id(), kind, m, Optional.empty(), MediaStore.RESIDENT, kit.now())))
+                .toArray(Effect[]::new)));
     }
 
     private Reply requested(String caseId, String number, boolean askPhone) {

@@ -40,11 +40,13 @@ public final class Alerts {
         recipients(c).forEach(openid -> outbox.sendNotice(openid, URGENT_CASE, values));
     }
 
-    /** Who is told: the station's bound heads and skilled workers, else the fallback list. */
+    /** Who is told: the case's own worker, the station's bound heads and skilled workers, else the fallback list. */
     public List<String> recipients(Case c) {
-        List<String> bound = c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active)
+        java.util.Set<String> bound = new java.util.LinkedHashSet<>();
+        c.assigneeId().flatMap(staff::worker).filter(Worker::active).flatMap(Worker::openid).ifPresent(bound::add);
+        c.township().ifPresent(t -> staff.workers(t.code()).stream().filter(Worker::active)
                 .filter(w -> w.role() == Worker.Role.HEAD || w.skills().contains(c.category()))
-                .flatMap(w -> w.openid().stream()).toList()).orElse(List.of());
-        return bound.isEmpty() ? fallback : bound;
+                .forEach(w -> w.openid().ifPresent(bound::add)));
+        return bound.isEmpty() ? fallback : List.copyOf(bound);
     }
 }

@@ -50,9 +50,11 @@ final class Cancel {
         }
         Case c = kit.cases().find(s.caseId).orElseThrow();
         int seen = s.caseVersion == null ? c.version() : s.caseVersion;
+        Optional<IntakeState> before = resumed(s);
         return Step.answer(Reply.about(c.id(), kit.texts().render(BotText.CANCELLED_CASE, Map.of("number", c.number()))))
-                .with(kit.clear(openid), Effect.guarded("case.cancel", () -> kit.cases().changeStatus(c.id(), seen,
-                        Case.Status.CANCELLED, "cancelled_by_resident", "", kit.now())))
+                .with(before.map(b -> kit.save(openid, b)).orElseGet(() -> kit.clear(openid)), // kept if the cancel loses
+                        Effect.guarded("case.cancel", () -> kit.cases().changeStatus(c.id(), seen,
+                        Case.Status.CANCELLED, "cancelled_by_resident", "", kit.now())), kit.clear(openid))
                 .orIfLost(() -> Reply.about(c.id(), kit.texts().render(BotText.CANCEL_TOO_LATE, Map.of("number", c.number(),
                         "status", kit.words().label(kit.cases().find(c.id()).orElseThrow().status())))));
     }
@@ -62,9 +64,11 @@ final class Cancel {
         return Step.answer(kit.say(BotText.CANCEL_KEPT)).with(back.map(s -> kit.save(openid, s)).orElseGet(() -> kit.clear(openid)));
     }
 
-    /** Not confirmed: the conversation goes back to where it was (empty: it was nowhere). */
+    /** Not confirmed: the conversation goes back to where it was (empty: it was nowhere). A copy: the saved one is not changed. */
     Optional<IntakeState> resumed(IntakeState s) {
-        s.stage = s.resumeStage;
-        return Optional.ofNullable(s.stage).map(x -> s);
+        IntakeState back = s.copy();
+        back.stage = s.resumeStage;
+        back.resumeStage = null;
+        return Optional.ofNullable(back.stage).map(x -> back);
     }
 }

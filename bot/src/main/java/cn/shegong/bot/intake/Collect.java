@@ -21,7 +21,6 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Phones;
-import cn.shegong.core.outbox.OutboxItem;
 
 /**
  * The intake proper: agree on a category (or offer a numbered choice), ask only for what is
@@ -166,12 +165,11 @@ final class Collect {
         s.choices = new ArrayList<>(offered.stream().map(Category::code).toList());
         s.stage = Stage.CHOOSE;
         List<Map<String, Object>> items = new ArrayList<>();
-        List<OutboxItem.Option> options = new ArrayList<>();
         for (int i = 0; i < offered.size(); i++) {
             items.add(Map.of("n", i + 1, "label", kit.words().label(offered.get(i))));
-            options.add(new OutboxItem.Option(Integer.toString(i + 1), kit.words().label(offered.get(i))));
         }
-        return Step.answer(kit.say(BotText.CHOOSE_CATEGORY, Map.of("choices", items)).withMenu(kit.menus().of(options)))
+        List<String> labels = offered.stream().map(kit.words()::label).toList();
+        return Step.answer(kit.say(BotText.CHOOSE_CATEGORY, Map.of("choices", items)).withMenu(kit.menus().choice(labels)))
                 .with(kit.save(openid, s));
     }
 

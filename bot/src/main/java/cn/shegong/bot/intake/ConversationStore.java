@@ -77,7 +77,7 @@ public final class ConversationStore {
 
     /** True when the person is in the middle of something with the intake (a worker's plain text then goes there). */
     public boolean inIntake(String openid) {
-        return get(openid).isPresent();
+        return get(openid).map(IntakeState::inIntake).orElse(false);
     }
 
     private String key(Space space, String openid) {

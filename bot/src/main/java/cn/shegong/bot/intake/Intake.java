@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.IntakeState.Stage;
@@ -55,21 +56,41 @@ public final class Intake {
         return route(openid, kit.states().get(openid), text, started);
     }
 
+    /**
+     * A tapped menu option: the answer it stands for, if the conversation still asks that question;
+     * a tap on an older menu is refused rather than read as an answer to something else.
+     */
+    public Step onTap(String openid, Menus.Tap tap, Instant sentAt) {
+        Optional<IntakeState> saved = kit.states().get(openid);
+        Menus.Question asked = saved.map(s -> switch (s.stage) {
+            case CONSENT -> Menus.Question.CONSENT;
+            case SUMMARY -> Menus.Question.SUMMARY;
+            case CONFIRM_CANCEL -> Menus.Question.CANCEL;
+            case RATING -> Menus.Question.RATING;
+            case CHOOSE -> Menus.Question.CHOOSE;
+            case COLLECT, COMMENT -> null;
+        }).orElse(null);
+        if (asked != tap.question()) {
+            return Step.answer(kit.say(BotText.MENU_STALE));
+        }
+        return onText(openid, tap.answer(), sentAt);
+    }
+
     /** A shared WeChat location: its label usually names the township. */
     public Optional<Step> onLocation(String openid, String label) {
         Optional<IntakeState> saved = kit.states().get(openid).filter(s -> s.stage == Stage.COLLECT || s.stage == Stage.SUMMARY);
         if (saved.isPresent()) {
             return Optional.of(collect.next(openid, saved.get(), label));
         }
-        return aftercare.attachToOpenCase(openid, "location");
+        return aftercare.attachToOpenCase(openid, "location", Optional.empty());
     }
 
     /** A photo, a video or an untranscribed voice message: added to the open case, if there is one. */
-    public Optional<Step> onMedia(String openid, String kind) {
+    public Optional<Step> onMedia(String openid, String kind, Optional<String> mediaId) {
         if (kit.states().get(openid).map(IntakeState::inIntake).orElse(false)) {
             return Optional.empty(); // stored; linked to the case when it opens
         }
-        return aftercare.attachToOpenCase(openid, kind);
+        return aftercare.attachToOpenCase(openid, kind, mediaId);
     }
 
     private Step route(String openid, Optional<IntakeState> saved, String text, Instant started) {
@@ -84,7 +105,7 @@ public final class Intake {
                     if (kit.words().is(text, Meaning.KEEP)) {
                         return cancel.kept(openid, back);
                     }
-                    return route(openid, back, text, started).first(back.isPresent() ? kit.save(openid, s) : kit.clear(openid));
+                    return route(openid, back, text, started).first(back.map(b -> kit.save(openid, b)).orElseGet(() -> kit.clear(openid)));
                 }
                 case RATING -> {
                     return rating.rating(openid, s, text).orElseGet(() -> route(openid, Optional.empty(), text, started).first(kit.clear(openid)));
@@ -126,7 +147,7 @@ public final class Intake {
         if (t.urgent()) {
             Optional<Case> open = kit.cases().latestOpen(openid);
             if (open.isPresent() && kit.relay().reachesWorker(open.get()) && !t.urgentAtLeast(SURE_ON_WORKED_CASE)) {
-                return aftercare.attach(open.get(), "text", Optional.of(text)); // their worker reads it at once
+                return aftercare.attach(open.get(), "text", Optional.of(text), true); // their worker reads it at once, flagged
             }
             return urgent.help(openid, text, t, consented, started);
         }

@@ -12,6 +12,7 @@ import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.core.resident.ResidentStore;
@@ -22,8 +23,8 @@ import cn.shegong.core.text.Texts;
  * the texts they answer with, and the clock. Wired once in {@code Shegong}.
  */
 public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
-                        MessageStore messages, Alerts alerts, ConversationStore states, CaseRelay relay, Menus menus,
-                        Clock clock) {
+                        MessageStore messages, MediaStore media, Alerts alerts, ConversationStore states, CaseRelay relay,
+                        Menus menus, Clock clock) {
 
     Reply say(BotText key) {
         return Reply.of(texts.render(key));

@@ -27,6 +27,23 @@ final class IntakeState {
     public List<String> choices;
     public long startedAtMillis;
 
+    IntakeState copy() {
+        IntakeState c = new IntakeState();
+        c.stage = stage;
+        c.resumeStage = resumeStage;
+        c.category = category;
+        c.urgent = urgent;
+        c.description = description;
+        c.townshipCode = townshipCode;
+        c.phone = phone;
+        c.name = name;
+        c.caseId = caseId;
+        c.caseVersion = caseVersion;
+        c.choices = choices == null ? null : new java.util.ArrayList<>(choices);
+        c.startedAtMillis = startedAtMillis;
+        return c;
+    }
+
     boolean inIntake() {
         return stage == Stage.CONSENT || stage == Stage.CHOOSE || stage == Stage.COLLECT || stage == Stage.SUMMARY;
     }

@@ -39,7 +39,8 @@ final class Urgent {
             Case c = open.get();
             return Step.after(() -> Reply.about(c.id(), numbers(c.number(), t.category() == Category.MENTAL)),
                     Effect.write("case.escalate", () -> kit.cases().escalate(c.id(), kit.now())),
-                    Effect.send("alert.urgent", () -> kit.alerts().urgent(c, kit.words().label(c.category()))));
+                    Effect.send("alert.urgent", () -> kit.alerts().urgent(c, kit.words().label(c.category()))),
+                    Effect.send("relay.worker", () -> kit.relay().fromResident(c, "text", Optional.of(text), true)));
         }
         Details d = Details.from(text, kit.areas(), kit.words());
         Optional<Areas.Township> township = d.township().or(() -> kit.sceneTownship(openid));

@@ -36,9 +36,10 @@ import io.helidon.metrics.api.Tag;
  */
 public final class Outbox {
 
-    public static final Duration WINDOW = Duration.ofHours(48);
     /** How long a message that follows a passive reply waits, so it lands after the reply. */
     public static final Duration AFTER_REPLY = Duration.ofSeconds(1);
+    /** A menu comes after the reply and after any message that follows it. */
+    public static final Duration MENU_AFTER_REPLY = Duration.ofSeconds(2);
     /** The template a chat message falls back to (templates/wechat/templates.yaml). */
     public static final String MESSAGE_WAITING = "message_waiting";
     static final int MAX_ATTEMPTS = 6;
@@ -87,7 +88,7 @@ public final class Outbox {
 
     /** Tappable options after a passive reply being sent now (inside the window only; typing still works without them). */
     public String sendMenuAfterReply(String openid, OutboxItem.Menu menu) {
-        return store.enqueueMenu(openid, menu, clock.instant(), clock.instant().plus(AFTER_REPLY));
+        return store.enqueueMenu(openid, menu, clock.instant(), clock.instant().plus(MENU_AFTER_REPLY));
     }
 
     /** A chat message whose fallback outside the 48-hour window is the template {@code kind} with {@code values}. */
@@ -151,7 +152,7 @@ public final class Outbox {
         }
         // Someone we have never heard from (a worker, say) may still follow the account: no known
         // window, so a template; WeChat answers 43004/40003 if they cannot receive it.
-        boolean windowOpen = resident.map(r -> now.isBefore(r.lastContactAt().plus(WINDOW))).orElse(false);
+        boolean windowOpen = resident.map(r -> r.windowOpen(now)).orElse(false);
         try {
             if (item.menu().isPresent()) {
                 if (!windowOpen) {

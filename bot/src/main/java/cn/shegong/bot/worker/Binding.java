@@ -1,6 +1,7 @@
 package cn.shegong.bot.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,7 +44,8 @@ final class Binding {
     }
 
     Step unbind(Worker w) {
-        return Step.answer(kit.say(BotText.WORKER_UNBOUND)).with(Effect.write("worker.unbind", () -> kit.staff().unbind(w.id())));
+        return Step.answer(kit.say(BotText.WORKER_UNBOUND)).with(Effect.write("worker.unbind", () -> kit.staff().unbind(w.id())),
+                Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "unbind_wechat", w.id(), "wechat")));
     }
 
     private Step valid(String openid, String code, String workerId) {
@@ -52,10 +54,13 @@ final class Binding {
             return Step.answer(kit.say(BotText.BIND_USED));
         }
         String station = kit.staff().station(w.get().stationCode()).map(s -> s.township()).orElse("");
+        Optional<String> replaced = w.get().openid().filter(old -> !old.equals(openid));
         return Step.answer(kit.say(BotText.WORKER_BOUND, Map.of("name", w.get().name(), "station", station)))
                 .with(Effect.guarded("bind.use", () -> kit.codes().use(code, openid, kit.now())),
                         Effect.write("worker.bind", () -> kit.staff().bind(workerId, openid, kit.now())),
-                        Effect.write("audit", () -> kit.audit().record(kit.now(), w.get().name(), "bind_wechat", workerId, "wechat")))
+                        Effect.write("audit", () -> kit.audit().record(kit.now(), w.get().name(), "bind_wechat", workerId, "wechat")),
+                        Effect.send("notify.replaced", () -> replaced.ifPresent(old -> kit.outbox().sendText(old,
+                                kit.texts().render(BotText.WORKER_REPLACED, Map.of("name", w.get().name()))))))
                 .orIfLost(() -> kit.say(BotText.BIND_USED));
     }
 
@@ -64,13 +69,15 @@ final class Binding {
         return n == null ? 0 : Long.parseLong(n);
     }
 
+    /** Counts a wrong code: the count lives an hour from the first, and the lock an hour from the last allowed try. */
     private void fail(String openid) {
-        String key = key(openid);
-        long n = kit.redis().client().incr(key);
-        if (n == 1) {
-            kit.redis().client().expire(key, LOCK.toSeconds());
-        }
+        kit.redis().client().eval(COUNT_FAILURE, List.of(key(openid)), List.of(Long.toString(LOCK.toSeconds()), Integer.toString(TRIES)));
     }
+
+    private static final String COUNT_FAILURE = """
+            local n = redis.call('INCR', KEYS[1])
+            if n == 1 or n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+            return n""";
 
     private String key(String openid) {
         return kit.redis().key("bind-failures", openid);

@@ -1,6 +1,5 @@
 package cn.shegong.bot.worker;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import cn.shegong.core.staff.Worker;
  * message saw; if the console changed the case first, the worker is told and nothing changes.
  */
 final class CaseCommands {
-
-    private static final Duration WINDOW = Duration.ofHours(48);
 
     private final WorkerKit kit;
     private final Mine mine;
@@ -52,7 +49,7 @@ final class CaseCommands {
         v.put("description", c.description());
         v.put("messages", last);
         return Step.answer(Reply.of(kit.texts().render(BotText.WORKER_DETAILS, v)))
-                .with(Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_view_case", c.number(), "wechat")));
+                .with(audit(w, "worker_view_case", c));
     }
 
     Step accept(Worker w, Case c) {
@@ -60,7 +57,8 @@ final class CaseCommands {
             return Step.answer(kit.say(BotText.WORKER_ACCEPTED, values(c)));
         }
         Step step = Step.answer(kit.say(BotText.WORKER_ACCEPTED, values(c)))
-                .with(Effect.guarded("case.accept", () -> kit.cases().accept(c.id(), c.version(), w.id(), w.name(), w.stationCode(), kit.now())));
+                .with(Effect.guarded("case.accept", () -> kit.cases().accept(c.id(), c.version(), w.id(), w.name(), w.stationCode(), kit.now())),
+                        audit(w, "worker_accept", c));
         return (c.status() == Case.Status.NEW ? step.with(Effect.send("notify.resident",
                 () -> kit.residentEvents().assigned(c, c.township().map(t -> t.name()).orElse("")))) : step).orIfLost(changed(c));
     }
@@ -71,13 +69,14 @@ final class CaseCommands {
         }
         return Step.answer(kit.say(BotText.WORKER_SENT_BACK, values(c)))
                 .with(Effect.guarded("case.send_back", () -> kit.cases().sendBack(c.id(), c.version(), w.name(), kit.now())),
-                        Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), reason, kit.now())))
+                        Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), reason, kit.now())),
+                        audit(w, "worker_send_back", c))
                 .orIfLost(changed(c));
     }
 
     Step contact(Worker w, Case c) {
         return Step.answer(kit.say(BotText.WORKER_CONTACTED, values(c)))
-                .with(Effect.write("case.contact", () -> kit.cases().recordContact(c.id(), w.name(), kit.now())));
+                .with(Effect.write("case.contact", () -> kit.cases().recordContact(c.id(), w.name(), kit.now())), audit(w, "worker_contact", c));
     }
 
     Step close(Worker w, Case c, String result) {
@@ -90,6 +89,7 @@ final class CaseCommands {
         return Step.answer(kit.say(BotText.WORKER_CLOSED, values(c)))
                 .with(Effect.guarded("case.close", () -> kit.cases().changeStatus(c.id(), c.version(), Case.Status.CLOSED, "closed", w.name(), kit.now())),
                         Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), result, kit.now())),
+                        audit(w, "worker_close", c),
                         Effect.send("notify.resident", () -> kit.residentEvents().closed(c, result)))
                 .orIfLost(changed(c));
     }
@@ -98,10 +98,15 @@ final class CaseCommands {
         if (text.isBlank()) {
             return Step.answer(kit.say(BotText.WORKER_NEED_TEXT, values(c)));
         }
-        boolean window = kit.residents().find(c.openid()).map(r -> kit.now().isBefore(r.lastContactAt().plus(WINDOW))).orElse(false);
+        boolean window = kit.residents().find(c.openid()).map(r -> r.windowOpen(kit.now())).orElse(false);
         return Step.answer(kit.say(window ? BotText.WORKER_RELAYED : BotText.WORKER_RELAYED_CARD, values(c)))
-                .with(Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "message_resident", c.number(), "wechat")),
+                .with(audit(w, "message_resident", c),
                         Effect.send("relay.resident", () -> kit.residentEvents().message(c, text)));
+    }
+
+    /** Who did what to which case, from WeChat: the same audit log as the console's. */
+    Effect audit(Worker w, String action, Case c) {
+        return Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), action, c.number(), "wechat"));
     }
 
     /** The answer when someone else changed the case first: what it is now. */

@@ -20,6 +20,9 @@ record Command(Verb verb, Optional<String> ref, String rest) {
 
     enum Verb { BIND, UNBIND, TASKS, DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE, DONE, HELP, AS_RESIDENT }
 
+    /** Commands that change a case: refused on a closed or cancelled one. */
+    static final java.util.Set<Verb> CHANGES_CASE = java.util.EnumSet.of(Verb.ACCEPT, Verb.SEND_BACK, Verb.CONTACT, Verb.CLOSE);
+
     static final java.util.Set<Verb> TAKES_CASE = java.util.EnumSet.of(Verb.DETAILS, Verb.ACCEPT, Verb.SEND_BACK, Verb.CONTACT,
             Verb.CLOSE, Verb.REPLY, Verb.NOTE);
 
@@ -57,8 +60,11 @@ record Command(Verb verb, Optional<String> ref, String rest) {
                 Verb verb = w.getValue();
                 Matcher m = REF.matcher(after);
                 boolean alone = after.replaceAll("[\\p{Punct}\\s\\p{IsPunctuation}]", "").isEmpty();
-                if (verb == Verb.AS_RESIDENT) {
-                    return Optional.of(new Command(verb, Optional.empty(), after.strip()));
+                if (verb == Verb.AS_RESIDENT) { // alone, or before a space or colon: not a note about "the person asking for help"
+                    if (alone || after.matches("^[\\s:：,，].*")) {
+                        return Optional.of(new Command(verb, Optional.empty(), after.replaceFirst("^[\\s:：,，]+", "").strip()));
+                    }
+                    continue;
                 }
                 if (TAKES_CASE.contains(verb) || verb == Verb.BIND) {
                     if (m.find()) {

@@ -38,7 +38,9 @@ final class Mine {
     Found find(Worker w, String ref) {
         String r = ref.toUpperCase(java.util.Locale.ROOT);
         if (r.startsWith("BS")) {
-            String number = r.contains("-") ? r : r.substring(0, 10) + "-" + r.substring(10);
+            String day = r.substring(0, 10);
+            String seq = r.substring(10).replace("-", "");
+            String number = day + "-" + String.format("%4s", seq).replace(' ', '0');
             return kit.cases().findByNumber(number).map(c -> inStation(w, c) ? (Found) new Found.One(c) : new Found.NotYours(c))
                     .orElse(new Found.None(ref));
         }

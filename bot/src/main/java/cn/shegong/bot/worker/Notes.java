@@ -31,10 +31,16 @@ final class Notes {
     Step oneMessage(Worker w, Case c, String text) {
         return Step.answer(kit.say(BotText.WORKER_NOTE_SAVED, Map.of("number", c.number())))
                 .with(Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), text, kit.now())),
-                        Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "visit_note", w.name(), kit.now())));
+                        Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "visit_note", w.name(), kit.now())),
+                        Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_note", c.number(), "wechat")));
     }
 
     Step start(String openid, Case c) {
+        Optional<NoteSession> open = session(openid).filter(s -> !s.caseId.equals(c.id()) && s.count() > 0);
+        if (open.isPresent()) {
+            String number = kit.cases().find(open.get().caseId).map(Case::number).orElse("");
+            return Step.answer(kit.say(BotText.WORKER_NOTE_OPEN, Map.of("number", number)));
+        }
         NoteSession s = new NoteSession();
         s.caseId = c.id();
         return Step.answer(kit.say(BotText.WORKER_NOTE_STARTED, Map.of("number", c.number()))).with(save(openid, s));
@@ -74,6 +80,7 @@ final class Notes {
                         "voices", s.media.stream().filter(p -> p.kind.equals("voice")).count(), "place", s.place != null)))
                 .with(Effect.write("case.note", () -> kit.cases().addNote(s.caseId, w.name(), text.strip(), kit.now())), media,
                         Effect.write("case.event", () -> kit.cases().addEvent(s.caseId, "visit_note", w.name(), kit.now())),
+                        Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_note", c.get().number(), "wechat")),
                         Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)),
                         Effect.send("media.fetch", kit.fetcher()::wake));
     }

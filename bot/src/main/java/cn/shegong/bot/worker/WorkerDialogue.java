@@ -55,10 +55,14 @@ public final class WorkerDialogue {
     public Step onText(Worker w, String openid, String text, Instant sentAt) {
         Optional<Command> parsed = words.parse(text);
         if (parsed.isEmpty()) {
+            Optional<NoteSession> note = notes.session(openid);
+            if (note.isPresent()) {
+                return notes.text(openid, note.get(), text);
+            }
             if (kit.states().inIntake(openid)) {
                 return intake.onText(openid, text, sentAt); // their own request for help, still being made
             }
-            return notes.session(openid).map(s -> notes.text(openid, s, text)).orElseGet(() -> help(w));
+            return help(w);
         }
         Command c = parsed.get();
         return switch (c.verb()) {
@@ -107,10 +111,16 @@ public final class WorkerDialogue {
 
     private Step act(Worker w, String openid, Command c, Case k) {
         if (c.verb() == Verb.ACCEPT) {
-            return mine.mayTake(w, k) ? commands.accept(w, k) : notYours(k);
+            if (!mine.mayTake(w, k)) {
+                return notYours(k);
+            }
+            return k.status().isOpen() ? commands.accept(w, k) : Step.answer(kit.say(BotText.WORKER_CASE_ENDED, commands.values(k)));
         }
         if (!mine.mayWorkOn(w, k)) {
             return notYours(k);
+        }
+        if (!k.status().isOpen() && Command.CHANGES_CASE.contains(c.verb())) {
+            return Step.answer(kit.say(BotText.WORKER_CASE_ENDED, commands.values(k)));
         }
         return switch (c.verb()) {
             case DETAILS -> commands.details(w, k);

@@ -10,6 +10,7 @@ import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.bot.outbound.TemplateBindings;
 import cn.shegong.core.casework.Case;
+import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
 import cn.shegong.core.staff.WorkerEvents;
@@ -27,13 +28,15 @@ public final class WorkerNotices implements CaseRelay, WorkerEvents {
     public static final String RESIDENT_MESSAGE = "resident_message";
 
     private final StaffStore staff;
+    private final ResidentStore residents;
     private final Outbox outbox;
     private final Texts texts;
     private final Vocabulary words;
     private final java.time.Clock clock;
 
-    public WorkerNotices(StaffStore staff, Outbox outbox, Texts texts, Vocabulary words, java.time.Clock clock) {
+    public WorkerNotices(StaffStore staff, ResidentStore residents, Outbox outbox, Texts texts, Vocabulary words, java.time.Clock clock) {
         this.staff = staff;
+        this.residents = residents;
         this.outbox = outbox;
         this.texts = texts;
         this.words = words;
@@ -53,7 +56,7 @@ public final class WorkerNotices implements CaseRelay, WorkerEvents {
 
     @Override
     public boolean reachesWorker(Case c) {
-        return workerOpenid(c).isPresent();
+        return workerOpenid(c).flatMap(residents::find).map(r -> r.windowOpen(clock.instant())).orElse(false);
     }
 
     private Optional<String> workerOpenid(Case c) {
@@ -61,11 +64,12 @@ public final class WorkerNotices implements CaseRelay, WorkerEvents {
     }
 
     @Override
-    public void fromResident(Case c, String kind, Optional<String> text) {
+    public void fromResident(Case c, String kind, Optional<String> text, boolean urgent) {
         workerOpenid(c).ifPresent(openid -> {
             Map<String, Object> v = new HashMap<>(Map.of("number", c.number(), "code", c.shortCode()));
             text.ifPresent(t -> v.put("text", t));
             v.put("kind", words.mediaLabel(kind));
+            v.put("urgent", urgent);
             outbox.sendText(openid, texts.render(BotText.WORKER_RESIDENT_MESSAGE, v), RESIDENT_MESSAGE, values(c));
         });
     }

@@ -36,5 +36,7 @@ class CommandTest {
     void bindingCodesAndHelpAsAResident() {
         assertEquals(Optional.of(new Command(Verb.BIND, Optional.of("AB12CD"), "")), words.parse("绑定 ab12cd"));
         assertEquals(Optional.of(new Command(Verb.AS_RESIDENT, Optional.empty(), "我家老人摔了")), words.parse("求助 我家老人摔了"));
+        assertEquals(Optional.of(new Command(Verb.AS_RESIDENT, Optional.empty(), "我家老人摔了")), words.parse("求助：我家老人摔了"));
+        assertEquals(Optional.empty(), words.parse("求助人今天又摔倒了"), "a note about the person who asked is a note");
     }
 }

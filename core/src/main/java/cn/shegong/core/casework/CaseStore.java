@@ -242,7 +242,7 @@ public final class CaseStore {
 
     /** The worker takes the case on (it was assigned to them, or waiting unassigned at their station). */
     public boolean accept(String id, int version, String workerId, String workerName, String stationCode, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
                 Updates.set("status", Case.Status.IN_PROGRESS.name()), Updates.set("assigneeId", workerId),
                 Updates.set("assigneeName", workerName), Updates.set("stationCode", stationCode), Updates.set("acceptedAt", Date.from(now)),
                 Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
@@ -251,7 +251,7 @@ public final class CaseStore {
 
     /** The worker sends the case back to the station's inbox (the reason goes in a note, being free text). */
     public boolean sendBack(String id, int version, String workerName, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
                 Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
                 Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
                 Updates.push("timeline", event(now, "sent_back", workerName)))).getModifiedCount() == 1;

@@ -31,6 +31,9 @@ import org.bson.types.ObjectId;
  */
 public final class MediaStore {
 
+    /** The author of media a resident sent (staff media names the worker). */
+    public static final String RESIDENT = "resident";
+
     /** A download to do: which media id, for which case's media item. */
     public record Job(String id, String caseId, String itemId, String mediaId, int attempts, Instant createdAt) {
     }

@@ -13,6 +13,14 @@ import java.util.Optional;
 public record Resident(String openid, Instant firstContactAt, Instant lastContactAt, Status status,
                        Optional<String> scene) {
 
+    /** WeChat lets us send chat (customer-service) messages for 48 hours after the person last wrote. */
+    public static final java.time.Duration WINDOW = java.time.Duration.ofHours(48);
+
+    /** Whether a chat message can reach this person at {@code now}. */
+    public boolean windowOpen(Instant now) {
+        return now.isBefore(lastContactAt.plus(WINDOW));
+    }
+
     public enum Status {
         /** Follows the account. */
         ACTIVE,

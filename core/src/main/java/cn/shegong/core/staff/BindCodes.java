@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 
+import cn.shegong.core.storage.FieldCipher;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -16,8 +17,9 @@ import org.bson.Document;
 
 /**
  * One-time codes that bind a worker's WeChat to their staff record: made by an admin, valid for
- * 72 hours, good once. Codes avoid letters and digits that look alike (0/O, 1/I/L), so they can
- * be read off paper and typed on a phone.
+ * 72 hours, good once; a worker has at most one live code (a new one, or a use, ends the others).
+ * Codes avoid letters and digits that look alike (0/O, 1/I/L), so they can be read off paper and
+ * typed on a phone. Stored only as a keyed hash: the collection does not hold usable codes.
  */
 public final class BindCodes {
 
@@ -34,18 +36,21 @@ public final class BindCodes {
     }
 
     private final MongoCollection<Document> codes;
+    private final FieldCipher cipher;
     private final SecureRandom random = new SecureRandom();
 
-    public BindCodes(MongoDatabase db) {
+    public BindCodes(MongoDatabase db, FieldCipher cipher) {
         this.codes = db.getCollection("bind_codes");
+        this.cipher = cipher;
     }
 
-    /** A fresh code for the worker (earlier unused codes stay valid until they expire). */
+    /** A fresh code for the worker; any earlier unused code of theirs stops working, and long-expired ones are dropped. */
     public String create(String workerId, Instant now) {
+        codes.deleteMany(Filters.or(Filters.eq("workerId", workerId), Filters.lt("expiresAt", Date.from(now.minus(LIFETIME)))));
         for (int attempt = 1; ; attempt++) {
             String code = fresh();
             try {
-                codes.insertOne(new Document("_id", code).append("workerId", workerId).append("createdAt", Date.from(now))
+                codes.insertOne(new Document("_id", hash(code)).append("workerId", workerId).append("createdAt", Date.from(now))
                         .append("expiresAt", Date.from(now.plus(LIFETIME))));
                 return code;
             } catch (MongoWriteException e) {
@@ -58,7 +63,7 @@ public final class BindCodes {
 
     /** What the code is now, without using it. */
     public Redeemed check(String code, Instant now) {
-        Document d = codes.find(Filters.eq("_id", normalize(code))).first();
+        Document d = codes.find(Filters.eq("_id", hash(code))).first();
         if (d == null) {
             return new Redeemed.Unknown();
         }
@@ -71,10 +76,20 @@ public final class BindCodes {
         return new Redeemed.Valid(d.getString("workerId"));
     }
 
-    /** Uses the code up; of two concurrent uses only one gets true. */
+    /** Uses the code up (and ends the worker's other codes); of two concurrent uses only one gets true. */
     public boolean use(String code, String openid, Instant now) {
-        return codes.updateOne(Filters.and(Filters.eq("_id", normalize(code)), Filters.exists("usedAt", false)),
-                Updates.combine(Updates.set("usedAt", Date.from(now)), Updates.set("usedBy", openid))).getModifiedCount() == 1;
+        String id = hash(code);
+        Document d = codes.find(Filters.eq("_id", id)).first();
+        boolean won = d != null && codes.updateOne(Filters.and(Filters.eq("_id", id), Filters.exists("usedAt", false)),
+                Updates.combine(Updates.set("usedAt", Date.from(now)), Updates.set("usedBy", cipher.blindIndex(openid)))).getModifiedCount() == 1;
+        if (won) {
+            codes.deleteMany(Filters.and(Filters.eq("workerId", d.getString("workerId")), Filters.ne("_id", id)));
+        }
+        return won;
+    }
+
+    private String hash(String code) {
+        return cipher.blindIndex("bind:" + normalize(code));
     }
 
     /** Upper case, full-width letters and digits folded, spaces and dashes dropped. */

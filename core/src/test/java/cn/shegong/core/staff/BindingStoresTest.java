@@ -39,7 +39,7 @@ class BindingStoresTest {
     void fresh() {
         var db = mongo.database("binding_test");
         db.drop();
-        codes = new BindCodes(db);
+        codes = new BindCodes(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         staff = new StaffStore(db);
     }
 
@@ -53,6 +53,15 @@ class BindingStoresTest {
         assertFalse(codes.use(code, "o-2", t0), "a second use loses");
         assertInstanceOf(Redeemed.Used.class, codes.check(code, t0));
         assertInstanceOf(Redeemed.Unknown.class, codes.check("ZZZZZZ", t0));
+    }
+
+    @Test
+    void aWorkerHasOneLiveCodeAndTheStoreHoldsNoUsableCode() {
+        String first = codes.create("w1", t0);
+        String second = codes.create("w1", t0);
+        assertInstanceOf(Redeemed.Unknown.class, codes.check(first, t0), "a new code ends the earlier one");
+        assertFalse(mongo.database("binding_test").getCollection("bind_codes").find().first().toJson().contains(second));
+        assertEquals(new Redeemed.Valid("w1"), codes.check(second, t0));
     }
 
     @Test
