@@ -195,10 +195,24 @@ public final class Shegong implements AutoCloseable {
                 .addObserver(HealthObserver.builder()
                         .details(true)
                         .addCheck(() -> probe(mongo::ping), HealthCheckType.READINESS, "mongodb")
-                        .addCheck(() -> probe(redis::ping), HealthCheckType.READINESS, "redis")
+                        .addCheck(this::redisHealth, HealthCheckType.READINESS, "redis")
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();
+    }
+
+    /**
+     * Redis unreachable does not make the service unready: it answers in degraded mode (see
+     * {@code Redis#orElse}), and taking every replica out of service would silence it. It says so.
+     */
+    private HealthCheckResponse redisHealth() {
+        if (!redis.degraded()) {
+            HealthCheckResponse ping = probe(redis::ping);
+            if (ping.status() == HealthCheckResponse.Status.UP) {
+                return ping;
+            }
+        }
+        return HealthCheckResponse.builder().status(true).detail("degraded", true).build();
     }
 
     private static HealthCheckResponse probe(Runnable ping) {

@@ -43,6 +43,7 @@ final class RunningService implements AutoCloseable {
     final WeChatPush wechat;
     final FakePlatform platform;
     final MongoDatabase db;
+    final Path dataDir;
     private final Map<String, String> env;
     private final Shegong.Seams seams;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -52,19 +53,25 @@ final class RunningService implements AutoCloseable {
     }
 
     RunningService(Clock base, Shegong.Seams seams) {
+        this(base, seams, false);
+    }
+
+    /** With {@code embeddedRedis} the service starts its own redis-server (in {@link #dataDir}), which a test may pause or kill. */
+    RunningService(Clock base, Shegong.Seams seams, boolean embeddedRedis) {
         clock = new AdjustableClock(base);
         fakeApi = new FakeWeChat(TestService.APP_ID, TestService.SECRET, clock);
         new TemplateBindings(new Texts()).templateIds().forEach(fakeApi::registerTemplate);
         fakeServer = FakeWeChatServer.start("127.0.0.1", 0, fakeApi, java.util.Optional.of(clock));
-        Path dataDir;
         try {
             dataDir = Files.createTempDirectory("shegong-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         env = TestService.env(dataDir);
-        env.put("REDIS_URL", TestRedis.URL.toString());
-        env.put("REDIS_PREFIX", redis.prefix());
+        if (!embeddedRedis) {
+            env.put("REDIS_URL", TestRedis.URL.toString());
+            env.put("REDIS_PREFIX", redis.prefix());
+        }
         env.put("MONGODB_URI", mongo.uri());
         env.put("MONGODB_DATABASE", "test");
         env.put("WECHAT_API_BASE", fakeServer.uri().toString());

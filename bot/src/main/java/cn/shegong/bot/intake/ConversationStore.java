@@ -3,6 +3,7 @@ package cn.shegong.bot.intake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
@@ -17,6 +18,8 @@ import redis.clients.jedis.params.SetParams;
  * worker, a visit note being written ({@link Space#WORKER}). State expires a day after it was
  * last written: an abandoned conversation starts afresh (cases already opened are kept). It holds
  * what people told us (names, phones, descriptions, notes), so it is encrypted like the case.
+ * While Redis is unreachable, state is kept (sealed) by this instance, and written back to Redis
+ * the first time it is read after Redis answers again.
  */
 public final class ConversationStore {
 
@@ -35,6 +38,14 @@ public final class ConversationStore {
 
     private final Redis redis;
     private final FieldCipher cipher;
+    /** State written while Redis was unreachable, by key: bounded, the oldest go first. */
+    private final Map<String, String> local = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > LOCAL_MAX;
+        }
+    });
+    private static final int LOCAL_MAX = 20_000;
 
     public ConversationStore(Redis redis, FieldCipher cipher) {
         this.redis = redis;
@@ -42,7 +53,15 @@ public final class ConversationStore {
     }
 
     public <T> Optional<T> get(Space space, String openid, Class<T> type) {
-        String sealed = redis.client().get(key(space, openid));
+        String key = key(space, openid);
+        String sealed = redis.orElse(() -> {
+            String kept = local.remove(key);
+            if (kept != null) { // written while Redis was down: it is the newest
+                redis.client().set(key, kept, SetParams.setParams().ex(TTL.toSeconds()));
+                return kept;
+            }
+            return redis.client().get(key);
+        }, () -> local.get(key));
         try {
             return sealed == null ? Optional.empty() : Optional.of(JSON.readValue(cipher.decrypt(sealed), type));
         } catch (IOException | IllegalArgumentException e) {
@@ -53,14 +72,18 @@ public final class ConversationStore {
 
     public void put(Space space, String openid, Object state) {
         try {
-            redis.client().set(key(space, openid), cipher.encrypt(JSON.writeValueAsString(state)), SetParams.setParams().ex(TTL.toSeconds()));
+            String key = key(space, openid);
+            String sealed = cipher.encrypt(JSON.writeValueAsString(state));
+            redis.orElse(() -> redis.client().set(key, sealed, SetParams.setParams().ex(TTL.toSeconds())), () -> local.put(key, sealed));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public void clear(Space space, String openid) {
-        redis.client().del(key(space, openid));
+        String key = key(space, openid);
+        local.remove(key);
+        redis.orElse(() -> redis.client().del(key), () -> 0L);
     }
 
     Optional<IntakeState> get(String openid) {

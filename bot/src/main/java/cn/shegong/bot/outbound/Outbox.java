@@ -218,11 +218,30 @@ public final class Outbox {
     /** At most SENDS_PER_SECOND sends per second for the whole account, across replicas. */
     private boolean withinRate(Instant now) {
         String key = redis.key("wx", "rate", Long.toString(now.getEpochSecond()));
-        long n = redis.client().incr(key);
-        if (n == 1) {
-            redis.client().expire(key, 2);
-        }
+        long n = redis.orElse(() -> {
+            long count = redis.client().incr(key);
+            if (count == 1) {
+                redis.client().expire(key, 2);
+            }
+            return count;
+        }, () -> localRate.incrementAndGet(now.getEpochSecond()));
         return n <= SENDS_PER_SECOND;
+    }
+
+    /** Sends this second when Redis is unreachable (this instance's count alone). */
+    private final LocalRate localRate = new LocalRate();
+
+    private static final class LocalRate {
+        private long second;
+        private long count;
+
+        synchronized long incrementAndGet(long epochSecond) {
+            if (epochSecond != second) {
+                second = epochSecond;
+                count = 0;
+            }
+            return ++count;
+        }
     }
 
     private void sent(OutboxItem item, String as, Optional<Long> templateMsgId) {

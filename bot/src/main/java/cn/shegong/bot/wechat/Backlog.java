@@ -56,7 +56,9 @@ final class Backlog {
         item.put("fields", message.xml());
         try {
             String sealed = cipher.encrypt(JSON.writeValueAsString(item));
-            return ((Long) redis.client().eval(PUSH_BOUNDED, List.of(queue), List.of(sealed, Integer.toString(CAPACITY)))) > 0;
+            // With Redis unreachable there is nowhere to keep it: refused, and WeChat retries it.
+            return redis.orElse(() -> ((Long) redis.client().eval(PUSH_BOUNDED, List.of(queue), List.of(sealed, Integer.toString(CAPACITY)))) > 0,
+                    () -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,6 +79,10 @@ final class Backlog {
 
     private void drain(BiConsumer<Item, InboundMessage> handler) {
         while (running) {
+            if (redis.degraded()) {
+                pause(); // what is kept stays in Redis until it answers again
+                continue;
+            }
             try {
                 String sealed = redis.client().blmove(queue, working, ListDirection.LEFT, ListDirection.RIGHT, 1.0);
                 if (sealed == null) {
@@ -86,7 +92,7 @@ final class Backlog {
                 handler.accept(item, InboundMessage.from(item.fields()));
                 redis.client().lrem(working, 1, sealed);
             } catch (RuntimeException e) {
-                if (running) {
+                if (running && !redis.degraded()) {
                     LOG.log(Level.WARNING, "backlog drainer: " + e.getClass().getName() + "; retrying in a second", e);
                     pause();
                 }

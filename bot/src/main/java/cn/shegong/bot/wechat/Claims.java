@@ -21,16 +21,20 @@ import redis.clients.jedis.params.SetParams;
  * messages of one person cannot each hold one and wait for the other; {@link #finish} stores the answer for retries and frees
  * the turn in one script. A retry that arrives while the first is still being handled gets
  * {@code success}: the first delivery's reply, or a later customer-service message, reaches the
- * user. Stored answers are encrypted: a reply can repeat what the person wrote.
+ * user. Stored answers are encrypted: a reply can repeat what the person wrote. While Redis is
+ * unreachable the same is done by this instance alone ({@link LocalClaims}; claims marked
+ * {@code local|}), and a person's turn is only the in-process lock.
  */
 final class Claims {
 
     /** WeChat retries at about 5, 10 and 15 s; keep keys well past that. */
-    private static final long RETRY_TTL_SECONDS = 300;
+    static final long RETRY_TTL_SECONDS = 300;
     /** Bounds how long a crashed holder can block the person's next message. */
     static final Duration TURN_LEASE = Duration.ofSeconds(30);
     /** A claim being handled: {@code pending:<instance>}; the instance keeps {@code instance:<id>} alive in Redis. */
     private static final String PENDING = "pending:";
+    /** The token of a claim made while Redis was unreachable, kept by {@link LocalClaims}. */
+    private static final String LOCAL = "local|";
     private static final Logger LOG = Logger.getLogger(Claims.class.getName());
     /** How long an instance's liveness key lasts without a refresh; refreshed every third of it. */
     static final Duration LIVENESS = Duration.ofSeconds(6);
@@ -82,6 +86,7 @@ final class Claims {
 
     private final Redis redis;
     private final FieldCipher cipher;
+    private final LocalClaims local = new LocalClaims();
     private final String instance = UUID.randomUUID().toString();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "shegong-liveness");
@@ -152,12 +157,21 @@ final class Claims {
     Result claim(String dedupKey, String openid, String signed) {
         String retryKey = redis.key("wx", "dedup", dedupKey);
         String turnKey = turnKey(openid);
-        String token = token();
-        @SuppressWarnings("unchecked")
-        List<Object> r = (List<Object>) redis.client().eval(CLAIM,
-                List.of(retryKey, turnKey, redis.key("wx", "nonce", signed), redis.key("wx", "rate", openid)),
-                List.of(Long.toString(RETRY_TTL_SECONDS), token, Long.toString(TURN_LEASE.toMillis()), dedupKey,
-                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance));
+        String nonceKey = redis.key("wx", "nonce", signed);
+        String rateKey = redis.key("wx", "rate", openid);
+        String redisToken = token();
+        String localToken = LOCAL + redisToken;
+        List<Object> r = redis.orElse(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object> got = (List<Object>) redis.client().eval(CLAIM, List.of(retryKey, turnKey, nonceKey, rateKey),
+                    List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
+                            Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance));
+            return got;
+        }, () -> {
+            LocalClaims.Outcome o = local.claim(retryKey, nonceKey, rateKey, dedupKey, System.currentTimeMillis());
+            return List.of((long) o.code(), o.earlier().map(e -> e.equals(LocalClaims.PENDING) ? PENDING : e).orElse(""), "local");
+        });
+        String token = r.size() > 2 ? localToken : redisToken;
         long outcome = (Long) r.get(0);
         if (outcome == 3) {
             throw new WebhookRejectedException(403, "replayed", "this signature was used for another message");
@@ -178,8 +192,11 @@ final class Claims {
      * its lease.
      */
     boolean takeTurn(Claim claim) {
-        return Long.valueOf(1).equals(redis.client().eval(TAKE_TURN, List.of(claim.turnKey()),
-                List.of(claim.token(), Long.toString(TURN_LEASE.toMillis()), instance, redis.key("instance", ""))));
+        if (claim.token().startsWith(LOCAL)) {
+            return true; // Redis was down when it came: the in-process lock is the turn
+        }
+        return redis.orElse(() -> Long.valueOf(1).equals(redis.client().eval(TAKE_TURN, List.of(claim.turnKey()),
+                List.of(claim.token(), Long.toString(TURN_LEASE.toMillis()), instance, redis.key("instance", "")))), () -> true);
     }
 
     /** Keeps the answer for retries and frees the person's turn. */
@@ -189,7 +206,9 @@ final class Claims {
 
     /** Frees the person's turn but keeps the retry key pending (the push waits in the backlog). */
     void freeTurn(Claim claim) {
-        redis.client().eval(FREE_TURN, List.of(claim.turnKey()), List.of(claim.token()));
+        if (!claim.token().startsWith(LOCAL)) {
+            redis.orElse(() -> redis.client().eval(FREE_TURN, List.of(claim.turnKey()), List.of(claim.token())), () -> 0L);
+        }
     }
 
     /** A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken. */
@@ -221,8 +240,15 @@ final class Claims {
     }
 
     private void run(String script, Claim claim, String value) {
-        redis.client().eval(script, List.of(claim.retryKey(), claim.turnKey()),
-                List.of(value, Long.toString(RETRY_TTL_SECONDS), claim.token()));
+        if (claim.token().startsWith(LOCAL)) {
+            local.finish(claim.retryKey(), value.equals("-") ? null : value, System.currentTimeMillis());
+            return;
+        }
+        redis.orElse(() -> redis.client().eval(script, List.of(claim.retryKey(), claim.turnKey()),
+                List.of(value, Long.toString(RETRY_TTL_SECONDS), claim.token())), () -> {
+            LOG.fine("Redis unreachable: a claim made before it went away expires on its own");
+            return null;
+        });
     }
 
     /** A turn token names its instance, so a turn left by a crashed instance can be recognised. */

@@ -64,14 +64,16 @@ final class Binding {
                 .orIfLost(() -> kit.say(BotText.BIND_USED));
     }
 
+    /** Wrong codes in the last hour (none counted while Redis is unreachable). */
     private long failures(String openid) {
-        String n = kit.redis().client().get(key(openid));
+        String n = kit.redis().orElse(() -> kit.redis().client().get(key(openid)), () -> null);
         return n == null ? 0 : Long.parseLong(n);
     }
 
     /** Counts a wrong code: the count lives an hour from the first, and the lock an hour from the last allowed try. */
     private void fail(String openid) {
-        kit.redis().client().eval(COUNT_FAILURE, List.of(key(openid)), List.of(Long.toString(LOCK.toSeconds()), Integer.toString(TRIES)));
+        kit.redis().orElse(() -> kit.redis().client().eval(COUNT_FAILURE, List.of(key(openid)),
+                List.of(Long.toString(LOCK.toSeconds()), Integer.toString(TRIES))), () -> 0L);
     }
 
     private static final String COUNT_FAILURE = """

@@ -9,8 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -31,23 +38,39 @@ public final class Redis implements AutoCloseable {
     public static final int POOL_SIZE = 96;
     private static final int PREPARED = 16;
     private static final Duration BORROW_WAIT = Duration.ofSeconds(2);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Redis answers in well under a millisecond; a second without an answer means it is stalled
+     * or gone, and the caller falls back to what this instance keeps (see {@link #orElse}) while
+     * WeChat's 5 seconds still leave room for the reply.
+     */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(Redis.class.getName());
 
     private final RedisClient client;
     private final String prefix;
     private final Optional<RedisServer> embedded;
+    /** Set when Redis stopped answering; a probe clears it when Redis answers again. */
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shegong-redis-probe");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private Redis(RedisClient client, String prefix, RedisServer embedded) {
+    /** The embedded redis-server's pidfile, to tell whether that process is still alive. */
+    private final Optional<Path> pidFile;
+
+    private Redis(RedisClient client, String prefix, RedisServer embedded, Path pidFile) {
         this.client = client;
         this.prefix = prefix;
         this.embedded = Optional.ofNullable(embedded);
+        this.pidFile = Optional.ofNullable(pidFile);
     }
 
     /** Connects to {@code url} when present, else starts embedded Redis with its files under {@code dataDir}. */
     public static Redis open(Optional<URI> url, String prefix, Path dataDir) {
         if (url.isPresent()) {
-            Redis redis = new Redis(client(url.get()), prefix, null);
+            Redis redis = new Redis(client(url.get()), prefix, null, null);
             redis.requireReachable("REDIS_URL");
             return redis;
         }
@@ -68,7 +91,7 @@ public final class Redis implements AutoCloseable {
                     .build();
             server.start();
             LOG.info(() -> "Embedded Redis on 127.0.0.1:" + port + ", folder " + dir);
-            Redis redis = new Redis(client(URI.create("redis://127.0.0.1:" + port)), prefix, server);
+            Redis redis = new Redis(client(URI.create("redis://127.0.0.1:" + port)), prefix, server, dir.resolve("redis.pid"));
             redis.requireReachable("embedded Redis");
             return redis;
         } catch (IOException e) {
@@ -80,7 +103,7 @@ public final class Redis implements AutoCloseable {
      * A bounded pool: {@link #POOL_SIZE} connections, made up front so a burst never waits on
      * connects, and a borrower waits at most {@link #BORROW_WAIT} — an unbounded wait in
      * commons-pool2 spins, and on one CPU the spinning virtual thread starves the one that would
-     * return a connection (the stall of issue 9). Every command times out after two seconds.
+     * return a connection (the stall of issue 9). Every command times out after a second.
      */
     private static RedisClient client(URI url) {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -94,6 +117,7 @@ public final class Redis implements AutoCloseable {
         var config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
                 .socketTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED) // no extra round trip on each new connection
                 .user(JedisURIHelper.getUser(url))
                 .password(JedisURIHelper.getPassword(url))
                 .database(JedisURIHelper.getDBIndex(url))
@@ -154,6 +178,93 @@ public final class Redis implements AutoCloseable {
         client.ping();
     }
 
+    /**
+     * Whether Redis is known to be unreachable: callers use their local fallback at once instead
+     * of waiting out a timeout on every call.
+     */
+    public boolean degraded() {
+        return down.get();
+    }
+
+    /**
+     * Runs {@code call} against Redis; when Redis cannot be reached, or is known to be down, runs
+     * {@code fallback} instead (per-instance dedup, locks, state) and marks Redis degraded until a
+     * probe, every second, finds it answering again. An embedded Redis that died is started again.
+     */
+    public <T> T orElse(Supplier<T> call, Supplier<T> fallback) {
+        if (down.get()) {
+            return fallback.get();
+        }
+        try {
+            return call.get();
+        } catch (JedisConnectionException e) {
+            markDown(e);
+            return fallback.get();
+        }
+    }
+
+    /** The same for calls without a result. */
+    public void orElse(Runnable call, Runnable fallback) {
+        orElse(() -> {
+            call.run();
+            return null;
+        }, () -> {
+            fallback.run();
+            return null;
+        });
+    }
+
+    private void markDown(RuntimeException cause) {
+        if (down.compareAndSet(false, true)) {
+            LOG.warning("Redis is unreachable (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                    + "): degraded mode — retries, turns and conversations are kept by this instance alone until it answers");
+            prober.schedule(this::probe, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void probe() {
+        try {
+            embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
+            client.ping();
+            client.getPool().clear(); // idle connections to the server that went away would fail once each
+            down.set(false);
+            LOG.info("Redis answers again: degraded mode ended");
+        } catch (RuntimeException e) {
+            if (!prober.isShutdown()) {
+                prober.schedule(this::probe, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private boolean embeddedAlive() {
+        try {
+            return pidFile.filter(Files::exists).map(f -> {
+                try {
+                    return ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).map(ProcessHandle::isAlive).orElse(false);
+                } catch (IOException | NumberFormatException e) {
+                    return false;
+                }
+            }).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The embedded redis-server died (killed, out of memory): start it again on its port and folder. */
+    private static void restart(RedisServer server) {
+        try {
+            server.stop();
+        } catch (IOException | RuntimeException ignored) {
+            // it is gone already
+        }
+        try {
+            server.start();
+            LOG.info("embedded Redis restarted");
+        } catch (IOException | RuntimeException e) {
+            LOG.fine(() -> "embedded Redis not restarted yet: " + e.getClass().getSimpleName());
+        }
+    }
+
     /** The full key for the given parts: {@code prefix + parts joined by ':'}. */
     public String key(String... parts) {
         return prefix + String.join(":", List.of(parts));
@@ -170,6 +281,7 @@ public final class Redis implements AutoCloseable {
 
     @Override
     public void close() {
+        prober.shutdownNow();
         client.close();
         embedded.ifPresent(server -> {
             try {
