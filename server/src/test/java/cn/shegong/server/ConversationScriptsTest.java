@@ -45,6 +45,8 @@ class ConversationScriptsTest {
     static final Path SCRIPTS = Path.of("src/test/resources/conversations");
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "scripts-admin-password";
+    /** {@code -Dscripts.regenerate=true}: write each turn's whole reply into its script as "heard" (after a wording change on purpose). */
+    static final boolean REGENERATE = Boolean.getBoolean("scripts.regenerate");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(code|samecode|case|number):(\\w+)}");
 
     RunningService service;
@@ -84,6 +86,7 @@ class ConversationScriptsTest {
         final Map<String, String> lastPush = new HashMap<>();
         final Map<String, Integer> seen = new HashMap<>();
         final Map<String, String> codes = new HashMap<>();
+        final Map<Integer, String> heard = new HashMap<>();
 
         Run(String name) {
             this.name = name;
@@ -118,7 +121,7 @@ class ConversationScriptsTest {
             } else if (turn.has("fetch_media")) {
                 service.shegong.mediaFetcher().runOnce();
             } else {
-                push(run, turn, where);
+                push(run, turn, n - 1, where);
             }
             service.clock.advance(Outbox.MENU_AFTER_REPLY); // what follows a reply (messages, then a menu) is due now
             service.shegong.outbox().runOnce();
@@ -132,6 +135,9 @@ class ConversationScriptsTest {
             for (String other : others) {
                 checkReceived(run, other, iterable(turn.path("received_by").path(other)), iterable(turn.path("not_received_by").path(other)), where);
             }
+        }
+        if (REGENERATE) {
+            ScriptFiles.writeHeard(file, script, run.heard);
         }
         String where = file.getFileName().toString();
         new ScriptChecks(service, run.openids, run.workers).cases(script.path("cases"), where);
@@ -150,7 +156,7 @@ class ConversationScriptsTest {
         run.openid(alias);
     }
 
-    private void push(Run run, JsonNode turn, String where) {
+    private void push(Run run, JsonNode turn, int index, String where) {
         String alias = turn.get("from").asText();
         String openid = run.openid(alias);
         WeChatPush.Delivery d;
@@ -166,6 +172,13 @@ class ConversationScriptsTest {
         assertTrue(d.ok(), where + ": " + d.failure());
         assertEquals(1, d.attempts(), where + ": answered on WeChat's first try");
         String reply = d.replyText().orElse("");
+        String heard = ScriptFiles.normalize(reply, run.openids.values().stream()
+                .flatMap(o -> service.shegong.cases().forResident(o).stream()).toList());
+        if (REGENERATE) {
+            run.heard.put(index, heard);
+        } else if (turn.has("heard")) {
+            assertEquals(turn.get("heard").asText(), heard, where + ": the whole reply (regenerate with -Dscripts.regenerate=true if the wording changed on purpose)");
+        }
         for (JsonNode want : iterable(turn, "reply")) {
             assertTrue(reply.contains(want.asText()), where + ": reply lacks «" + want.asText() + "»:\n" + reply);
         }
