@@ -1,0 +1,150 @@
+package cn.shegong.core.households;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.core.storage.FieldCipher;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+/**
+ * Households under care. Members (names, ID numbers, phones, birth dates), the address and the plan
+ * are sealed with the data key; a household is found by a keyed hash of its head's ID number
+ * through {@code household_ids} ({@code _id} the hash), so a re-import matches without a scan and
+ * without the number being stored. Saving the same facts twice changes nothing.
+ */
+public final class HouseholdStore {
+
+    /** What is known of a household when it is entered or imported. */
+    public record Facts(List<Household.Member> members, String townshipCode, String countyCode, String village, String address,
+                        Map<String, LocalDate> categories, Household.Risk risk, String plan) {
+    }
+
+    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+
+    public record Saved(String id, Outcome outcome) {
+    }
+
+    private final MongoCollection<Document> households;
+    private final MongoCollection<Document> byId;
+    private final FieldCipher cipher;
+
+    public HouseholdStore(MongoDatabase db, FieldCipher cipher) {
+        this.households = db.getCollection("households");
+        this.byId = db.getCollection("household_ids");
+        this.cipher = cipher;
+    }
+
+    /** Creates the household, or updates the one whose head has the same ID number; unchanged facts change nothing. */
+    public Saved save(Facts f, Instant now) {
+        Optional<String> idNumber = f.members().get(0).idNumber();
+        String fingerprint = cipher.blindIndex(fingerprintOf(f));
+        Optional<Document> existing = idNumber.flatMap(n -> Optional.ofNullable(byId.find(Filters.eq("_id", index(n))).first()))
+                .flatMap(p -> Optional.ofNullable(households.find(Filters.eq("_id", p.getObjectId("household"))).first()));
+        if (existing.isPresent()) {
+            Document d = existing.get();
+            if (fingerprint.equals(d.getString("fingerprint"))) {
+                return new Saved(d.getObjectId("_id").toHexString(), Outcome.UNCHANGED);
+            }
+            households.updateOne(Filters.eq("_id", d.getObjectId("_id")), Updates.combine(facts(f, fingerprint, now),
+                    Updates.inc("version", 1), Updates.push("history", new Document("at", Date.from(now)).append("what", "updated"))));
+            return new Saved(d.getObjectId("_id").toHexString(), Outcome.UPDATED);
+        }
+        ObjectId id = new ObjectId();
+        Document d = new Document("_id", id).append("status", Household.Status.ACTIVE.name()).append("version", 0)
+                .append("createdAt", Date.from(now)).append("history", List.of(new Document("at", Date.from(now)).append("what", "created")));
+        households.insertOne(d);
+        households.updateOne(Filters.eq("_id", id), facts(f, fingerprint, now));
+        idNumber.ifPresent(n -> byId.replaceOne(Filters.eq("_id", index(n)), new Document("_id", index(n)).append("household", id),
+                new com.mongodb.client.model.ReplaceOptions().upsert(true)));
+        return new Saved(id.toHexString(), Outcome.CREATED);
+    }
+
+    public Optional<Household> find(String id) {
+        return ObjectId.isValid(id) ? Optional.ofNullable(households.find(Filters.eq("_id", new ObjectId(id))).first()).map(this::household)
+                : Optional.empty();
+    }
+
+    public Optional<Household> byIdNumber(String number) {
+        return Optional.ofNullable(byId.find(Filters.eq("_id", index(number))).first())
+                .flatMap(p -> find(p.getObjectId("household").toHexString()));
+    }
+
+    public void assign(String id, String workerId, Instant now) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("workerId", workerId),
+                Updates.inc("version", 1), Updates.push("history", new Document("at", Date.from(now)).append("what", "assigned"))));
+    }
+
+    public void setNextVisit(String id, String visitCode) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.set("nextVisit", visitCode));
+    }
+
+    public void exit(String id, String reason, LocalDate on, Instant now) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("status", Household.Status.EXITED.name()),
+                Updates.set("exitReason", cipher.encrypt(reason)), Updates.set("exitedOn", on.toString()), Updates.unset("nextVisit"),
+                Updates.inc("version", 1), Updates.push("history", new Document("at", Date.from(now)).append("what", "exited"))));
+    }
+
+    public long count() {
+        return households.estimatedDocumentCount();
+    }
+
+    private String index(String idNumber) {
+        return cipher.blindIndex("id:" + idNumber);
+    }
+
+    private org.bson.conversions.Bson facts(Facts f, String fingerprint, Instant now) {
+        Document categories = new Document();
+        f.categories().forEach((code, since) -> categories.append(code, since.toString()));
+        return Updates.combine(Updates.set("members", cipher.encrypt(membersJson(f.members()))), Updates.set("townshipCode", f.townshipCode()),
+                Updates.set("countyCode", f.countyCode()), Updates.set("village", f.village()),
+                Updates.set("address", cipher.encrypt(f.address())), Updates.set("categories", categories),
+                Updates.set("risk", f.risk().name()), Updates.set("plan", cipher.encrypt(f.plan())),
+                Updates.set("fingerprint", fingerprint), Updates.set("updatedAt", Date.from(now)));
+    }
+
+    private Household household(Document d) {
+        Map<String, LocalDate> categories = new LinkedHashMap<>();
+        d.get("categories", new Document()).forEach((code, since) -> categories.put(code, LocalDate.parse(String.valueOf(since))));
+        List<Household.Member> members = new ArrayList<>();
+        for (Document m : Document.parse(cipher.decrypt(d.getString("members"))).getList("m", Document.class)) {
+            members.add(new Household.Member(m.getString("name"), Optional.ofNullable(m.getString("id")),
+                    Optional.ofNullable(m.getString("phone")), m.getString("relation"),
+                    Optional.ofNullable(m.getString("born")).map(LocalDate::parse)));
+        }
+        return new Household(d.getObjectId("_id").toHexString(), members, d.getString("townshipCode"),
+                d.getString("village"), cipher.decrypt(d.getString("address")), categories,
+                Household.Risk.valueOf(d.getString("risk")), Optional.ofNullable(d.getString("workerId")),
+                Household.Status.valueOf(d.getString("status")), Optional.ofNullable(d.getString("exitReason")).map(cipher::decrypt),
+                Optional.ofNullable(d.getString("exitedOn")).map(LocalDate::parse), cipher.decrypt(d.getString("plan")),
+                Optional.ofNullable(d.getString("nextVisit")), d.getInteger("version", 0));
+    }
+
+    private static String membersJson(List<Household.Member> members) {
+        List<Document> list = new ArrayList<>();
+        for (Household.Member m : members) {
+            Document d = new Document("name", m.name()).append("relation", m.relation());
+            m.idNumber().ifPresent(x -> d.append("id", x));
+            m.phone().ifPresent(x -> d.append("phone", x));
+            m.birthDate().ifPresent(x -> d.append("born", x.toString()));
+            list.add(d);
+        }
+        return new Document("m", list).toJson();
+    }
+
+    /** Everything a save would write, in a stable form: the same facts give the same fingerprint. */
+    private static String fingerprintOf(Facts f) {
+        return membersJson(f.members()) + "|" + f.townshipCode() + "|" + f.village() + "|" + f.address() + "|"
+                + new java.util.TreeMap<>(f.categories()) + "|" + f.risk() + "|" + f.plan();
+    }
+}

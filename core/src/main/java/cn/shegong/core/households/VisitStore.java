@@ -1,0 +1,135 @@
+package cn.shegong.core.households;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import cn.shegong.core.storage.FieldCipher;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+
+/**
+ * Visits, shaped so the hot paths read by key on any store (the embedded one scans everything
+ * else): a visit is found by its code ({@code _id}); the visits due on a day are listed in that
+ * day's bucket ({@code visit_days}, {@code _id} the date), so the daily sweep reads a few hundred
+ * buckets and the visits in them; a worker's open visits are listed on their own document
+ * ({@code worker_visits}). Reminders and escalations are claimed atomically on the visit, so
+ * replicas sweeping at once, or a sweep run twice, act once per visit per day.
+ */
+public final class VisitStore {
+
+    private final MongoCollection<Document> visits;
+    private final MongoCollection<Document> days;
+    private final MongoCollection<Document> byWorker;
+    private final MongoCollection<Document> counters;
+    private final FieldCipher cipher;
+
+    public VisitStore(MongoDatabase db, FieldCipher cipher) {
+        this.visits = db.getCollection("visits");
+        this.days = db.getCollection("visit_days");
+        this.byWorker = db.getCollection("worker_visits");
+        this.counters = db.getCollection("counters");
+        this.cipher = cipher;
+    }
+
+    /** Schedules a visit; returns its code. */
+    public String schedule(String householdId, Optional<String> workerId, String stationCode, LocalDate due, String rule, Instant now) {
+        Document counter = counters.findOneAndUpdate(Filters.eq("_id", "visit"), Updates.inc("seq", 1),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        String code = String.format("V%05d", counter.getInteger("seq"));
+        Document d = new Document("_id", code).append("householdId", householdId).append("stationCode", stationCode)
+                .append("due", due.toString()).append("rule", rule).append("status", Visit.Status.DUE.name())
+                .append("escalation", 0).append("createdAt", Date.from(now));
+        workerId.ifPresent(w -> d.append("workerId", w));
+        visits.insertOne(d);
+        days.updateOne(Filters.eq("_id", due.toString()), Updates.addToSet("codes", code), new UpdateOptions().upsert(true));
+        workerId.ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.addToSet("codes", code), new UpdateOptions().upsert(true)));
+        return code;
+    }
+
+    public Optional<Visit> find(String code) {
+        return Optional.ofNullable(visits.find(Filters.eq("_id", code)).first()).map(this::visit);
+    }
+
+    /** Marks a due visit done with its note; false when it was not due any more (done by someone else first). */
+    public boolean record(String code, LocalDate on, String by, String note, Instant now) {
+        Document d = visits.findOneAndUpdate(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name())),
+                Updates.combine(Updates.set("status", Visit.Status.DONE.name()), Updates.set("doneOn", on.toString()),
+                        Updates.set("doneBy", by), Updates.set("note", cipher.encrypt(note)), Updates.set("doneAt", Date.from(now))));
+        if (d == null) {
+            return false;
+        }
+        forget(d);
+        return true;
+    }
+
+    /** The household left care or moved: its open visit is cancelled. */
+    public void cancel(String code) {
+        Document d = visits.findOneAndUpdate(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name())),
+                Updates.set("status", Visit.Status.CANCELLED.name()));
+        if (d != null) {
+            forget(d);
+        }
+    }
+
+    /** Due (or overdue) visits on or before {@code today}, looking back {@code days} days; each read by key. */
+    public List<Visit> dueBy(LocalDate today, int lookbackDays) {
+        List<Visit> out = new ArrayList<>();
+        for (LocalDate day = today.minusDays(lookbackDays); !day.isAfter(today); day = day.plusDays(1)) {
+            Document bucket = days.find(Filters.eq("_id", day.toString())).first();
+            if (bucket != null) {
+                for (String code : bucket.getList("codes", String.class, List.of())) {
+                    find(code).filter(v -> v.status() == Visit.Status.DUE).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A worker's open visits, soonest first. */
+    public List<Visit> openFor(String workerId) {
+        Document d = byWorker.find(Filters.eq("_id", workerId)).first();
+        List<Visit> out = new ArrayList<>();
+        if (d != null) {
+            d.getList("codes", String.class, List.of()).forEach(c -> find(c).filter(v -> v.status() == Visit.Status.DUE).ifPresent(out::add));
+        }
+        out.sort(java.util.Comparator.comparing(Visit::due));
+        return out;
+    }
+
+    /** True for the one caller that may remind about this visit today (across replicas and reruns). */
+    public boolean claimReminder(String code, LocalDate today) {
+        return visits.updateOne(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name()),
+                Filters.ne("remindedOn", today.toString())), Updates.combine(Updates.set("remindedOn", today.toString()),
+                Updates.inc("reminders", 1))).getModifiedCount() == 1;
+    }
+
+    /** True for the one caller that raises this visit to escalation {@code level} (1 the station head, 2 the county). */
+    public boolean claimEscalation(String code, int level) {
+        return visits.updateOne(Filters.and(Filters.eq("_id", code), Filters.lt("escalation", level)),
+                Updates.set("escalation", level)).getModifiedCount() == 1;
+    }
+
+    private void forget(Document d) {
+        String code = d.getString("_id");
+        days.updateOne(Filters.eq("_id", d.getString("due")), Updates.pull("codes", code));
+        Optional.ofNullable(d.getString("workerId")).ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.pull("codes", code)));
+    }
+
+    private Visit visit(Document d) {
+        return new Visit(d.getString("_id"), d.getString("householdId"), Optional.ofNullable(d.getString("workerId")),
+                d.getString("stationCode"), LocalDate.parse(d.getString("due")), d.getString("rule"),
+                Visit.Status.valueOf(d.getString("status")), Optional.ofNullable(d.getString("doneOn")).map(LocalDate::parse),
+                Optional.ofNullable(d.getString("note")).map(cipher::decrypt), Optional.ofNullable(d.getString("doneBy")),
+                d.getInteger("escalation", 0));
+    }
+}
