@@ -30,6 +30,7 @@ import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.intake.IntakeKit;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.triage.Triage;
+import cn.shegong.bot.visits.VisitSweep;
 import cn.shegong.bot.worker.MediaFetcher;
 import cn.shegong.bot.worker.WorkerDialogue;
 import cn.shegong.bot.worker.WorkerKit;
@@ -42,6 +43,11 @@ import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
+import cn.shegong.core.households.CareCategories;
+import cn.shegong.core.households.HouseholdStore;
+import cn.shegong.core.households.Registry;
+import cn.shegong.core.households.VisitPolicy;
+import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
@@ -88,6 +94,10 @@ public final class Shegong implements AutoCloseable {
     private final WorkerNotices workerNotices;
     private final MediaStore media;
     private final WorkerDialogue workerDialogue;
+    private final HouseholdStore households;
+    private final VisitStore visits;
+    private final Registry registry;
+    private final VisitSweep visitSweep;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -113,10 +123,10 @@ public final class Shegong implements AutoCloseable {
         residents.ensureIndexes();
         outboxStore.ensureIndexes();
         cases.ensureIndexes();
-        MeterRegistry registry = Metrics.globalRegistry();
+        MeterRegistry meters = Metrics.globalRegistry();
         Texts texts = new Texts();
         this.wechatApi = new WeChatApi(config.wechat(), redis);
-        this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis, clock, registry);
+        this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis, clock, meters);
         Vocabulary words = new Vocabulary();
         ConversationStore conversations = new ConversationStore(redis, cipher);
         this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);
@@ -136,11 +146,18 @@ public final class Shegong implements AutoCloseable {
                 areas, cases, residents, messages, media, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
                 workerNotices, new Menus(), clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
+        this.households = new HouseholdStore(mongo.database(), cipher);
+        this.visits = new VisitStore(mongo.database(), cipher);
+        VisitPolicy policy = new VisitPolicy();
+        CareCategories careCategories = new CareCategories();
+        this.registry = new Registry(households, visits, policy);
+        this.visitSweep = new VisitSweep(visits, households, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
+                households, visits, this.registry, careCategories,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
-                seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, registry);
+                seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
         var console = new ConsoleService();
         var auth = new AuthApi(accounts, audit, redis, clock);
         var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices, audit, clock);
@@ -163,6 +180,7 @@ public final class Shegong implements AutoCloseable {
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
             mediaFetcher.start();
+            visitSweep.start();
         }
         webhook.start();
     }
@@ -261,6 +279,22 @@ public final class Shegong implements AutoCloseable {
         return staff;
     }
 
+    HouseholdStore households() {
+        return households;
+    }
+
+    VisitStore visits() {
+        return visits;
+    }
+
+    Registry registry() {
+        return registry;
+    }
+
+    VisitSweep visitSweep() {
+        return visitSweep;
+    }
+
     WorkerDialogue workerDialogue() {
         return workerDialogue;
     }
@@ -290,6 +324,7 @@ public final class Shegong implements AutoCloseable {
         server.stop();
         webhook.stop();
         mediaFetcher.stop();
+        visitSweep.stop();
         scheduler.shutdownNow();
         handlers.shutdown();
         try {

@@ -30,6 +30,7 @@ final class ScriptFiles {
     /** The reply with the run's case numbers and short codes masked. */
     static String normalize(String reply, List<Case> cases) {
         String out = NUMBER.matcher(reply).replaceAll("BS########-####");
+        out = out.replaceAll("(?m)^\\d{4}(?= )", "####"); // a list's short codes, whoever's cases they are
         for (Case c : cases) {
             out = out.replaceAll("(?<![\\d*])" + c.shortCode() + "(?!\\d)", "####");
         }

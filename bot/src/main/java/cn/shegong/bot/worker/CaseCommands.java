@@ -28,15 +28,15 @@ final class CaseCommands {
         this.mine = mine;
     }
 
-    Step tasks(Worker w) {
+    Step tasks(Worker w, List<Map<String, Object>> visits) {
         List<Case> tasks = mine.tasks(w);
-        if (tasks.isEmpty()) {
+        if (tasks.isEmpty() && visits.isEmpty()) {
             return Step.answer(kit.say(BotText.WORKER_NO_TASKS));
         }
         List<Map<String, Object>> rows = tasks.stream().map(c -> Map.<String, Object>of("code", c.shortCode(), "urgent", c.urgent(),
                 "label", kit.words().label(c.category()), "status", kit.words().label(c.status()),
                 "mine", c.assigneeId().isPresent(), "place", c.township().map(t -> t.name()).orElse(""))).toList();
-        return Step.answer(kit.say(BotText.WORKER_TASKS, Map.of("cases", rows)));
+        return Step.answer(kit.say(BotText.WORKER_TASKS, Map.of("cases", rows, "visits", visits, "hasVisits", !visits.isEmpty())));
     }
 
     Step details(Worker w, Case c) {
@@ -48,6 +48,7 @@ final class CaseCommands {
         v.put("phone", c.phone().orElse("-"));
         v.put("description", c.description());
         v.put("messages", last);
+        v.put("hasMessages", !last.isEmpty());
         return Step.answer(Reply.of(kit.texts().render(BotText.WORKER_DETAILS, v)))
                 .with(audit(w, "worker_view_case", c));
     }

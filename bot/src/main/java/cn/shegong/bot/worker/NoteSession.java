@@ -17,6 +17,8 @@ final class NoteSession {
     }
 
     public String caseId;
+    /** Set instead of {@code caseId} when the note is a home visit's (its code). */
+    public String visitCode;
     public List<String> texts = new ArrayList<>();
     public List<Part> media = new ArrayList<>();
     public String place;

@@ -35,10 +35,18 @@ final class Notes {
                         Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_note", c.number(), "wechat")));
     }
 
+    /** A home visit's note across several messages; "完成" records the visit. */
+    Step startVisit(String openid, cn.shegong.core.households.Visit v) {
+        NoteSession s = new NoteSession();
+        s.visitCode = v.code();
+        return Step.answer(kit.say(BotText.WORKER_NOTE_STARTED, Map.of("number", v.code()))).with(save(openid, s));
+    }
+
     Step start(String openid, Case c) {
-        Optional<NoteSession> open = session(openid).filter(s -> !s.caseId.equals(c.id()) && s.count() > 0);
+        Optional<NoteSession> open = session(openid).filter(s -> !c.id().equals(s.caseId) && s.count() > 0);
         if (open.isPresent()) {
-            String number = kit.cases().find(open.get().caseId).map(Case::number).orElse("");
+            String number = open.get().visitCode != null ? open.get().visitCode
+                    : kit.cases().find(open.get().caseId).map(Case::number).orElse("");
             return Step.answer(kit.say(BotText.WORKER_NOTE_OPEN, Map.of("number", number)));
         }
         NoteSession s = new NoteSession();
@@ -66,6 +74,9 @@ final class Notes {
     }
 
     Step done(Worker w, String openid, NoteSession s) {
+        if (s.visitCode != null) {
+            return doneVisit(w, openid, s);
+        }
         Optional<Case> c = kit.cases().find(s.caseId);
         if (c.isEmpty() || s.count() == 0) {
             return Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)).with(Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)));
@@ -83,6 +94,20 @@ final class Notes {
                         Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_note", c.get().number(), "wechat")),
                         Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid)),
                         Effect.send("media.fetch", kit.fetcher()::wake));
+    }
+
+    /** The visit is recorded with the note; photos and voice are kept under the visit's code. */
+    private Step doneVisit(Worker w, String openid, NoteSession s) {
+        Optional<cn.shegong.core.households.Visit> v = kit.visits().find(s.visitCode);
+        Effect clear = Effect.write("state.clear", () -> kit.states().clear(Space.WORKER, openid));
+        if (v.isEmpty() || s.count() == 0) {
+            return Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)).with(clear);
+        }
+        String text = String.join("\n", s.texts) + (s.place == null ? "" : "\n" + kit.texts().render(BotText.WORKER_NOTE_PLACE, Map.of("place", s.place)));
+        Effect media = Effect.write("visit.media", () -> s.media.forEach(p ->
+                kit.media().add("visit:" + s.visitCode, p.kind, p.mediaId, Optional.ofNullable(p.recognition), w.name(), kit.now())));
+        Step recorded = new VisitCommands(kit).record(w, v.get(), text.strip());
+        return recorded.with(media, clear, Effect.send("media.fetch", kit.fetcher()::wake));
     }
 
     private Step part(String openid, NoteSession s) {

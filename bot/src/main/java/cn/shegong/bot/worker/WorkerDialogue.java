@@ -24,6 +24,7 @@ public final class WorkerDialogue {
     private final Binding binding;
     private final Mine mine;
     private final CaseCommands commands;
+    private final VisitCommands visits;
     private final Notes notes;
     private final Intake intake;
 
@@ -32,6 +33,7 @@ public final class WorkerDialogue {
         this.binding = new Binding(kit);
         this.mine = new Mine(kit);
         this.commands = new CaseCommands(kit, mine);
+        this.visits = new VisitCommands(kit);
         this.notes = new Notes(kit);
         this.intake = intake;
     }
@@ -68,7 +70,7 @@ public final class WorkerDialogue {
         return switch (c.verb()) {
             case AS_RESIDENT -> intake.onText(openid, c.ref().map(r -> r + " ").orElse("") + c.rest(), sentAt);
             case UNBIND -> binding.unbind(w);
-            case TASKS -> commands.tasks(w);
+            case TASKS -> commands.tasks(w, visits.tasks(w));
             case HELP, BIND -> help(w);
             case DONE -> notes.session(openid).map(s -> notes.done(w, openid, s)).orElseGet(() -> Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)));
             case DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE -> onCase(w, openid, c);
@@ -100,6 +102,9 @@ public final class WorkerDialogue {
         if (c.ref().isEmpty()) {
             return Step.answer(kit.say(BotText.WORKER_NEED_CASE));
         }
+        if (VisitCommands.CODE.matcher(c.ref().get()).matches()) {
+            return onVisit(w, openid, c);
+        }
         Found found = mine.find(w, c.ref().get());
         return switch (found) {
             case Found.None n -> Step.answer(kit.say(BotText.WORKER_NOT_FOUND, Map.of("ref", n.ref())));
@@ -130,6 +135,20 @@ public final class WorkerDialogue {
             case REPLY -> commands.relay(w, k, c.rest());
             case NOTE -> c.rest().isBlank() ? notes.start(openid, k) : notes.oneMessage(w, k, c.rest());
             default -> help(w);
+        };
+    }
+
+    /** A visit code: its household's details, or the visit recorded (in one message or several). */
+    private Step onVisit(Worker w, String openid, Command c) {
+        String code = c.ref().get();
+        Optional<cn.shegong.core.households.Visit> v = visits.find(code).filter(x -> visits.mayRecord(w, x));
+        if (v.isEmpty()) {
+            return Step.answer(kit.say(BotText.WORKER_NOT_FOUND, Map.of("ref", code)));
+        }
+        return switch (c.verb()) {
+            case DETAILS -> visits.details(w, v.get());
+            case NOTE -> c.rest().isBlank() ? notes.startVisit(openid, v.get()) : visits.record(w, v.get(), c.rest());
+            default -> Step.answer(kit.say(BotText.WORKER_VISIT_HOWTO, Map.of("code", code)));
         };
     }
 

@@ -12,6 +12,10 @@ import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.households.CareCategories;
+import cn.shegong.core.households.HouseholdStore;
+import cn.shegong.core.households.Registry;
+import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
@@ -22,7 +26,8 @@ import cn.shegong.core.text.Texts;
 
 /** What the worker's side of the dialogue shares: stores, the resident's notifier, texts and the clock. */
 public record WorkerKit(StaffStore staff, BindCodes codes, CaseStore cases, MessageStore messages, ResidentStore residents,
-                        MediaStore media, MediaFetcher fetcher,
+                        MediaStore media, MediaFetcher fetcher, HouseholdStore households, VisitStore visits, Registry registry,
+                        CareCategories categories,
                         CaseEvents residentEvents, Outbox outbox, ConversationStore states, AuditLog audit, Redis redis,
                         Texts texts, Vocabulary words, Clock clock) {
 

@@ -31,6 +31,8 @@ public final class VisitPolicy {
 
     private final List<Rule> rules = new ArrayList<>();
     private final int overdueDays;
+    private final int quietFrom;
+    private final int quietTo;
 
     public VisitPolicy() {
         Config root = Config.just(ConfigSources.classpath("registry/visit-policy.yaml"));
@@ -40,6 +42,8 @@ public final class VisitPolicy {
                     Period.parse(r.get("every").asString().get()), r.get("name").asString().get(), r.get("source").asString().orElse("")));
         }
         overdueDays = root.get("overdue_days").asInt().orElse(7);
+        quietFrom = root.get("quiet_hours.from").asInt().orElse(21);
+        quietTo = root.get("quiet_hours.to").asInt().orElse(8);
     }
 
     /** The strictest rule for a household's categories and risk; empty when none applies (no visits scheduled). */
@@ -56,6 +60,11 @@ public final class VisitPolicy {
     /** Days overdue after which the station head is told (twice as many: the county). */
     public int overdueDays() {
         return overdueDays;
+    }
+
+    /** Whether {@code hour} (0–23, Baoshan time) is in the quiet hours, when no reminder is sent. */
+    public boolean quiet(int hour) {
+        return quietFrom > quietTo ? hour >= quietFrom || hour < quietTo : hour >= quietFrom && hour < quietTo;
     }
 
     public List<Rule> rules() {
