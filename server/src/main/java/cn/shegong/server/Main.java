@@ -55,6 +55,7 @@ public final class Main {
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "worker" -> WorkerCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
+                case "import" -> ImportCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
                     case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
@@ -171,6 +172,8 @@ public final class Main {
                   worker list      every worker with id, station and whether their WeChat is bound
                   worker bind-code WORKER_ID
                                    a one-time code (72 hours) the worker sends to bind their WeChat
+                  import households FILE.csv
+                                   the registry of households under care from a county's spreadsheet (saved as CSV)
                   menu push        upload templates/wechat/menu.json as the account's custom menu
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file

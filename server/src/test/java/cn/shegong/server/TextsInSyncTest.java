@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TextsInSyncTest {
 
     /** Every module's text keys; a new module's enum is added here. */
-    static final List<TextKey[]> ALL_KEYS = List.<TextKey[]>of(BotText.values());
+    static final List<TextKey[]> ALL_KEYS = List.<TextKey[]>of(BotText.values(), cn.shegong.core.households.RegistryText.values());
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 

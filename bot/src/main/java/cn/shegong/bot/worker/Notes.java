@@ -35,7 +35,7 @@ final class Notes {
                         Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_note", c.number(), "wechat")));
     }
 
-    /** A home visit's note across several messages; "完成" records the visit. */
+    /** A home visit's note across several messages; the done word records the visit. */
     Step startVisit(String openid, cn.shegong.core.households.Visit v) {
         NoteSession s = new NoteSession();
         s.visitCode = v.code();

@@ -16,7 +16,7 @@ import cn.shegong.core.staff.Worker;
 
 /**
  * Home visits from a worker's phone: the due ones in 任务, a household's details by visit code,
- * and a visit recorded by reply ("记录 V00042 …"), which schedules the next one.
+ * and a visit recorded by reply (the note command with the visit code), which schedules the next one.
  */
 final class VisitCommands {
 
@@ -34,8 +34,8 @@ final class VisitCommands {
     List<Map<String, Object>> tasks(Worker w) {
         LocalDate today = today();
         return kit.visits().openFor(w.id()).stream().filter(v -> !v.due().isAfter(today.plusDays(7))).limit(20).map(v -> {
-            Map<String, Object> row = new HashMap<>(Map.of("code", v.code(), "due", v.due().getMonthValue() + "月" + v.due().getDayOfMonth() + "日",
-                    "overdue", v.overdueDays(today) > 0, "days", v.overdueDays(today)));
+            Map<String, Object> row = new HashMap<>(Map.of("code", v.code(), "dueMonth", v.due().getMonthValue(),
+                    "dueDay", v.due().getDayOfMonth(), "overdue", v.overdueDays(today) > 0, "days", v.overdueDays(today)));
             kit.households().find(v.householdId()).ifPresent(h -> {
                 row.put("name", h.maskedName());
                 row.put("category", h.categories().keySet().stream().findFirst().map(kit.categories()::label).orElse(""));
@@ -71,7 +71,7 @@ final class VisitCommands {
         return Step.after(() -> {
             Map<String, Object> done = new HashMap<>(values);
             kit.households().find(h.id()).flatMap(Household::nextVisit).filter(c -> !c.isEmpty()).flatMap(kit.visits()::find)
-                    .ifPresent(next -> done.put("next", next.due().getMonthValue() + "月" + next.due().getDayOfMonth() + "日"));
+                    .ifPresent(next -> done.put("next", Map.of("month", next.due().getMonthValue(), "day", next.due().getDayOfMonth())));
             return kit.say(BotText.WORKER_VISIT_RECORDED, done);
         }, Effect.guarded("visit.record", () -> kit.registry().recordVisit(v.code(), today(), w.name(), note, kit.now())),
                 Effect.write("audit", () -> kit.audit().record(kit.now(), w.name(), "worker_visit", v.code(), "wechat")))
@@ -83,7 +83,8 @@ final class VisitCommands {
         values.put("code", v.code());
         values.put("masked", h.maskedName());
         values.put("category", String.join("、", h.categories().keySet().stream().map(kit.categories()::label).toList()));
-        values.put("due", v.due().getMonthValue() + "月" + v.due().getDayOfMonth() + "日");
+        values.put("dueMonth", v.due().getMonthValue());
+        values.put("dueDay", v.due().getDayOfMonth());
         return values;
     }
 
