@@ -39,12 +39,13 @@ final class DemoSeed {
     static final String WORKER_PHONE = "o-demo-worker-zhao";
 
     /** The station head and a worker of the demo station, bound to the simulator's worker phones, so assignments reach a phone. */
-    private static void bindDemoWorkers(Shegong shegong, String workerName, Instant now) {
+    private static Worker bindDemoWorkers(Shegong shegong, String workerName, Instant now) {
         Worker head = shegong.staff().workers(DEMO_STATION).stream().filter(w -> w.role() == Worker.Role.HEAD).findFirst().orElseThrow();
         shegong.staff().bind(head.id(), HEAD_PHONE, now);
         Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
                 List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
         shegong.staff().bind(worker.id(), WORKER_PHONE, now);
+        return worker;
     }
 
     /** Seeds an empty demo; does nothing when there are workers already. */
@@ -67,7 +68,8 @@ final class DemoSeed {
                         List.of(help[random.nextInt(help.length)], help[random.nextInt(help.length)]), 6 + random.nextInt(8));
             }
         }
-        bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
+        Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
+        DemoHouseholds.seed(shegong, surnames, given, demoWorker, clock.instant(), random);
         List<LabelledText> requests = Triage.trainingData().stream().filter(t -> t.category().isHelpRequest()).toList();
         Areas areas = Areas.baoshan();
         Case.Status[] statuses = Case.Status.values();

@@ -33,7 +33,10 @@ final class CaseCommands {
         if (tasks.isEmpty() && visits.isEmpty()) {
             return Step.answer(kit.say(BotText.WORKER_NO_TASKS));
         }
-        List<Map<String, Object>> rows = tasks.stream().map(c -> Map.<String, Object>of("code", c.shortCode(), "urgent", c.urgent(),
+        Map<String, Long> seen = tasks.stream().collect(java.util.stream.Collectors.groupingBy(Case::shortCode, java.util.stream.Collectors.counting()));
+        // a short code two cases share (from different days) is shown as the full number, which always works
+        List<Map<String, Object>> rows = tasks.stream().map(c -> Map.<String, Object>of("code",
+                seen.get(c.shortCode()) > 1 ? c.number() : c.shortCode(), "urgent", c.urgent(),
                 "label", kit.words().label(c.category()), "status", kit.words().label(c.status()),
                 "mine", c.assigneeId().isPresent(), "place", c.township().map(t -> t.name()).orElse(""))).toList();
         return Step.answer(kit.say(BotText.WORKER_TASKS, Map.of("cases", rows, "visits", visits, "hasVisits", !visits.isEmpty())));
