@@ -59,6 +59,7 @@ public final class Main {
                 case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
                     case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
+                    case "visits" -> cn.shegong.server.bench.VisitsBench.run(rest.subList(1, rest.size()), System.out, new BenchStarter());
                     default -> unknown("bench " + rest.get(0));
                 };
                 case "bench-floor" -> FloorService.run();
@@ -178,6 +179,8 @@ public final class Main {
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file
                   bench webhook    measure the webhook's throughput and latency (see docs/benchmarks.md)
+                  bench visits [--households N]
+                                   enrol N households and time the daily visit sweep (see docs/benchmarks.md)
                   bench inbox [--cases N]
                                    seed N cases and time the console's inbox queries
                   test             run the whole test suite

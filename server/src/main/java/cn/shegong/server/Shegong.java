@@ -151,7 +151,7 @@ public final class Shegong implements AutoCloseable {
         VisitPolicy policy = new VisitPolicy();
         CareCategories careCategories = new CareCategories();
         this.registry = new Registry(households, visits, policy);
-        this.visitSweep = new VisitSweep(visits, households, staff, outbox, careCategories, policy, areas, clock);
+        this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 households, visits, this.registry, careCategories,
                 notifier, outbox,

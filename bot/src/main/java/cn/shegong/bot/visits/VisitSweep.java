@@ -18,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.households.CareCategories;
-import cn.shegong.core.households.Household;
-import cn.shegong.core.households.HouseholdStore;
 import cn.shegong.core.households.Visit;
 import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
@@ -31,7 +29,9 @@ import cn.shegong.core.staff.Worker;
  * for its worker's bound WeChat (or the station head's, when the worker is not bound) once a day;
  * overdue by N days the station head is told, by 2N it is marked for the county (the console
  * shows it). Replicas sweep side by side: each reminder and escalation is claimed on the visit,
- * so it goes out once, and a sweep cut short by a crash resumes without sending twice.
+ * so it goes out once, and a sweep cut short by a crash resumes without sending twice. Once a
+ * day's pass is complete it is marked, and later sweeps that day do nothing (a visit scheduled
+ * for today after that is reminded tomorrow). No household is read: the card's values are on the visit.
  */
 public final class VisitSweep {
 
@@ -47,7 +47,6 @@ public final class VisitSweep {
     }
 
     private final VisitStore visits;
-    private final HouseholdStore households;
     private final StaffStore staff;
     private final Outbox outbox;
     private final CareCategories categories;
@@ -56,10 +55,9 @@ public final class VisitSweep {
     private final Clock clock;
     private volatile ScheduledExecutorService scheduler;
 
-    public VisitSweep(VisitStore visits, HouseholdStore households, StaffStore staff, Outbox outbox, CareCategories categories,
+    public VisitSweep(VisitStore visits, StaffStore staff, Outbox outbox, CareCategories categories,
                       VisitPolicy policy, Areas areas, Clock clock) {
         this.visits = visits;
-        this.households = households;
         this.staff = staff;
         this.outbox = outbox;
         this.categories = categories;
@@ -95,38 +93,42 @@ public final class VisitSweep {
             return new Result(0, 0, 0, 0, true);
         }
         LocalDate today = local.toLocalDate();
+        if (visits.sweptOn(today)) {
+            return new Result(0, 0, 0, 0, false);
+        }
         List<Visit> due = visits.dueBy(today, LOOKBACK_DAYS);
+        Map<String, Optional<String>> openids = new HashMap<>();
+        Map<String, List<String>> heads = new HashMap<>();
         int reminded = 0;
-        int heads = 0;
+        int toHeads = 0;
         int county = 0;
-        for (Visit v : due) {
-            Optional<Household> h = households.find(v.householdId()).filter(x -> x.status() == Household.Status.ACTIVE);
-            if (h.isEmpty()) {
-                continue;
-            }
-            List<String> to = workerOpenid(v).map(List::of).orElseGet(() -> headOpenids(v.stationCode()));
+        for (Visit v : due) { // a due visit's household is active: an exit cancels its visit
+            List<String> stationHeads = heads.computeIfAbsent(v.stationCode(), this::headOpenids);
+            List<String> to = v.workerId().map(w -> openids.computeIfAbsent(w, this::workerOpenid)).flatMap(o -> o)
+                    .map(List::of).orElse(stationHeads);
             if (!to.isEmpty() && visits.claimReminder(v.code(), today)) {
-                Map<String, String> values = values(v, h.get());
+                Map<String, String> values = values(v);
                 to.forEach(openid -> outbox.sendNotice(openid, VISIT_DUE, values));
                 reminded++;
             }
             long late = v.overdueDays(today);
             if (late >= policy.overdueDays() && visits.claimEscalation(v.code(), 1)) {
-                Map<String, String> values = values(v, h.get());
+                Map<String, String> values = values(v);
                 values.put("days", Long.toString(late));
                 values.put("worker", v.workerId().flatMap(staff::worker).map(Worker::name).orElse("-"));
-                headOpenids(v.stationCode()).forEach(openid -> outbox.sendNotice(openid, VISIT_OVERDUE, values));
-                heads++;
+                stationHeads.forEach(openid -> outbox.sendNotice(openid, VISIT_OVERDUE, values));
+                toHeads++;
             }
             if (late >= 2L * policy.overdueDays() && visits.claimEscalation(v.code(), 2)) {
                 county++; // shown to the county in the console
             }
         }
-        return new Result(due.size(), reminded, heads, county, false);
+        visits.markSwept(today, now);
+        return new Result(due.size(), reminded, toHeads, county, false);
     }
 
-    private Optional<String> workerOpenid(Visit v) {
-        return v.workerId().flatMap(staff::worker).filter(Worker::active).flatMap(Worker::openid);
+    private Optional<String> workerOpenid(String workerId) {
+        return staff.worker(workerId).filter(Worker::active).flatMap(Worker::openid);
     }
 
     private List<String> headOpenids(String stationCode) {
@@ -135,12 +137,12 @@ public final class VisitSweep {
     }
 
     /** Nothing sensitive: WeChat shows template messages on the lock screen. */
-    private Map<String, String> values(Visit v, Household h) {
+    private Map<String, String> values(Visit v) {
         Map<String, String> values = new HashMap<>();
         values.put("code", v.code());
-        values.put("name", h.maskedName());
-        values.put("category", h.categories().keySet().stream().findFirst().map(categories::label).orElse(""));
-        values.put("place", areas.byCode(h.townshipCode()).map(t -> t.name() + h.village()).orElse(h.village()));
+        values.put("name", v.summary().maskedName());
+        values.put("category", categories.label(v.summary().category()));
+        values.put("place", areas.byCode(v.stationCode()).map(t -> t.name() + v.summary().village()).orElse(v.summary().village()));
         values.put("dueYear", Integer.toString(v.due().getYear()));
         values.put("dueMonth", Integer.toString(v.due().getMonthValue()));
         values.put("dueDay", Integer.toString(v.due().getDayOfMonth()));

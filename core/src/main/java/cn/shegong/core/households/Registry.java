@@ -43,7 +43,7 @@ public final class Registry {
         households.find(v.get().householdId()).filter(h -> h.status() == Household.Status.ACTIVE).ifPresent(h -> {
             households.setNextVisit(h.id(), "");
             policy.rule(h.categories().keySet(), h.risk()).ifPresent(rule -> households.setNextVisit(h.id(),
-                    visits.schedule(h.id(), h.workerId(), h.townshipCode(), VisitPolicy.next(on, rule), rule.name(), now)));
+                    visits.schedule(h.id(), h.workerId(), h.townshipCode(), VisitPolicy.next(on, rule), rule.name(), summary(h), now)));
         });
         return true;
     }
@@ -52,6 +52,11 @@ public final class Registry {
     public void exit(String householdId, String reason, LocalDate on, Instant now) {
         households.find(householdId).flatMap(Household::nextVisit).filter(c -> !c.isEmpty()).ifPresent(visits::cancel);
         households.exit(householdId, reason, on, now);
+    }
+
+    /** What a reminder shows, kept on the visit so the daily sweep reads no household. */
+    private static Visit.Summary summary(Household h) {
+        return new Visit.Summary(h.maskedName(), h.categories().keySet().stream().sorted().findFirst().orElse(""), h.village());
     }
 
     private void ensureNextVisit(Household h, LocalDate today, Instant now) {
@@ -66,7 +71,7 @@ public final class Registry {
             LocalDate enrolled = h.categories().values().stream().min(Comparator.naturalOrder()).orElse(today);
             LocalDate due = VisitPolicy.next(enrolled, rule);
             households.setNextVisit(h.id(), visits.schedule(h.id(), h.workerId(), h.townshipCode(),
-                    due.isBefore(today) ? today : due, rule.name(), now));
+                    due.isBefore(today) ? today : due, rule.name(), summary(h), now));
         });
     }
 }

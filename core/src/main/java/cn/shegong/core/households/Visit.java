@@ -8,7 +8,12 @@ import java.util.Optional;
  * note, sealed) or still due. Its code ({@code V00042}) is what a worker types on WeChat.
  */
 public record Visit(String code, String householdId, Optional<String> workerId, String stationCode, LocalDate due, String rule,
-                    Status status, Optional<LocalDate> doneOn, Optional<String> note, Optional<String> doneBy, int escalation) {
+                    Status status, Optional<LocalDate> doneOn, Optional<String> note, Optional<String> doneBy, int escalation,
+                    Summary summary) {
+
+    /** What a reminder card shows — nothing sensitive: a masked name, a category code, the village. */
+    public record Summary(String maskedName, String category, String village) {
+    }
 
     public enum Status { DUE, DONE, CANCELLED }
 

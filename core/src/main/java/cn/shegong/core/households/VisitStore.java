@@ -31,6 +31,7 @@ public final class VisitStore {
     private final MongoCollection<Document> days;
     private final MongoCollection<Document> byWorker;
     private final MongoCollection<Document> counters;
+    private final MongoCollection<Document> sweeps;
     private final FieldCipher cipher;
 
     public VisitStore(MongoDatabase db, FieldCipher cipher) {
@@ -38,17 +39,20 @@ public final class VisitStore {
         this.days = db.getCollection("visit_days");
         this.byWorker = db.getCollection("worker_visits");
         this.counters = db.getCollection("counters");
+        this.sweeps = db.getCollection("visit_sweeps");
         this.cipher = cipher;
     }
 
     /** Schedules a visit; returns its code. */
-    public String schedule(String householdId, Optional<String> workerId, String stationCode, LocalDate due, String rule, Instant now) {
+    public String schedule(String householdId, Optional<String> workerId, String stationCode, LocalDate due, String rule,
+                           Visit.Summary summary, Instant now) {
         Document counter = counters.findOneAndUpdate(Filters.eq("_id", "visit"), Updates.inc("seq", 1),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
         String code = String.format("V%05d", counter.getInteger("seq"));
         Document d = new Document("_id", code).append("householdId", householdId).append("stationCode", stationCode)
                 .append("due", due.toString()).append("rule", rule).append("status", Visit.Status.DUE.name())
-                .append("escalation", 0).append("createdAt", Date.from(now));
+                .append("escalation", 0).append("createdAt", Date.from(now)).append("masked", summary.maskedName())
+                .append("category", summary.category()).append("village", summary.village());
         workerId.ifPresent(w -> d.append("workerId", w));
         visits.insertOne(d);
         days.updateOne(Filters.eq("_id", due.toString()), Updates.addToSet("codes", code), new UpdateOptions().upsert(true));
@@ -106,6 +110,15 @@ public final class VisitStore {
         return out;
     }
 
+    /** Whether a sweep finished all of {@code day}'s reminders (a later sweep that day has nothing to send). */
+    public boolean sweptOn(LocalDate day) {
+        return sweeps.find(Filters.eq("_id", day.toString())).first() != null;
+    }
+
+    public void markSwept(LocalDate day, Instant now) {
+        sweeps.updateOne(Filters.eq("_id", day.toString()), Updates.setOnInsert("at", Date.from(now)), new UpdateOptions().upsert(true));
+    }
+
     /** True for the one caller that may remind about this visit today (across replicas and reruns). */
     public boolean claimReminder(String code, LocalDate today) {
         return visits.updateOne(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name()),
@@ -130,6 +143,6 @@ public final class VisitStore {
                 d.getString("stationCode"), LocalDate.parse(d.getString("due")), d.getString("rule"),
                 Visit.Status.valueOf(d.getString("status")), Optional.ofNullable(d.getString("doneOn")).map(LocalDate::parse),
                 Optional.ofNullable(d.getString("note")).map(cipher::decrypt), Optional.ofNullable(d.getString("doneBy")),
-                d.getInteger("escalation", 0));
+                d.getInteger("escalation", 0), new Visit.Summary(d.getString("masked"), d.getString("category"), d.getString("village")));
     }
 }
