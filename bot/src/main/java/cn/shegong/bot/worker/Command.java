@@ -26,7 +26,7 @@ record Command(Verb verb, Optional<String> ref, String rest) {
     static final java.util.Set<Verb> TAKES_CASE = java.util.EnumSet.of(Verb.DETAILS, Verb.ACCEPT, Verb.SEND_BACK, Verb.CONTACT,
             Verb.CLOSE, Verb.REPLY, Verb.NOTE);
 
-    private static final Pattern REF = Pattern.compile("^\\s*((?:BS\\d{8}-?)?\\d{1,4}|[A-Z0-9]{6})(?=$|[\\s:：,，。])[\\s:：,，。]*",
+    private static final Pattern REF = Pattern.compile("^\\s*((?:BS\\d{8}-?)?\\d{1,4}|V\\d{5,7}|[A-Z0-9]{6})(?=$|[\\s:：,，。])[\\s:：,，。]*",
             Pattern.CASE_INSENSITIVE);
 
     /** The words for each verb, longest first, so a longer word wins over its own prefix. */

@@ -21,8 +21,8 @@ import cn.shegong.core.staff.Worker;
 final class VisitCommands {
 
     private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
-    /** A visit code as a worker types it: V and five digits. */
-    static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("V\\d{5}");
+    /** A visit code as a worker types it: V and five digits (more past 99,999 visits). */
+    static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("V\\d{5,7}");
 
     private final WorkerKit kit;
 

@@ -20,8 +20,10 @@ import org.bson.Document;
 /**
  * Visits, shaped so the hot paths read by key on any store (the embedded one scans everything
  * else): a visit is found by its code ({@code _id}); the visits due on a day are listed in that
- * day's bucket ({@code visit_days}, {@code _id} the date), so the daily sweep reads a few hundred
- * buckets and the visits in them; a worker's open visits are listed on their own document
+ * day's buckets — {@code visit_days} ({@code _id} the date) names the day's chunks, each chunk
+ * ({@code visit_day_chunks}, {@code _id} date:n) lists up to a thousand codes, so an import that
+ * makes fifty thousand visits due today never rewrites one huge document — and the daily sweep
+ * reads a few hundred small documents and the visits in them; a worker's open visits are listed on their own document
  * ({@code worker_visits}). Reminders and escalations are claimed atomically on the visit, so
  * replicas sweeping at once, or a sweep run twice, act once per visit per day.
  */
@@ -29,6 +31,8 @@ public final class VisitStore {
 
     private final MongoCollection<Document> visits;
     private final MongoCollection<Document> days;
+    private final MongoCollection<Document> chunks;
+    private static final int CHUNK = 1000;
     private final MongoCollection<Document> byWorker;
     private final MongoCollection<Document> counters;
     private final MongoCollection<Document> sweeps;
@@ -37,6 +41,7 @@ public final class VisitStore {
     public VisitStore(MongoDatabase db, FieldCipher cipher) {
         this.visits = db.getCollection("visits");
         this.days = db.getCollection("visit_days");
+        this.chunks = db.getCollection("visit_day_chunks");
         this.byWorker = db.getCollection("worker_visits");
         this.counters = db.getCollection("counters");
         this.sweeps = db.getCollection("visit_sweeps");
@@ -48,14 +53,17 @@ public final class VisitStore {
                            Visit.Summary summary, Instant now) {
         Document counter = counters.findOneAndUpdate(Filters.eq("_id", "visit"), Updates.inc("seq", 1),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        String code = String.format("V%05d", counter.getInteger("seq"));
+        int seq = counter.getInteger("seq");
+        String code = String.format("V%05d", seq);
         Document d = new Document("_id", code).append("householdId", householdId).append("stationCode", stationCode)
                 .append("due", due.toString()).append("rule", rule).append("status", Visit.Status.DUE.name())
                 .append("escalation", 0).append("createdAt", Date.from(now)).append("masked", summary.maskedName())
                 .append("category", summary.category()).append("village", summary.village());
         workerId.ifPresent(w -> d.append("workerId", w));
         visits.insertOne(d);
-        days.updateOne(Filters.eq("_id", due.toString()), Updates.addToSet("codes", code), new UpdateOptions().upsert(true));
+        int chunk = seq / CHUNK;
+        days.updateOne(Filters.eq("_id", due.toString()), Updates.addToSet("chunks", chunk), new UpdateOptions().upsert(true));
+        chunks.updateOne(Filters.eq("_id", due + ":" + chunk), Updates.addToSet("codes", code), new UpdateOptions().upsert(true));
         workerId.ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.addToSet("codes", code), new UpdateOptions().upsert(true)));
         return code;
     }
@@ -90,8 +98,12 @@ public final class VisitStore {
         List<Visit> out = new ArrayList<>();
         for (LocalDate day = today.minusDays(lookbackDays); !day.isAfter(today); day = day.plusDays(1)) {
             Document bucket = days.find(Filters.eq("_id", day.toString())).first();
-            if (bucket != null) {
-                for (String code : bucket.getList("codes", String.class, List.of())) {
+            if (bucket == null) {
+                continue;
+            }
+            for (Integer chunk : bucket.getList("chunks", Integer.class, List.of())) {
+                Document c = chunks.find(Filters.eq("_id", day + ":" + chunk)).first();
+                for (String code : c == null ? List.<String>of() : c.getList("codes", String.class, List.of())) {
                     find(code).filter(v -> v.status() == Visit.Status.DUE).ifPresent(out::add);
                 }
             }
@@ -134,7 +146,8 @@ public final class VisitStore {
 
     private void forget(Document d) {
         String code = d.getString("_id");
-        days.updateOne(Filters.eq("_id", d.getString("due")), Updates.pull("codes", code));
+        int seq = Integer.parseInt(code.substring(1));
+        chunks.updateOne(Filters.eq("_id", d.getString("due") + ":" + seq / CHUNK), Updates.pull("codes", code));
         Optional.ofNullable(d.getString("workerId")).ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.pull("codes", code)));
     }
 
