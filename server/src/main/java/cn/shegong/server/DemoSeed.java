@@ -68,8 +68,6 @@ final class DemoSeed {
                         List.of(help[random.nextInt(help.length)], help[random.nextInt(help.length)]), 6 + random.nextInt(8));
             }
         }
-        Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
-        DemoHouseholds.seed(shegong, surnames, given, demoWorker, clock.instant(), random);
         List<LabelledText> requests = Triage.trainingData().stream().filter(t -> t.category().isHelpRequest()).toList();
         Areas areas = Areas.baoshan();
         Case.Status[] statuses = Case.Status.values();
@@ -103,5 +101,8 @@ final class DemoSeed {
                 shegong.cases().changeStatus(c.id(), 0, status, "cancelled_by_resident", "", at.plusSeconds(600));
             }
         }
+        // after the seeded cases, so none of them is the demo worker's: the tour's short codes stay unambiguous
+        Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
+        DemoHouseholds.seed(shegong, surnames, given, demoWorker, clock.instant(), random);
     }
 }

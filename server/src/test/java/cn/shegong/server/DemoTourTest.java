@@ -133,8 +133,8 @@ class DemoTourTest {
         browser.switchTo().window(simulatorWindow); // the worker's phone gets the assignment and takes it
         WebElement worker = phone(2);
         waiting().until(d -> worker.findElement(By.cssSelector(".chat")).getText().contains(c.number()));
-        say(worker, "接单 " + c.number(), "已接单"); // the full number: the seeded cases may share its short code
-        say(worker, "记录 " + c.number() + " 已上门，老人能下床了，家属下周回来", "走访情况已记到");
+        say(worker, "接单 " + c.shortCode(), "已接单"); // the 4-digit code on the card, as the README's tour says
+        say(worker, "记录 " + c.shortCode() + " 已上门，老人能下床了，家属下周回来", "走访情况已记到");
         Files.write(Path.of("target/screenshots/simulator-worker.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.switchTo().window(consoleWindow(simulatorWindow));
         browser.navigate().refresh();
