@@ -64,8 +64,6 @@ public final class FakeWeChat {
     static final int WINDOW_QUOTA = 5;
     static final int TEMPLATE_VALUE_MAX = 20;
 
-    static final java.time.Duration MEDIA_LIFETIME = java.time.Duration.ofDays(3);
-
     private final String appId;
     private final String secret;
     private final Clock clock;
@@ -75,8 +73,7 @@ public final class FakeWeChat {
     private final List<Fault> faults = new ArrayList<>();
     private final List<RecordedCall> calls = new ArrayList<>();
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> media = new ConcurrentHashMap<>();
-    private final Map<String, Instant> mediaAt = new ConcurrentHashMap<>();
+    private final FakeMedia media;
     private final AtomicLong seq = new AtomicLong();
     private final FakeQrCodes qr;
     private final AtomicLong templateMsgIds = new AtomicLong(200_163_836);
@@ -94,6 +91,7 @@ public final class FakeWeChat {
         this.clock = clock;
         this.tokens = new FakeTokens(clock);
         this.qr = new FakeQrCodes(clock);
+        this.media = new FakeMedia(clock);
     }
 
     // ---- the platform side: what users do, and what tests tell the fake --------------------------
@@ -134,8 +132,7 @@ public final class FakeWeChat {
     }
 
     public void addMedia(String mediaId, byte[] bytes) {
-        media.put(mediaId, bytes);
-        mediaAt.put(mediaId, clock.instant());
+        media.add(mediaId, bytes);
     }
 
     /** Someone refreshed the token elsewhere: every token the service holds stops working (40001). */
@@ -253,8 +250,8 @@ public final class FakeWeChat {
             });
             case "/cgi-bin/menu/get", "/cgi-bin/get_current_selfmenu_info" ->
                     menu == null ? Answer.error(46003) : Answer.json(Map.of("menu", menu));
-            case "/cgi-bin/media/upload" -> mediaUpload(query, body, contentType);
-            case "/cgi-bin/media/get" -> mediaGet(query);
+            case "/cgi-bin/media/upload" -> media.upload(query, body, contentType, "FAKE_MEDIA_" + seq.incrementAndGet());
+            case "/cgi-bin/media/get" -> media.get(query.getOrDefault("media_id", ""));
             case "/cgi-bin/qrcode/create" -> qr.create(json);
             case "/cgi-bin/user/info" -> userInfo(query);
             default -> Answer.json(Map.of("errcode", 40066, "errmsg", "invalid url"));
@@ -356,29 +353,6 @@ public final class FakeWeChat {
             return 43004;
         }
         return user.blacklisted ? 43019 : 0;
-    }
-
-    private Answer mediaUpload(Map<String, String> query, byte[] body, String contentType) {
-        byte[] file = Multipart.firstPart(body, contentType).orElse(null);
-        if (file == null || file.length == 0) {
-            return Answer.error(44002);
-        }
-        String id = "FAKE_MEDIA_" + seq.incrementAndGet();
-        addMedia(id, file);
-        return Answer.json(Map.of("type", query.getOrDefault("type", "image"), "media_id", id,
-                "created_at", clock.instant().getEpochSecond()));
-    }
-
-    private Answer mediaGet(Map<String, String> query) {
-        String id = query.getOrDefault("media_id", "");
-        byte[] bytes = media.get(id);
-        if (bytes == null || !clock.instant().isBefore(mediaAt.get(id).plus(MEDIA_LIFETIME))) {
-            return Answer.error(40007); // unknown, or past the 3 days WeChat keeps temporary media
-        }
-        boolean voice = bytes.length > 5 && new String(bytes, 0, 5, StandardCharsets.US_ASCII).equals("#!AMR");
-        String name = id + (voice ? ".amr" : ".jpg");
-        return new Answer(200, voice ? "audio/amr" : "image/jpeg", bytes,
-                Map.of("Content-disposition", "attachment; filename=\"" + name + "\""));
     }
 
     private Answer userInfo(Map<String, String> query) {

@@ -59,14 +59,9 @@ import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
 
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
  * The whole service, wired by hand: stores, texts, the outbox and its sender, the WeChat webhook
@@ -174,7 +169,7 @@ public final class Shegong implements AutoCloseable {
                         .register(new CaseMediaApi(cases, media, audit, clock)).register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))
-                .addFeature(observe())
+                .addFeature(Observe.feature(ADMIN_SOCKET, mongo, redis))
                 .build()
                 .start();
         if (seams.outboxWorker()) {
@@ -204,41 +199,6 @@ public final class Shegong implements AutoCloseable {
             mongo.close();
             redis.close();
             throw e;
-        }
-    }
-
-    private ObserveFeature observe() {
-        return ObserveFeature.builder()
-                .sockets(List.of(ADMIN_SOCKET))
-                .addObserver(HealthObserver.builder()
-                        .details(true)
-                        .addCheck(() -> probe(mongo::ping), HealthCheckType.READINESS, "mongodb")
-                        .addCheck(this::redisHealth, HealthCheckType.READINESS, "redis")
-                        .build())
-                .addObserver(MetricsObserver.create())
-                .build();
-    }
-
-    /**
-     * Redis unreachable does not make the service unready: it answers in degraded mode (see
-     * {@code Redis#orElse}), and taking every replica out of service would silence it. It says so.
-     */
-    private HealthCheckResponse redisHealth() {
-        if (!redis.degraded()) {
-            HealthCheckResponse ping = probe(redis::ping);
-            if (ping.status() == HealthCheckResponse.Status.UP) {
-                return ping;
-            }
-        }
-        return HealthCheckResponse.builder().status(true).detail("degraded", true).build();
-    }
-
-    private static HealthCheckResponse probe(Runnable ping) {
-        try {
-            ping.run();
-            return HealthCheckResponse.builder().status(true).build();
-        } catch (RuntimeException e) {
-            return HealthCheckResponse.builder().status(false).detail("error", e.getClass().getSimpleName()).build();
         }
     }
 

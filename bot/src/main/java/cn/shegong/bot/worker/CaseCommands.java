@@ -61,7 +61,7 @@ final class CaseCommands {
             return Step.answer(kit.say(BotText.WORKER_ACCEPTED, values(c)));
         }
         Step step = Step.answer(kit.say(BotText.WORKER_ACCEPTED, values(c)))
-                .with(Effect.guarded("case.accept", () -> kit.cases().accept(c.id(), c.version(), w.id(), w.name(), w.stationCode(), kit.now())),
+                .with(Effect.guarded("case.accept", () -> kit.cases().forWorkers().accept(c.id(), c.version(), w.id(), w.name(), w.stationCode(), kit.now())),
                         audit(w, "worker_accept", c));
         return (c.status() == Case.Status.NEW ? step.with(Effect.send("notify.resident",
                 () -> kit.residentEvents().assigned(c, c.township().map(t -> t.name()).orElse("")))) : step).orIfLost(changed(c));
@@ -72,7 +72,7 @@ final class CaseCommands {
             return Step.answer(kit.say(BotText.WORKER_NEED_REASON, values(c)));
         }
         return Step.answer(kit.say(BotText.WORKER_SENT_BACK, values(c)))
-                .with(Effect.guarded("case.send_back", () -> kit.cases().sendBack(c.id(), c.version(), w.name(), kit.now())),
+                .with(Effect.guarded("case.send_back", () -> kit.cases().forWorkers().sendBack(c.id(), c.version(), w.name(), kit.now())),
                         Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), reason, kit.now())),
                         audit(w, "worker_send_back", c))
                 .orIfLost(changed(c));
@@ -80,7 +80,7 @@ final class CaseCommands {
 
     Step contact(Worker w, Case c) {
         return Step.answer(kit.say(BotText.WORKER_CONTACTED, values(c)))
-                .with(Effect.write("case.contact", () -> kit.cases().recordContact(c.id(), w.name(), kit.now())), audit(w, "worker_contact", c));
+                .with(Effect.write("case.contact", () -> kit.cases().forWorkers().recordContact(c.id(), w.name(), kit.now())), audit(w, "worker_contact", c));
     }
 
     Step close(Worker w, Case c, String result) {

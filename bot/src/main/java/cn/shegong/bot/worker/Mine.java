@@ -29,8 +29,8 @@ final class Mine {
 
     /** The worker's open cases (urgent first), and for a head the station's unassigned ones after them. */
     List<Case> tasks(Worker w) {
-        List<Case> mine = kit.cases().openAssignedTo(w.id());
-        List<Case> waiting = w.role() == Worker.Role.HEAD ? kit.cases().openUnassigned(w.stationCode()) : List.of();
+        List<Case> mine = kit.cases().forWorkers().openAssignedTo(w.id());
+        List<Case> waiting = w.role() == Worker.Role.HEAD ? kit.cases().forWorkers().openUnassigned(w.stationCode()) : List.of();
         return Stream.concat(mine.stream(), waiting.stream()).toList();
     }
 

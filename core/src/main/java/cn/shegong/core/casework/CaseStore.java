@@ -40,14 +40,16 @@ public final class CaseStore {
     private final MongoCollection<Document> counters;
     private final ResidentCases byResident;
     private final FieldCipher cipher;
-    private final Areas areas;
+    private final CaseDocuments docs;
+    private final WorkerCases workers;
 
     public CaseStore(MongoDatabase db, FieldCipher cipher, Areas areas) {
         this.cases = db.getCollection("cases");
         this.byResident = new ResidentCases(db, cases);
         this.counters = db.getCollection("counters");
         this.cipher = cipher;
-        this.areas = areas;
+        this.docs = new CaseDocuments(cipher, areas);
+        this.workers = new WorkerCases(cases, docs);
     }
 
     public void ensureIndexes() {
@@ -240,47 +242,6 @@ public final class CaseStore {
         return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(sets)).getModifiedCount() == 1;
     }
 
-    /** The worker takes the case on (it was assigned to them, or waiting unassigned at their station). */
-    public boolean accept(String id, int version, String workerId, String workerName, String stationCode, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
-                Updates.set("status", Case.Status.IN_PROGRESS.name()), Updates.set("assigneeId", workerId),
-                Updates.set("assigneeName", workerName), Updates.set("stationCode", stationCode), Updates.set("acceptedAt", Date.from(now)),
-                Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.push("timeline", event(now, "accepted", workerName)))).getModifiedCount() == 1;
-    }
-
-    /** The worker sends the case back to the station's inbox (the reason goes in a note, being free text). */
-    public boolean sendBack(String id, int version, String workerName, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
-                Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
-                Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.push("timeline", event(now, "sent_back", workerName)))).getModifiedCount() == 1;
-    }
-
-    /** The worker reached the person: the first time counts for the promise we made (one working day). */
-    public void recordContact(String id, String workerName, Instant now) {
-        cases.updateOne(Filters.and(byId(id), Filters.exists("firstContactAt", false)), Updates.set("firstContactAt", Date.from(now)));
-        cases.updateOne(byId(id), Updates.combine(Updates.push("timeline", event(now, "contacted", workerName)),
-                Updates.set("updatedAt", Date.from(now))));
-    }
-
-    /** Open cases assigned to the worker, urgent first, then oldest first. */
-    public List<Case> openAssignedTo(String workerId) {
-        return open(Filters.eq("assigneeId", workerId));
-    }
-
-    /** Open cases of a station that nobody has yet, urgent first, then oldest first. */
-    public List<Case> openUnassigned(String townshipCode) {
-        return open(Filters.and(Filters.eq("townshipCode", townshipCode), Filters.exists("assigneeId", false)));
-    }
-
-    private List<Case> open(Bson filter) {
-        List<Case> out = new ArrayList<>();
-        cases.find(Filters.and(filter, Filters.in("status", OPEN))).sort(Sorts.orderBy(Sorts.descending("urgent"),
-                Sorts.ascending("createdAt"))).limit(50).forEach(d -> out.add(toCase(d)));
-        return out;
-    }
-
     /** An internal note by staff; encrypted, since notes are often about health and family. */
     public void addNote(String id, String author, String text, Instant now) {
         cases.updateOne(byId(id), Updates.combine(Updates.push("notes", new Document("at", Date.from(now))
@@ -321,28 +282,19 @@ public final class CaseStore {
     }
 
     private static Bson byId(String id) {
-        return Filters.eq("_id", new ObjectId(id));
+        return CaseDocuments.byId(id);
     }
 
     private static Document event(Instant at, String kind, String note) {
-        return new Document("at", Date.from(at)).append("kind", kind).append("note", note);
+        return CaseDocuments.event(at, kind, note);
     }
 
     private Case toCase(Document d) {
-        List<Case.Event> timeline = new ArrayList<>();
-        for (Document e : d.getList("timeline", Document.class, List.of())) {
-            timeline.add(new Case.Event(e.getDate("at").toInstant(), e.getString("kind"), e.getString("note")));
-        }
-        return new Case(d.getObjectId("_id").toHexString(), d.getString("number"), d.getString("openid"),
-                Category.fromCode(d.getString("category")).orElse(Category.OTHER), d.getBoolean("urgent", false),
-                Case.Status.valueOf(d.getString("status")),
-                Optional.ofNullable(d.getString("townshipCode")).flatMap(areas::byCode),
-                Optional.ofNullable(d.getString("name")).map(cipher::decrypt),
-                Optional.ofNullable(d.getString("phone")).map(cipher::decrypt),
-                cipher.decrypt(d.getString("description")), d.getBoolean("contactRequested", false),
-                d.getDate("createdAt").toInstant(), d.getInteger("version", 0), timeline,
-                Optional.ofNullable(d.getInteger("rating")), Optional.ofNullable(d.getString("ratingComment")).map(cipher::decrypt),
-                Optional.ofNullable(d.getString("assigneeName")), Optional.ofNullable(d.getString("assigneeId")),
-                Optional.ofNullable(d.getDate("firstContactAt")).map(Date::toInstant));
+        return docs.toCase(d);
+    }
+
+    /** What a worker does to cases from WeChat: take one, send it back, record contact, list theirs. */
+    public WorkerCases forWorkers() {
+        return workers;
     }
 }
