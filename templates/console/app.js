@@ -26,13 +26,18 @@ const LABELS = {
            no_township: '不知道居民所在乡镇，暂时无法派单。', password_too_short: '新密码至少 10 位。',
            password_change_required: '请先修改密码。', empty: '请先填写内容。', no_such_worker: '这位社工不在该社工站。',
            already_open: '这个求助还没有办结。', bad_date: '日期格式不对。', no_such_category: '请选择类别。',
-           busy: '现在登录的人较多，请稍等几秒再试。' },
+           busy: '现在登录的人较多，请稍等几秒再试。', too_large: '文件太大（最大 50 MB），请分成几个文件导入。',
+           imports_queued: '已有几个导入在排队，请过一分钟再试。', already_reviewed: '这条已经有人审核过了。',
+           not_in_registry: '这位居民不在册，请在求助里跟进。' },
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
-           view_media: '查看走访照片或语音' }
+           view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除',
+           review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
+           review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
 };
 
 let me = null;
@@ -54,7 +59,8 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-function show(id) { for (const s of ['login', 'change-password', 'inbox', 'case', 'staff', 'audit']) $(s).hidden = s !== id; }
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring'];
+function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
 
@@ -76,9 +82,15 @@ async function start() {
 function route() {
   $('nav-inbox').hidden = me.role === 'AUDITOR';
   $('nav-staff').hidden = me.role === 'AUDITOR';
+  $('nav-households').hidden = me.role === 'AUDITOR';
+  $('nav-monitoring').hidden = me.role === 'AUDITOR';
   $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
+  const h = location.hash.match(/^#\/household\/([0-9a-f]{24})$/);
   if (m) openCase(m[1]);
+  else if (h && me.role !== 'AUDITOR') openHousehold(h[1]);
+  else if (location.hash === '#/households' && me.role !== 'AUDITOR') loadHouseholds();
+  else if (location.hash === '#/monitoring' && me.role !== 'AUDITOR') loadMonitoring();
   else if (location.hash === '#/staff') loadStaff();
   else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
   else loadInbox();

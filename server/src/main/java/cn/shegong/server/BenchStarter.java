@@ -37,6 +37,17 @@ final class BenchStarter implements VisitsBench.Starter {
             }
 
             @Override
+            public HouseholdStore.Page list(HouseholdStore.Query query) {
+                return shegong.households().list(query);
+            }
+
+            @Override
+            public String figures(LocalDate from, LocalDate to, LocalDate today) {
+                return shegong.registryFigures().of(from, to, Optional.empty(), Optional.empty(), today).visits()
+                        .get(cn.shegong.core.households.RegistryFigures.ALL).toString();
+            }
+
+            @Override
             public void close() {
                 shegong.close();
             }

@@ -1,22 +1,13 @@
 package cn.shegong.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 import cn.shegong.core.casework.Areas;
@@ -24,19 +15,20 @@ import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.households.CareCategories;
 import cn.shegong.core.households.HouseholdImport;
 import cn.shegong.core.households.HouseholdStore;
+import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.Registry;
+import cn.shegong.core.households.RiskSignals;
+import cn.shegong.core.households.Spreadsheets;
 import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
+import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.text.Texts;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
 /**
- * {@code ./shegong import households FILE.csv}: the registry from a county's spreadsheet saved as
- * CSV (UTF-8, or GB18030 as Excel in China saves it), streamed row by row with a progress line;
+ * {@code ./shegong import households FILE.xlsx|FILE.csv}: the registry from a county's spreadsheet
+ * (Excel, or CSV in UTF-8 or GB18030), streamed row by row with a progress line;
  * a report of created, updated, unchanged and rejected rows, and the rejected rows with their
  * reasons in {@code FILE.rejected.csv} to fix and import again. Safe to run twice.
  */
@@ -46,8 +38,8 @@ final class ImportCommand {
     }
 
     static int run(ShegongConfig config, List<String> args, PrintStream out) {
-        if (args.size() != 2 || !args.get(0).equals("households") || !args.get(1).toLowerCase().endsWith(".csv")) {
-            System.err.println("Usage: ./shegong import households FILE.csv   (Excel: save as CSV first; .xlsx is planned)");
+        if (args.size() != 2 || !args.get(0).equals("households") || !args.get(1).toLowerCase().matches(".*\\.(csv|xlsx)")) {
+            System.err.println("Usage: ./shegong import households FILE.xlsx|FILE.csv");
             return 2;
         }
         Path file = Path.of(args.get(1));
@@ -58,37 +50,32 @@ final class ImportCommand {
         try (Mongo mongo = Mongo.open(config.mongodbUri(), config.mongodbDatabase(), config.dataDir())) {
             FieldCipher cipher = FieldCipher.open(config.dataKey(), config.dataDir());
             HouseholdStore households = new HouseholdStore(mongo.database(), cipher);
-            Registry registry = new Registry(households, new VisitStore(mongo.database(), cipher), new VisitPolicy());
-            HouseholdImport importer = new HouseholdImport(registry, households, Areas.baoshan(), new CareCategories(), Clock.systemUTC());
+            Registry registry = new Registry(households, new VisitStore(mongo.database(), cipher), new VisitPolicy(),
+                    new Monitoring(mongo.database(), new RiskSignals(), cipher));
+            HouseholdImport importer = new HouseholdImport(registry, households, Areas.baoshan(), new CareCategories(),
+                    new StaffStore(mongo.database())::responsibleFor, Clock.systemUTC());
             HouseholdImport.Report report;
-            try (Reader reader = reader(file)) {
-                Iterator<CSVRecord> records = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get().parse(reader).iterator();
-                Iterator<List<String>> rows = new Iterator<>() {
-                    public boolean hasNext() {
-                        return records.hasNext();
-                    }
-
-                    public List<String> next() {
-                        return records.next().toList();
-                    }
-                };
+            int total = Spreadsheets.countRows(file);
+            try (Spreadsheets.Rows rows = Spreadsheets.open(file)) {
                 report = importer.run(rows, n -> {
-                    if (n % 500 == 0) {
-                        System.err.print("\rimported " + n + " rows…");
+                    if (n % 200 == 0 || n == total) {
+                        System.err.print("\r" + bar(n, total));
                     }
                 });
             }
-            System.err.print("\r");
-            out.println("Created " + report.counts().getOrDefault(HouseholdImport.Outcome.CREATED, 0)
-                    + ", updated " + report.counts().getOrDefault(HouseholdImport.Outcome.UPDATED, 0)
-                    + ", unchanged " + report.counts().getOrDefault(HouseholdImport.Outcome.UNCHANGED, 0)
-                    + ", rejected " + report.counts().getOrDefault(HouseholdImport.Outcome.REJECTED, 0) + ".");
+            int rows = report.counts().values().stream().mapToInt(Integer::intValue).sum();
+            System.err.println("\r" + bar(rows, rows));
+            out.println("Created " + report.count(HouseholdImport.Outcome.CREATED) + ", updated " + report.count(HouseholdImport.Outcome.UPDATED)
+                    + ", unchanged " + report.count(HouseholdImport.Outcome.UNCHANGED)
+                    + ", rejected " + report.count(HouseholdImport.Outcome.REJECTED) + ".");
             if (!report.unmapped().isEmpty()) {
                 out.println("Columns not imported (no mapping in templates/registry/columns.yaml): " + String.join(", ", report.unmapped()));
             }
             if (!report.rejected().isEmpty()) {
-                Path rejected = file.resolveSibling(file.getFileName().toString().replaceAll("(?i)\\.csv$", "") + ".rejected.csv");
-                writeRejected(rejected, report);
+                Path rejected = file.resolveSibling(file.getFileName().toString().replaceAll("(?i)\\.(csv|xlsx)$", "") + ".rejected.csv");
+                try (Writer w = Files.newBufferedWriter(rejected, StandardCharsets.UTF_8)) {
+                    report.writeRejected(w, new Texts());
+                }
                 out.println("Rejected rows, with the reason in the first column: " + rejected);
             }
             return 0;
@@ -100,48 +87,11 @@ final class ImportCommand {
         }
     }
 
-    /** UTF-8 (with or without a byte-order mark) when the file is valid UTF-8, else GB18030. */
-    static Reader reader(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(64 * 1024);
-        }
-        Charset charset = StandardCharsets.UTF_8;
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(head, 0, safeEnd(head)));
-        } catch (CharacterCodingException e) {
-            charset = Charset.forName("GB18030");
-        }
-        InputStream in = Files.newInputStream(file);
-        if (charset == StandardCharsets.UTF_8 && head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF) {
-            in.skipNBytes(3);
-        }
-        return new InputStreamReader(in, charset);
-    }
-
-    /** Stops before a UTF-8 sequence cut at the end of the sample. */
-    private static int safeEnd(byte[] head) {
-        int end = head.length;
-        for (int i = 0; i < 3 && end > 0 && (head[end - 1] & 0xC0) == 0x80; i++) {
-            end--;
-        }
-        return end > 0 && (head[end - 1] & 0xC0) == 0xC0 ? end - 1 : end;
-    }
-
-    private static void writeRejected(Path path, HouseholdImport.Report report) throws IOException {
-        Texts texts = new Texts();
-        try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
-            w.write('\uFEFF'); // so Excel opens it as UTF-8
-            try (CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT)) {
-                List<String> header = new ArrayList<>(List.of(texts.render(cn.shegong.core.households.RegistryText.IMPORT_REASON_HEADING)));
-                header.addAll(report.headings());
-                p.printRecord(header);
-                for (HouseholdImport.Rejected r : report.rejected()) {
-                    List<String> row = new ArrayList<>(List.of(texts.render(r.reason())));
-                    row.addAll(r.cells());
-                    p.printRecord(row);
-                }
-            }
-        }
+    /** {@code [##########----------]  50%  2,500 / 5,000 rows} */
+    static String bar(int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : Math.min(width, done * width / total);
+        return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] " + String.format("%3d%%  %,d / %,d rows",
+                total == 0 ? 100 : Math.min(100, done * 100 / total), done, total);
     }
 }

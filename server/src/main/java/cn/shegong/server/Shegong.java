@@ -17,6 +17,10 @@ import cn.shegong.admin.api.AuthApi;
 import cn.shegong.admin.api.CaseApi;
 import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
+import cn.shegong.admin.api.FiguresApi;
+import cn.shegong.admin.api.HouseholdApi;
+import cn.shegong.admin.api.ImportApi;
+import cn.shegong.admin.api.MonitoringApi;
 import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
 import cn.shegong.core.audit.AuditLog;
@@ -44,7 +48,12 @@ import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.households.CareCategories;
+import cn.shegong.core.households.HouseholdImport;
 import cn.shegong.core.households.HouseholdStore;
+import cn.shegong.core.households.ImportJobs;
+import cn.shegong.core.households.Monitoring;
+import cn.shegong.core.households.RegistryFigures;
+import cn.shegong.core.households.RiskSignals;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
@@ -93,6 +102,8 @@ public final class Shegong implements AutoCloseable {
     private final VisitStore visits;
     private final Registry registry;
     private final VisitSweep visitSweep;
+    private final ImportJobs importJobs;
+    private final RegistryFigures registryFigures;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -137,15 +148,16 @@ public final class Shegong implements AutoCloseable {
         this.bindCodes = new BindCodes(mongo.database(), cipher);
         this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
+        Monitoring monitoring = new Monitoring(mongo.database(), new RiskSignals(), cipher);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, media, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
+                areas, cases, residents, messages, media, monitoring, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
                 workerNotices, new Menus(), clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.households = new HouseholdStore(mongo.database(), cipher);
         this.visits = new VisitStore(mongo.database(), cipher);
         VisitPolicy policy = new VisitPolicy();
         CareCategories careCategories = new CareCategories();
-        this.registry = new Registry(households, visits, policy);
+        this.registry = new Registry(households, visits, policy, monitoring);
         this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 households, visits, this.registry, careCategories,
@@ -157,6 +169,10 @@ public final class Shegong implements AutoCloseable {
         var auth = new AuthApi(accounts, audit, redis, clock);
         var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices, audit, clock);
         var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
+        this.importJobs = new ImportJobs(mongo.database(), new HouseholdImport(registry, households, areas, careCategories, staff::responsibleFor, clock),
+                cipher, texts, config.dataDir(), clock);
+        this.registryFigures = new RegistryFigures(mongo.database(), policy);
+        var householdApi = new HouseholdApi(households, registry, staff, areas, careCategories, policy, audit, clock);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -166,7 +182,11 @@ public final class Shegong implements AutoCloseable {
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
                 .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi)
                         .register(new CorrectionsApi(cases, audit, clock))
-                        .register(new CaseMediaApi(cases, media, audit, clock)).register(console)
+                        .register(new CaseMediaApi(cases, media, audit, clock))
+                        .register(householdApi).register(new ImportApi(importJobs, audit, clock))
+                        .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
+                        .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
+                        .register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))
                 .addFeature(Observe.feature(ADMIN_SOCKET, mongo, redis))
@@ -243,6 +263,14 @@ public final class Shegong implements AutoCloseable {
         return households;
     }
 
+    RegistryFigures registryFigures() {
+        return registryFigures;
+    }
+
+    ImportJobs importJobs() {
+        return importJobs;
+    }
+
     VisitStore visits() {
         return visits;
     }
@@ -285,6 +313,7 @@ public final class Shegong implements AutoCloseable {
         webhook.stop();
         mediaFetcher.stop();
         visitSweep.stop();
+        importJobs.close();
         scheduler.shutdownNow();
         handlers.shutdown();
         try {

@@ -1,7 +1,5 @@
 package cn.shegong.server;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -9,18 +7,12 @@ import java.util.List;
 import cn.shegong.admin.account.Role;
 import cn.shegong.core.casework.Case;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -37,37 +29,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final String PASSWORD = "correct horse battery";
 
     RunningService service;
+    Browser chromium;
     WebDriver browser;
-    Path profile;
 
     @BeforeAll
     void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-        }
+        chromium = Browser.start();
+        browser = chromium.driver;
         service = new RunningService(Clock.systemUTC());
         var now = service.clock.instant();
         service.shegong.accounts().create("city", PASSWORD, Role.CITY, Shegong.CITY_AREA, false, now);
         service.shegong.accounts().create("tengchong", PASSWORD, Role.COUNTY, "530581", false, now);
-        profile = Files.createTempDirectory("shegong-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                "--user-data-dir=" + profile, "--lang=zh-CN");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
     }
 
     @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.quit();
+    void stop() throws Exception {
+        if (chromium != null) {
+            chromium.close();
         }
         if (service != null) {
             service.close();
@@ -75,18 +56,11 @@ class ConsoleBrowserTest {
     }
 
     WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(10));
+        return chromium.waiting();
     }
 
     void logIn(String user, String password) {
-        browser.manage().deleteAllCookies();
-        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).clear();
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("#login-form button")).click();
+        chromium.logIn(service.shegong.adminPort(), user, password);
     }
 
     /** A resident completes the intake on WeChat; returns their case. */
@@ -100,9 +74,7 @@ class ConsoleBrowserTest {
     }
 
     void screenshot(String name) throws Exception {
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot(name);
     }
 
     @Test

@@ -60,6 +60,14 @@ class ConsoleClient {
         return JSON.readTree(r.body());
     }
 
+    static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + adminPort + path);
     }

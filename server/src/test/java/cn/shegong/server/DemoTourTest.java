@@ -10,7 +10,6 @@ import java.util.Map;
 
 import cn.shegong.core.casework.Case;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -19,9 +18,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,6 +34,7 @@ class DemoTourTest {
     Demo.Running demo;
     WebDriver browser;
     String adminPassword;
+    Browser chromium;
 
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -47,10 +44,8 @@ class DemoTourTest {
 
     @BeforeAll
     void start() throws Exception {
-        boolean present = Files.isExecutable(ConsoleBrowserTest.CHROMIUM) && Files.isExecutable(ConsoleBrowserTest.CHROMEDRIVER);
-        if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed");
-        }
+        chromium = Browser.start(1400, 900);
+        browser = chromium.driver;
         Map<String, String> env = new HashMap<>(Main.DEMO_DEFAULTS);
         env.put("SERVER_PORT", Integer.toString(freePort()));
         env.put("ADMIN_PORT", Integer.toString(freePort()));
@@ -61,20 +56,12 @@ class DemoTourTest {
         demo = Demo.start(env);
         List<String> accounts = Demo.demoAccounts(demo.shegong(), demo.config(), java.time.Clock.systemUTC());
         adminPassword = accounts.get(0).split("\\s+")[3];
-        Path profile = Files.createTempDirectory("shegong-tour-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ConsoleBrowserTest.CHROMIUM.toString());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,900",
-                "--user-data-dir=" + profile);
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(ConsoleBrowserTest.CHROMEDRIVER.toFile()).build(), options);
     }
 
     @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.quit();
+    void stop() throws Exception {
+        if (chromium != null) {
+            chromium.close();
         }
         if (demo != null) {
             demo.close();

@@ -20,6 +20,16 @@ record Scope(Role role, String areaCode) {
         };
     }
 
+    /** Whether a place (a household's or an import row's township) is within the account's area. */
+    boolean coversTownship(String townshipCode) {
+        return switch (role) {
+            case CITY -> true;
+            case COUNTY -> townshipCode.startsWith(areaCode);
+            case STATION -> townshipCode.equals(areaCode);
+            case AUDITOR -> false;
+        };
+    }
+
     /** The county filter for searches (empty: no county restriction). */
     Optional<String> county() {
         return role == Role.COUNTY ? Optional.of(areaCode) : Optional.empty();

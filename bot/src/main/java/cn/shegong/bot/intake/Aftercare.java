@@ -14,6 +14,7 @@ import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.media.MediaStore;
 
 /**
@@ -59,10 +60,7 @@ final class Aftercare {
                 phone, description, true);
         Instant since = s.map(x -> Instant.ofEpochMilli(x.startedAtMillis)).orElse(started);
         boolean askPhone = phone.isEmpty() && consented;
-        Effect opened = Effect.write("case.open", () -> {
-            kit.cases().create(id, request, kit.now());
-            kit.messages().linkToCase(openid, since, id);
-        });
+        Effect opened = kit.openCase(id, request, since);
         return Step.after(() -> requested(id, kit.cases().find(id).orElseThrow().number(), askPhone), opened,
                 askPhone ? kit.save(openid, callBack(id, category, description, township, started)) : kit.clear(openid));
     }
@@ -76,6 +74,8 @@ final class Aftercare {
     Step attach(Case c, String kind, Optional<String> text, boolean urgent) {
         return Step.answer(Reply.about(c.id(), kit.texts().render(BotText.ATTACHED, Map.of("number", c.number()))))
                 .with(Effect.write("case.event", () -> kit.cases().addEvent(c.id(), "resident_" + kind, "", kit.now())),
+                        Effect.write("monitoring.check", () -> text.ifPresent(t -> kit.monitoring().check(Monitoring.Subject.request(c.id(),
+                                c.number()), c.township().map(Areas.Township::code).orElse(""), "message", t, kit.now()))),
                         Effect.send("relay.worker", () -> kit.relay().fromResident(c, kind, text, urgent)));
     }
 

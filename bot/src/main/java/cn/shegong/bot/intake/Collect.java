@@ -149,15 +149,7 @@ final class Collect {
             Case c = kit.cases().find(id).orElseThrow();
             return Reply.about(c.id(), kit.texts().render(BotText.CASE_CREATED, Map.of("number", c.number(),
                     "station", c.township().map(Areas.Township::name).orElse(""))));
-        }, open(id, request, Instant.ofEpochMilli(s.startedAtMillis)), kit.clear(openid));
-    }
-
-    /** Opens the case and links to it the person's messages since the intake began. */
-    Effect open(String id, CaseStore.NewCase request, Instant since) {
-        return Effect.write("case.open", () -> {
-            kit.cases().create(id, request, kit.now());
-            kit.messages().linkToCase(request.openid(), since, id);
-        });
+        }, kit.openCase(id, request, Instant.ofEpochMilli(s.startedAtMillis)), kit.clear(openid));
     }
 
     Step choose(String openid, IntakeState s, List<Category> ranked) {

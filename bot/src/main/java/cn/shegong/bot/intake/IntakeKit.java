@@ -12,6 +12,7 @@ import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.Resident;
@@ -23,7 +24,7 @@ import cn.shegong.core.text.Texts;
  * the texts they answer with, and the clock. Wired once in {@code Shegong}.
  */
 public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
-                        MessageStore messages, MediaStore media, Alerts alerts, ConversationStore states, CaseRelay relay,
+                        MessageStore messages, MediaStore media, Monitoring monitoring, Alerts alerts, ConversationStore states, CaseRelay relay,
                         Menus menus, Clock clock) {
 
     Reply say(BotText key) {
@@ -49,6 +50,19 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
 
     Effect clear(String openid) {
         return Effect.write("state.clear", () -> states.clear(openid));
+    }
+
+    /**
+     * Opens the case and links to it the person's messages since {@code since}; a risk signal of
+     * hardship in what they wrote (动态监测) opens a review item on the request.
+     */
+    Effect openCase(String id, CaseStore.NewCase request, Instant since) {
+        return Effect.write("case.open", () -> {
+            cases.create(id, request, now());
+            messages.linkToCase(request.openid(), since, id);
+            cases.find(id).ifPresent(c -> monitoring.check(Monitoring.Subject.request(id, c.number()),
+                    c.township().map(Areas.Township::code).orElse(""), "message", request.description(), now()));
+        });
     }
 
     Optional<Areas.Township> township(IntakeState s) {

@@ -66,7 +66,7 @@ final class Urgent {
             Reply reply = new Reply(numbers(c.number(), category == Category.MENTAL), Optional.of(c.id()),
                     then.isEmpty() ? List.of() : List.of(then), Optional.empty());
             return consented ? reply : reply.withMenu(kit.menus().get(Menus.Question.CONSENT));
-        }, collect.open(id, request, started), kit.save(openid, s),
+        }, kit.openCase(id, request, started), kit.save(openid, s),
                 Effect.send("alert.urgent", () -> kit.cases().find(id).ifPresent(c -> kit.alerts().urgent(c, kit.words().label(category)))));
     }
 

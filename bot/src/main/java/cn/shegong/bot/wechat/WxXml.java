@@ -27,7 +27,9 @@ public final class WxXml {
     }
 
     private static XMLInputFactory hardenedFactory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
+        // The JDK's own parser, whatever else is on the class path: the spreadsheet reader brings
+        // Aalto, which newFactory() would pick, and which refuses XML 1.1 character references.
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);

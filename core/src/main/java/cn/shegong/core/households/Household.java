@@ -32,7 +32,11 @@ public record Household(String id, List<Member> members, String townshipCode, St
 
     /** The head's name as roles without contact rights see it: 李* . */
     public String maskedName() {
-        String n = head().name();
-        return n.isEmpty() ? "" : n.charAt(0) + "*";
+        return HouseholdStore.masked(head().name());
+    }
+
+    /** The county: the first six digits of the township's area code. */
+    public String countyCode() {
+        return townshipCode.substring(0, Math.min(6, townshipCode.length()));
     }
 }

@@ -35,13 +35,40 @@ public final class HouseholdImport {
     }
 
     public record Report(Map<Outcome, Integer> counts, List<Rejected> rejected, List<String> headings, List<String> unmapped) {
+
+        public int count(Outcome o) {
+            return counts.getOrDefault(o, 0);
+        }
+
+        /** The rejected rows as CSV for Excel (UTF-8 with a byte-order mark), the reason in the first column. */
+        public void writeRejected(java.io.Writer w, cn.shegong.core.text.Texts texts) throws java.io.IOException {
+            w.write('\uFEFF');
+            org.apache.commons.csv.CSVPrinter p = new org.apache.commons.csv.CSVPrinter(w, org.apache.commons.csv.CSVFormat.DEFAULT);
+            List<String> header = new ArrayList<>(List.of(texts.render(RegistryText.IMPORT_REASON_HEADING)));
+            header.addAll(headings);
+            p.printRecord(header);
+            for (Rejected r : rejected) {
+                List<String> row = new ArrayList<>(List.of(texts.render(r.reason())));
+                row.addAll(r.cells());
+                p.printRecord(row);
+            }
+            p.flush();
+        }
     }
 
     private static final int HEADER_SEARCH = 10;
     private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
 
+    /** Who answers for a household: the worker named in the file at the township's station, else its head; empty if none. */
+    public interface Responsible {
+        Optional<String> workerId(String townshipCode, String name);
+
+        Responsible NOBODY = (t, n) -> Optional.empty();
+    }
+
     private final Registry registry;
     private final HouseholdStore households;
+    private final Responsible responsible;
     private final Areas areas;
     private final CareCategories categories;
     private final Clock clock;
@@ -56,8 +83,10 @@ public final class HouseholdImport {
     private final List<String> totals;
     private final String defaultRelation;
 
-    public HouseholdImport(Registry registry, HouseholdStore households, Areas areas, CareCategories categories, Clock clock) {
+    public HouseholdImport(Registry registry, HouseholdStore households, Areas areas, CareCategories categories, Responsible responsible,
+                           Clock clock) {
         this.registry = registry;
+        this.responsible = responsible;
         this.households = households;
         this.areas = areas;
         this.categories = categories;
@@ -77,6 +106,11 @@ public final class HouseholdImport {
 
     /** Imports every row; {@code progress} hears the number of rows done so far. */
     public Report run(Iterator<List<String>> rows, IntConsumer progress) {
+        return run(rows, progress, t -> true);
+    }
+
+    /** Imports the rows whose township {@code mayImport} allows (a county admin imports their county); the others are refused. */
+    public Report run(Iterator<List<String>> rows, IntConsumer progress, java.util.function.Predicate<Areas.Township> mayImport) {
         Map<Outcome, Integer> counts = new java.util.EnumMap<>(Outcome.class);
         List<Rejected> rejected = new ArrayList<>();
         List<List<String>> before = new ArrayList<>();
@@ -103,14 +137,15 @@ public final class HouseholdImport {
             if (blankOrTotal(row)) {
                 continue;
             }
-            Outcome outcome = importRow(row, columns, line, rejected);
+            Outcome outcome = importRow(row, columns, line, rejected, mayImport);
             counts.merge(outcome, 1, Integer::sum);
             progress.accept(++done);
         }
         return new Report(counts, rejected, header, unmapped);
     }
 
-    private Outcome importRow(List<String> row, Map<String, Integer> columns, int line, List<Rejected> rejected) {
+    private Outcome importRow(List<String> row, Map<String, Integer> columns, int line, List<Rejected> rejected,
+                              java.util.function.Predicate<Areas.Township> mayImport) {
         LocalDate today = clock.instant().atZone(BAOSHAN).toLocalDate();
         String name = cell(row, columns, "name");
         if (name.isEmpty()) {
@@ -123,6 +158,9 @@ public final class HouseholdImport {
         Optional<Areas.Township> township = areas.find(cell(row, columns, "county") + cell(row, columns, "township"));
         if (township.isEmpty()) {
             return reject(rejected, line, RegistryText.IMPORT_UNKNOWN_TOWNSHIP, row);
+        }
+        if (!mayImport.test(township.get())) {
+            return reject(rejected, line, RegistryText.IMPORT_OUTSIDE_AREA, row);
         }
         Optional<String> category = category(cell(row, columns, "category"), cell(row, columns, "support_mode"));
         if (category.isEmpty()) {
@@ -144,7 +182,8 @@ public final class HouseholdImport {
                 township.get().code(), township.get().countyCode(), cell(row, columns, "village"), cell(row, columns, "address"), cats,
                 Optional.ofNullable(riskWords.get(cell(row, columns, "risk"))).orElse(Household.Risk.MEDIUM), cell(row, columns, "plan"));
         Instant now = clock.instant();
-        return switch (registry.enrol(facts, Optional.empty(), today, now).outcome()) {
+        Optional<String> worker = responsible.workerId(township.get().code(), cell(row, columns, "worker"));
+        return switch (registry.enrol(facts, worker, today, now).outcome()) {
             case CREATED -> Outcome.CREATED;
             case UPDATED -> Outcome.UPDATED;
             case UNCHANGED -> Outcome.UNCHANGED;

@@ -32,6 +32,23 @@ public final class HouseholdStore {
 
     public enum Outcome { CREATED, UPDATED, UNCHANGED }
 
+    /** Filters of the household list; empty means any. {@code idNumber} finds one household by its head's ID number. */
+    public record Query(Optional<String> county, Optional<String> township, Optional<String> category, Optional<Household.Risk> risk,
+                        Optional<Household.Status> status, Optional<String> idNumber, int page, int size) {
+    }
+
+    /** A household as the list shows it: nothing sealed is opened, the head's name is masked (李*). */
+    public record Row(String id, String maskedName, String townshipCode, String village, List<String> categories,
+                      Household.Risk risk, Optional<String> workerId, Household.Status status, Optional<String> nextVisit) {
+    }
+
+    public record Page(long total, List<Row> items) {
+    }
+
+    /** A change in a household's history: when, what (created, updated, assigned, moved, exited, risk_raised …), by whom. */
+    public record Change(Instant at, String what, String by) {
+    }
+
     public record Saved(String id, Outcome outcome) {
     }
 
@@ -80,19 +97,86 @@ public final class HouseholdStore {
                 .flatMap(p -> find(p.getObjectId("household").toHexString()));
     }
 
-    public void assign(String id, String workerId, Instant now) {
+    /** Gives the household to a worker; {@code what} says why in its history (assigned, moved). */
+    public void assign(String id, String workerId, String what, String by, Instant now) {
         households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("workerId", workerId),
-                Updates.inc("version", 1), Updates.push("history", new Document("at", Date.from(now)).append("what", "assigned"))));
+                Updates.inc("version", 1), Updates.push("history", change(now, what, by))));
     }
 
+    /** The household's next visit by its policy; every visit it ever had is listed on it too, so its page reads them by key. */
     public void setNextVisit(String id, String visitCode) {
-        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.set("nextVisit", visitCode));
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), visitCode.isEmpty() ? Updates.set("nextVisit", "")
+                : Updates.combine(Updates.set("nextVisit", visitCode), Updates.addToSet("visits", visitCode)));
     }
 
-    public void exit(String id, String reason, LocalDate on, Instant now) {
+    /** An extra visit (a campaign's), listed on the household without replacing its next visit by policy. */
+    public void addVisit(String id, String visitCode) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.addToSet("visits", visitCode));
+    }
+
+    /** Codes of every visit the household had, oldest first. */
+    public List<String> visitCodes(String id) {
+        Document d = households.find(Filters.eq("_id", new ObjectId(id))).projection(new Document("visits", 1)).first();
+        return d == null ? List.of() : d.getList("visits", String.class, List.of());
+    }
+
+    public void setRisk(String id, Household.Risk risk, String by, Instant now) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("risk", risk.name()),
+                Updates.inc("version", 1), Updates.push("history", change(now, "risk_" + risk.name().toLowerCase(), by))));
+    }
+
+    /** Enrols the household in one more category from {@code since} (a reviewer enrolling it in 低收入监测, say). */
+    public void addCategory(String id, String code, LocalDate since, String by, Instant now) {
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("categories." + code, since.toString()),
+                Updates.inc("version", 1), Updates.push("history", change(now, "enrolled_" + code, by))));
+    }
+
+    public List<Change> history(String id) {
+        Document d = households.find(Filters.eq("_id", new ObjectId(id))).projection(new Document("history", 1)).first();
+        return d == null ? List.of() : d.getList("history", Document.class, List.of()).stream()
+                .map(h -> new Change(h.getDate("at").toInstant(), h.getString("what"), h.getString("by") == null ? "" : h.getString("by"))).toList();
+    }
+
+    /** One page of the list, newest first; what it reads stays unsealed (no member is decrypted). */
+    public Page list(Query q) {
+        List<org.bson.conversions.Bson> and = new ArrayList<>();
+        q.county().ifPresent(c -> and.add(Filters.eq("countyCode", c)));
+        q.township().ifPresent(t -> and.add(Filters.eq("townshipCode", t)));
+        q.category().ifPresent(c -> and.add(Filters.exists("categories." + c)));
+        q.risk().ifPresent(r -> and.add(Filters.eq("risk", r.name())));
+        q.status().ifPresent(s -> and.add(Filters.eq("status", s.name())));
+        q.idNumber().ifPresent(n -> and.add(Filters.eq("_id", Optional.ofNullable(byId.find(Filters.eq("_id", index(n))).first())
+                .map(p -> p.getObjectId("household")).orElse(new ObjectId(new Date(0), 0)))));
+        org.bson.conversions.Bson filter = and.isEmpty() ? new Document() : Filters.and(and);
+        List<Row> rows = new ArrayList<>();
+        households.find(filter).projection(LIST_FIELDS).sort(new Document("_id", -1)).skip(q.page() * q.size()).limit(q.size())
+                .forEach(d -> rows.add(row(d)));
+        return new Page(and.isEmpty() ? households.estimatedDocumentCount() : households.countDocuments(filter), rows);
+    }
+
+    private static final Document LIST_FIELDS = new Document("masked", 1).append("townshipCode", 1).append("village", 1)
+            .append("categories", 1).append("risk", 1).append("workerId", 1).append("status", 1).append("nextVisit", 1);
+
+    private static Row row(Document d) {
+        return new Row(d.getObjectId("_id").toHexString(), d.getString("masked") == null ? "" : d.getString("masked"),
+                d.getString("townshipCode"), d.getString("village"), new ArrayList<>(d.get("categories", new Document()).keySet()),
+                Household.Risk.valueOf(d.getString("risk")), Optional.ofNullable(d.getString("workerId")),
+                Household.Status.valueOf(d.getString("status")), Optional.ofNullable(d.getString("nextVisit")).filter(v -> !v.isEmpty()));
+    }
+
+    private static Document change(Instant now, String what, String by) {
+        return new Document("at", Date.from(now)).append("what", what).append("by", by);
+    }
+
+    /** A name as roles without contact rights see it: the surname and a star. */
+    public static String masked(String name) {
+        return name.isEmpty() ? "" : name.charAt(0) + "*";
+    }
+
+    public void exit(String id, String reason, LocalDate on, String by, Instant now) {
         households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(Updates.set("status", Household.Status.EXITED.name()),
                 Updates.set("exitReason", cipher.encrypt(reason)), Updates.set("exitedOn", on.toString()), Updates.unset("nextVisit"),
-                Updates.inc("version", 1), Updates.push("history", new Document("at", Date.from(now)).append("what", "exited"))));
+                Updates.inc("version", 1), Updates.push("history", change(now, "exited", by))));
     }
 
     public long count() {
@@ -110,6 +194,7 @@ public final class HouseholdStore {
                 Updates.set("countyCode", f.countyCode()), Updates.set("village", f.village()),
                 Updates.set("address", cipher.encrypt(f.address())), Updates.set("categories", categories),
                 Updates.set("risk", f.risk().name()), Updates.set("plan", cipher.encrypt(f.plan())),
+                Updates.set("masked", masked(f.members().get(0).name())),
                 Updates.set("fingerprint", fingerprint), Updates.set("updatedAt", Date.from(now)));
     }
 

@@ -30,6 +30,7 @@ public final class VisitPolicy {
     private static final LocalDate REFERENCE = LocalDate.of(2025, 1, 1);
 
     private final List<Rule> rules = new ArrayList<>();
+    private final Rule majorChange;
     private final int overdueDays;
     private final int quietFrom;
     private final int quietTo;
@@ -41,6 +42,9 @@ public final class VisitPolicy {
                     r.get("risk").asString().asOptional().map(Household.Risk::valueOf),
                     Period.parse(r.get("every").asString().get()), r.get("name").asString().get(), r.get("source").asString().orElse("")));
         }
+        Config mc = root.get("major_change");
+        majorChange = new Rule(Optional.empty(), Optional.empty(), Period.parse(mc.get("within").asString().get()),
+                mc.get("name").asString().get(), mc.get("source").asString().orElse(""));
         overdueDays = root.get("overdue_days").asInt().orElse(7);
         quietFrom = root.get("quiet_hours.from").asInt().orElse(21);
         quietTo = root.get("quiet_hours.to").asInt().orElse(8);
@@ -55,6 +59,11 @@ public final class VisitPolicy {
     /** The visit after one done (or an enrolment) on {@code from}. */
     public static LocalDate next(LocalDate from, Rule rule) {
         return from.plus(rule.every());
+    }
+
+    /** The visit after a confirmed major change in a household (within a day by default). */
+    public Rule majorChange() {
+        return majorChange;
     }
 
     /** Days overdue after which the station head is told (twice as many: the county). */

@@ -93,6 +93,16 @@ public final class VisitStore {
         }
     }
 
+    /** Gives an open visit to another worker (its household moved). */
+    public void reassign(String code, String workerId) {
+        Document d = visits.findOneAndUpdate(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name())),
+                Updates.set("workerId", workerId));
+        if (d != null) {
+            Optional.ofNullable(d.getString("workerId")).ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.pull("codes", code)));
+            byWorker.updateOne(Filters.eq("_id", workerId), Updates.addToSet("codes", code), new UpdateOptions().upsert(true));
+        }
+    }
+
     /** Due (or overdue) visits on or before {@code today}, looking back {@code days} days; each read by key. */
     public List<Visit> dueBy(LocalDate today, int lookbackDays) {
         List<Visit> out = new ArrayList<>();

@@ -96,6 +96,13 @@ public final class StaffStore {
         return out;
     }
 
+    /** Who answers for a household of a station: the active worker of that name there, else the station's head. */
+    public Optional<String> responsibleFor(String stationCode, String name) {
+        List<Worker> active = workers(stationCode).stream().filter(Worker::active).toList();
+        return active.stream().filter(w -> !name.isBlank() && w.name().equals(name.strip())).findFirst()
+                .or(() -> active.stream().filter(w -> w.role() == Worker.Role.HEAD).findFirst()).map(Worker::id);
+    }
+
     /** Every worker of the city, by station then name (the command line's list). */
     public List<Worker> allWorkers() {
         List<Worker> out = new ArrayList<>();

@@ -58,8 +58,8 @@ class HouseholdImportTest {
         FieldCipher cipher = new FieldCipher(new byte[32]);
         households = new HouseholdStore(db, cipher);
         visits = new VisitStore(db, cipher);
-        importer = new HouseholdImport(new Registry(households, visits, new VisitPolicy()), households, Areas.baoshan(),
-                new CareCategories(), clock);
+        importer = new HouseholdImport(new Registry(households, visits, new VisitPolicy(), new Monitoring(db, new RiskSignals(), cipher)), households, Areas.baoshan(),
+                new CareCategories(), HouseholdImport.Responsible.NOBODY, clock);
     }
 
     HouseholdImport.Report run() {

@@ -25,6 +25,7 @@ class RegistryTest {
     HouseholdStore households;
     VisitStore visits;
     Registry registry;
+    Monitoring monitoring;
     final LocalDate today = LocalDate.of(2026, 11, 30);
     final Instant now = Instant.parse("2026-11-30T02:00:00Z");
 
@@ -44,8 +45,9 @@ class RegistryTest {
         db.drop();
         FieldCipher cipher = new FieldCipher(new byte[32]);
         households = new HouseholdStore(db, cipher);
+        monitoring = new Monitoring(db, new RiskSignals(), cipher);
         visits = new VisitStore(db, cipher);
-        registry = new Registry(households, visits, new VisitPolicy());
+        registry = new Registry(households, visits, new VisitPolicy(), monitoring);
     }
 
     HouseholdStore.Facts elder(String plan) {
@@ -104,9 +106,50 @@ class RegistryTest {
     @Test
     void anExitCancelsTheOpenVisit() {
         String id = registry.enrol(elder(""), Optional.of("w1"), today, now).id();
-        registry.exit(id, "迁出本县", today, now);
+        registry.exit(id, "迁出本县", today, "admin", now);
         assertEquals(Household.Status.EXITED, households.find(id).orElseThrow().status());
         assertTrue(visits.dueBy(today, 400).isEmpty());
         assertTrue(visits.openFor("w1").isEmpty());
+    }
+
+    @Test
+    void aMovedHouseholdTakesItsOpenVisitsAlongAndACampaignVisitLeavesThePolicyVisitAlone() {
+        String id = registry.enrol(elder(""), Optional.of("w1"), today, now).id();
+        String policyVisit = households.find(id).orElseThrow().nextVisit().orElseThrow();
+        String campaign = registry.orderVisit(id, "春节前走访", LocalDate.of(2027, 2, 1), now).orElseThrow();
+        assertEquals(2, visits.openFor("w1").size());
+
+        registry.move(id, "w2", "county-admin", now);
+        assertTrue(visits.openFor("w1").isEmpty(), "nothing stays with the old worker");
+        assertEquals(List.of(policyVisit, campaign), visits.openFor("w2").stream().map(Visit::code).toList());
+        assertEquals(Optional.of("w2"), households.find(id).orElseThrow().workerId());
+        assertEquals("moved", households.history(id).getLast().what());
+
+        assertTrue(registry.recordVisit(campaign, today, "w2", "送了棉被", now));
+        assertEquals(Optional.of(policyVisit), households.find(id).orElseThrow().nextVisit(), "a campaign visit schedules nothing");
+        assertEquals(List.of(policyVisit, campaign), registry.visitsOf(id).stream().map(Visit::code).toList(), "the page lists both");
+
+        registry.exit(id, "去世", today, "county-admin", now);
+        assertTrue(visits.openFor("w2").isEmpty(), "an exit cancels every open visit");
+    }
+
+    @Test
+    void theListFiltersByPlaceCategoryAndIdNumberWithoutOpeningSealedFields() {
+        registry.enrol(elder(""), Optional.of("w1"), today, now);
+        registry.enrol(new HouseholdStore.Facts(List.of(new Household.Member("周德明", Optional.of("53052119400229004X"), Optional.empty(),
+                "本人", Optional.empty())), "530521104", "530521", "仁和村", "", Map.of("shineng_laoren", today), Household.Risk.HIGH, ""),
+                Optional.empty(), today, now);
+        HouseholdStore.Query all = new HouseholdStore.Query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Household.Status.ACTIVE), Optional.empty(), 0, 20);
+        assertEquals(2, households.list(all).total());
+        assertEquals(List.of("周*", "段*"), households.list(all).items().stream().map(HouseholdStore.Row::maskedName).toList(), "newest first");
+        assertEquals(List.of("段*"), households.list(new HouseholdStore.Query(Optional.of("530521"), Optional.of("530521103"),
+                Optional.of("liushou_laoren"), Optional.empty(), Optional.empty(), Optional.empty(), 0, 20)).items().stream()
+                .map(HouseholdStore.Row::maskedName).toList());
+        assertEquals(List.of("周*"), households.list(new HouseholdStore.Query(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of("53052119400229004X"), 0, 20)).items().stream()
+                .map(HouseholdStore.Row::maskedName).toList());
+        assertEquals(0, households.list(new HouseholdStore.Query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("530521195503010021"), 0, 20)).total(), "an unknown number finds nothing");
     }
 }

@@ -1,0 +1,94 @@
+package cn.shegong.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import cn.shegong.admin.account.Role;
+import cn.shegong.core.staff.Worker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The registry in real headless Chromium, as a county office uses it: upload an Excel ledger and
+ * watch the progress bar to the end, read the report and the link to the rejected rows, find a
+ * household by ID number, open it and see its next visit and the rule behind it, hand it to
+ * another worker. Screenshots go to target/screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HouseholdBrowserTest {
+
+    static final String PASSWORD = "correct horse battery";
+
+    RunningService service;
+    Browser chromium;
+    WebDriver browser;
+    Path ledger;
+
+    @BeforeAll
+    void start() throws Exception {
+        chromium = Browser.start();
+        browser = chromium.driver;
+        service = new RunningService(Clock.systemUTC());
+        service.shegong.accounts().create("shidian", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
+        service.shegong.staff().addWorker("赵社工", "530521103", Worker.Role.WORKER, List.of(), 10);
+        service.shegong.staff().addWorker("钱社工", "530521103", Worker.Role.WORKER, List.of(), 10);
+        ledger = Ledgers.write(Files.createTempDirectory("ledger").resolve("施甸县留守老人花名册.xlsx"), 200,
+                List.of(List.of("201", "坏号码", "5.30521E+17", "施甸县", "姚关镇", "", "留守老人", "")));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void aCountyImportsALedgerOpensAHouseholdAndSeesItsNextVisit() throws Exception {
+        chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-households")));
+        browser.findElement(By.id("nav-households")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 0 户"));
+
+        browser.findElement(By.id("import-file")).sendKeys(ledger.toString());
+        browser.findElement(By.id("import-start")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-text"), "导入完成"));
+        assertEquals("100", browser.findElement(By.id("import-progress")).getDomProperty("value"));
+        String result = browser.findElement(By.id("import-result")).getText();
+        assertTrue(result.contains("新建 200 户") && result.contains("未导入 1 行"), result);
+        assertTrue(browser.findElement(By.id("import-rejected")).isDisplayed(), "the rejected rows can be downloaded");
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 200 户"));
+        chromium.screenshot("households");
+
+        browser.findElement(By.id("h-id")).sendKeys(Ledgers.idNumber(42));
+        browser.findElement(By.cssSelector("#h-filters button")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 1 户"));
+        browser.findElement(By.cssSelector("#h-rows tr")).click();
+
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "留守老人每月巡访"));
+        String next = browser.findElement(By.id("hh-next")).getText();
+        assertTrue(next.matches("\\d{4}-\\d{2}-\\d{2}（走访编号 V\\d{5,}）"), next);
+        assertTrue(browser.findElement(By.id("hh-visits")).getText().contains("待走访"));
+        assertTrue(browser.findElement(By.id("hh-members")).getText().contains("530*************"), "masked for the county");
+        chromium.screenshot("household");
+
+        new Select(browser.findElement(By.id("hh-move-to"))).selectByVisibleText("钱社工");
+        browser.findElement(By.id("hh-move")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-worker"), "钱社工"));
+        assertTrue(browser.findElement(By.id("hh-history")).getText().contains("移交给其他社工"));
+    }
+}
