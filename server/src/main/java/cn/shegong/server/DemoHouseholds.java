@@ -17,7 +17,8 @@ import cn.shegong.core.staff.Worker;
 /**
  * The demo's households under care, generated with a fixed seed: at the demo station, a dozen in
  * the bound worker's care (some due today, some overdue, one high-risk), so the visit reminders
- * and 任务 show at once; and a few hundred across the city. Invented names; ID numbers are valid
+ * and 任务 show at once; and a few hundred across the city, one in six with a visit already done
+ * and its note (templates/demo/seed.yaml; a few notes raise 动态监测 flags). Invented names; ID numbers are valid
  * in form only (checked by GB 11643) and phones are 139-0000-xxxx.
  */
 final class DemoHouseholds {
@@ -30,7 +31,8 @@ final class DemoHouseholds {
     private DemoHouseholds() {
     }
 
-    static void seed(Shegong shegong, List<String> surnames, List<String> given, Worker demoWorker, Instant now, Random random) {
+    static void seed(Shegong shegong, List<String> surnames, List<String> given, List<String> notes, Worker demoWorker, Instant now,
+                     Random random) {
         LocalDate today = now.atZone(ZoneId.of("Asia/Shanghai")).toLocalDate();
         Areas areas = Areas.baoshan();
         Areas.Township demo = areas.byCode(DemoSeed.DEMO_STATION).orElseThrow();
@@ -45,12 +47,19 @@ final class DemoHouseholds {
             Areas.Township t = townships.get(random.nextInt(townships.size()));
             Optional<String> worker = shegong.staff().workers(t.code()).stream().filter(Worker::active).map(Worker::id)
                     .skip(random.nextInt(2)).findFirst();
-            enrol(shegong, t, pick(random), today.minusDays(random.nextInt(400)), Household.Risk.values()[random.nextInt(3)], surnames, given,
-                    worker, 100 + i, today, now, random);
+            String id = enrol(shegong, t, pick(random), today.minusDays(random.nextInt(400)), Household.Risk.values()[random.nextInt(3)],
+                    surnames, given, worker, 100 + i, today, now, random);
+            if (i % 6 == 0 && worker.isPresent()) { // a visit already done, some days ago, with its note
+                String name = shegong.staff().worker(worker.get()).map(Worker::name).orElse("");
+                String note = notes.get((i / 6) % notes.size());
+                LocalDate on = today.minusDays(1 + random.nextInt(20));
+                shegong.households().find(id).flatMap(Household::nextVisit).ifPresent(code -> shegong.registry().recordVisit(code, on, name,
+                        note, now));
+            }
         }
     }
 
-    private static void enrol(Shegong shegong, Areas.Township t, String category, LocalDate since, Household.Risk risk, List<String> surnames,
+    private static String enrol(Shegong shegong, Areas.Township t, String category, LocalDate since, Household.Risk risk, List<String> surnames,
                               List<String> given, Optional<String> worker, int n, LocalDate today, Instant now, Random random) {
         String name = surnames.get(random.nextInt(surnames.size())) + given.get(random.nextInt(given.size()));
         boolean child = category.contains("ertong") || category.equals("guer") || category.equals("shishi_wuren");
@@ -58,9 +67,9 @@ final class DemoHouseholds {
                 : today.minusYears(66 + random.nextInt(25)).minusDays(random.nextInt(365));
         String first17 = t.countyCode() + born.toString().replace("-", "") + String.format("%03d", n % 1000);
         String id = first17 + IdNumbers.checkCharacter(first17);
-        shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
+        return shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
                 Optional.of(String.format("1390000%04d", n)), "", Optional.of(born))), t.code(), t.countyCode(), "", "",
-                Map.of(category, since), risk, ""), worker, today, now);
+                Map.of(category, since), risk, ""), worker, today, now).id();
     }
 
     private static String pick(Random random) {

@@ -62,7 +62,8 @@ class HouseholdBrowserTest {
         chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
         chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-households")));
         browser.findElement(By.id("nav-households")).click();
-        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 0 户"));
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共"));
+        int before = Integer.parseInt(browser.findElement(By.id("h-total")).getText().replaceAll("\\D", ""));
 
         browser.findElement(By.id("import-file")).sendKeys(ledger.toString());
         browser.findElement(By.id("import-start")).click();
@@ -71,7 +72,7 @@ class HouseholdBrowserTest {
         String result = browser.findElement(By.id("import-result")).getText();
         assertTrue(result.contains("新建 200 户") && result.contains("未导入 1 行"), result);
         assertTrue(browser.findElement(By.id("import-rejected")).isDisplayed(), "the rejected rows can be downloaded");
-        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 200 户"));
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("h-total"), "共 " + (before + 200) + " 户"));
         chromium.screenshot("households");
 
         browser.findElement(By.id("h-id")).sendKeys(Ledgers.idNumber(42));
@@ -90,5 +91,35 @@ class HouseholdBrowserTest {
         browser.findElement(By.id("hh-move")).click();
         chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-worker"), "钱社工"));
         assertTrue(browser.findElement(By.id("hh-history")).getText().contains("移交给其他社工"));
+    }
+
+    @Test
+    void aRiskSignalInAVisitNoteIsReviewedOnTheMonitoringPageAndTheHouseholdIsVisitedWithinADay() throws Exception {
+        var registry = service.shegong.registry();
+        var facts = new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member("杨桂英",
+                java.util.Optional.of(Ledgers.idNumber(900)), java.util.Optional.empty(), "本人", java.util.Optional.empty())),
+                "530521103", "530521", "山邑村", "", java.util.Map.of("fensan_tekun", java.time.LocalDate.of(2026, 9, 1)),
+                cn.shegong.core.households.Household.Risk.MEDIUM, "");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+        String id = registry.enrol(facts, java.util.Optional.empty(), today, service.clock.instant()).id();
+        String visit = service.shegong.households().find(id).orElseThrow().nextVisit().orElseThrow();
+        registry.recordVisit(visit, today, "赵社工", "老人的儿子上月车祸去世了，家里没有收入来源", service.clock.instant());
+
+        chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-monitoring")));
+        browser.findElement(By.id("nav-monitoring")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("m-rows"), "车祸去世"));
+        String row = browser.findElement(By.id("m-rows")).getText();
+        assertTrue(row.contains("灾害事故") && row.contains("家庭变故") && row.contains("走访记录"), row);
+        chromium.screenshot("monitoring");
+        browser.findElement(By.xpath("//tbody[@id='m-rows']//button[text()='确认重大变化']")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("m-rows"), "没有待审核的风险信号"));
+
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/household/" + id);
+        browser.navigate().refresh();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "高风险每周探访"));
+        assertTrue(browser.findElement(By.id("hh-risk")).getText().contains("高风险"));
+        assertTrue(browser.findElement(By.id("hh-next")).getText().startsWith(today.plusDays(1).toString()), "a visit within a day");
+        assertTrue(browser.findElement(By.id("hh-visits")).getText().contains("重大变化后24小时内探访"));
     }
 }

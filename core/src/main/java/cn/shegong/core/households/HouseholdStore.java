@@ -137,7 +137,7 @@ public final class HouseholdStore {
                 .map(h -> new Change(h.getDate("at").toInstant(), h.getString("what"), h.getString("by") == null ? "" : h.getString("by"))).toList();
     }
 
-    /** One page of the list, newest first; what it reads stays unsealed (no member is decrypted). */
+    /** One page of the list, newest first; what it reads stays unsealed (no member is decrypted). An ID number is looked up by key. */
     public Page list(Query q) {
         List<org.bson.conversions.Bson> and = new ArrayList<>();
         q.county().ifPresent(c -> and.add(Filters.eq("countyCode", c)));
@@ -145,8 +145,14 @@ public final class HouseholdStore {
         q.category().ifPresent(c -> and.add(Filters.exists("categories." + c)));
         q.risk().ifPresent(r -> and.add(Filters.eq("risk", r.name())));
         q.status().ifPresent(s -> and.add(Filters.eq("status", s.name())));
-        q.idNumber().ifPresent(n -> and.add(Filters.eq("_id", Optional.ofNullable(byId.find(Filters.eq("_id", index(n))).first())
-                .map(p -> p.getObjectId("household")).orElse(new ObjectId(new Date(0), 0)))));
+        if (q.idNumber().isPresent()) {
+            Optional<Row> one = Optional.ofNullable(byId.find(Filters.eq("_id", index(q.idNumber().get()))).first())
+                    .flatMap(p -> Optional.ofNullable(households.find(Filters.eq("_id", p.getObjectId("household"))).projection(LIST_FIELDS).first()))
+                    .map(HouseholdStore::row).filter(r -> q.county().map(r.townshipCode()::startsWith).orElse(true)
+                            && q.township().map(r.townshipCode()::equals).orElse(true) && q.category().map(r.categories()::contains).orElse(true)
+                            && q.risk().map(r.risk()::equals).orElse(true) && q.status().map(r.status()::equals).orElse(true));
+            return new Page(one.isPresent() ? 1 : 0, one.stream().toList());
+        }
         org.bson.conversions.Bson filter = and.isEmpty() ? new Document() : Filters.and(and);
         List<Row> rows = new ArrayList<>();
         households.find(filter).projection(LIST_FIELDS).sort(new Document("_id", -1)).skip(q.page() * q.size()).limit(q.size())

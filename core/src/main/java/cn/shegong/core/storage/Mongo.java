@@ -17,6 +17,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.MVStore;
 import org.bson.Document;
 
 /**
@@ -52,11 +53,21 @@ public final class Mongo implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data folder " + dataDir, e);
         }
-        H2Backend backend = new H2Backend(dataDir.resolve("mongo.mv").toString());
+        H2Backend backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
+                .cacheSize(embeddedCacheMb()).open());
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
         return new Mongo(MongoClients.create(settings(connection)), database, server, backend);
+    }
+
+    /**
+     * The embedded store's page cache: a quarter of the heap, at most 256 MB. Its default, 16 MB,
+     * holds about 20,000 households; past that every scan (the store has no secondary indexes)
+     * reads pages from the file again — a list of 100,000 households took 6.5 s instead of 0.3 s.
+     */
+    static int embeddedCacheMb() {
+        return (int) Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024)));
     }
 
     private static MongoClientSettings settings(String connection) {
