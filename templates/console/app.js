@@ -17,7 +17,10 @@ const LABELS = {
            resident_video: '居民发来视频', resident_text: '居民补充文字', resident_location: '居民发来位置',
            resident_urgent: '居民发来紧急消息，已转为紧急', accepted: '社工接单', sent_back: '社工退回',
            contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
-           media_video: '走访视频' },
+           media_video: '走访视频', routed: '按规则派单', deadline_missed: '超过期限', escalated_to_county: '超时上报县级',
+           place_set: '设置乡镇' },
+  step: { ASSIGN: '派给社工', ACCEPT: '社工接单', FIRST_CONTACT: '首次联系', CLOSE: '办结' },
+  state: { AMBER: '快到期：', RED: '已超时：', COUNTY: '已上报县级：' },
   media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。',
            station_only: '照片和语音只有负责的社工站能查看。' },
   error: { wrong_credentials: '用户名或密码不对。', locked: '连续输错 5 次，账号已锁定 15 分钟。',
@@ -28,14 +31,16 @@ const LABELS = {
            already_open: '这个求助还没有办结。', bad_date: '日期格式不对。', no_such_category: '请选择类别。',
            busy: '现在登录的人较多，请稍等几秒再试。', too_large: '文件太大（最大 50 MB），请分成几个文件导入。',
            imports_queued: '已有几个导入在排队，请过一分钟再试。', already_reviewed: '这条已经有人审核过了。',
-           not_in_registry: '这位居民不在册，请在求助里跟进。' },
+           not_in_registry: '这位居民不在册，请在求助里跟进。', outcome_required: '请勾选办理结果（可多选）。',
+           amount_required: '给予临时救助请填写金额（元）。', city_only: '只有市级管理员可以修改派单规则。',
+           no_such_township: '请选择乡镇。' },
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
 };
@@ -59,10 +64,15 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring'];
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing'];
 function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
-function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
+// Times as Baoshan reads them, wherever the browser is.
+function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' }); }
+function minute(iso) {
+  return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric',
+                                                 hour: '2-digit', minute: '2-digit' });
+}
 
 async function start() {
   stations = null;
@@ -84,6 +94,7 @@ function route() {
   $('nav-staff').hidden = me.role === 'AUDITOR';
   $('nav-households').hidden = me.role === 'AUDITOR';
   $('nav-monitoring').hidden = me.role === 'AUDITOR';
+  $('nav-routing').hidden = me.role === 'AUDITOR';
   $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
   const h = location.hash.match(/^#\/household\/([0-9a-f]{24})$/);
@@ -91,6 +102,7 @@ function route() {
   else if (h && me.role !== 'AUDITOR') openHousehold(h[1]);
   else if (location.hash === '#/households' && me.role !== 'AUDITOR') loadHouseholds();
   else if (location.hash === '#/monitoring' && me.role !== 'AUDITOR') loadMonitoring();
+  else if (location.hash === '#/routing' && me.role !== 'AUDITOR') loadRouting();
   else if (location.hash === '#/staff') loadStaff();
   else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
   else loadInbox();
@@ -140,9 +152,10 @@ async function loadInbox() {
     for (const c of result.items) {
       const tr = document.createElement('tr');
       if (c.urgent) tr.className = 'urgent';
+      if (c.deadline && c.deadline.state !== 'OK') tr.classList.add('due-' + c.deadline.state.toLowerCase());
       tr.dataset.id = c.id;
       for (const v of [c.number, LABELS.category[c.category], (c.county + c.township) || '乡镇未知',
-                       LABELS.status[c.status], time(c.createdAt)]) {
+                       LABELS.status[c.status], time(c.createdAt), deadlineText(c.deadline)]) {
         tr.appendChild(text(document.createElement('td'), v));
       }
       const quick = document.createElement('td');
@@ -164,6 +177,11 @@ async function loadInbox() {
 
 let current = null;
 
+function deadlineText(d) {
+  if (!d) return '';
+  return LABELS.step[d.step] + (d.state === 'OK' ? '：' : LABELS.state[d.state]) + minute(d.due) + (d.state === 'OK' ? ' 前' : '');
+}
+
 async function openCase(id, notice) {
   show('case');
   text($('case-error'), notice || '');
@@ -174,6 +192,11 @@ async function openCase(id, notice) {
   text($('c-place'), (c.county + c.township) || '乡镇未知');
   text($('c-status'), LABELS.status[c.status]);
   text($('c-assignee'), c.assignee || '');
+  text($('c-rule'), c.rule || '');
+  text($('c-deadlines'), (c.deadlines || []).map(deadlineText).join('；'));
+  showOutcomes();
+  $('place').hidden = !!c.township;
+  if (!c.township) fillPlaces();
   const worker = $('worker');
   worker.replaceChildren(text(Object.assign(document.createElement('option'), { value: '' }), '只派到社工站'));
   for (const w of c.workers) {
@@ -357,7 +380,12 @@ async function loadAudit() {
 }
 $('send').addEventListener('click', async () => { await act('/message', { text: $('message').value }); $('message').value = ''; });
 $('add-note').addEventListener('click', async () => { await act('/notes', { text: $('note').value }); $('note').value = ''; });
-$('close').addEventListener('click', () => act('/close', { summary: $('summary').value }));
+$('close').addEventListener('click', () => act('/close', { summary: $('summary').value, outcomes: chosenOutcomes() }));
+$('set-place').addEventListener('click', async () => {
+  try { await api('POST', '/api/cases/' + current.id + '/place', { township: $('place-township').value, version: current.version }); }
+  catch (e) { await openCase(current.id, message(e.code)); return; }
+  await openCase(current.id, '已设置乡镇，正在按规则派单。');
+});
 window.addEventListener('hashchange', () => { if (me && !me.mustChangePassword) route(); });
 for (const [code, label] of Object.entries(LABELS.category)) {
   for (const select of [$('f-category'), $('re-category')]) {

@@ -38,10 +38,19 @@ final class DemoSeed {
     static final String HEAD_PHONE = "o-demo-worker-head";
     static final String WORKER_PHONE = "o-demo-worker-zhao";
 
-    /** The station head and a worker of the demo station, bound to the simulator's worker phones, so assignments reach a phone. */
+    /**
+     * The station head and a worker of the demo station, bound to the simulator's worker phones, so
+     * assignments reach a phone. The station's other workers take other kinds of request, so the
+     * routing rules (least loaded, the skilled first) give the tour's elderly and child requests to
+     * the demo worker.
+     */
     private static Worker bindDemoWorkers(Shegong shegong, String workerName, Instant now) {
         Worker head = shegong.staff().workers(DEMO_STATION).stream().filter(w -> w.role() == Worker.Role.HEAD).findFirst().orElseThrow();
         shegong.staff().bind(head.id(), HEAD_PHONE, now);
+        for (Worker w : shegong.staff().workers(DEMO_STATION)) {
+            shegong.staff().updateWorker(w.id(), w.name(), w.role(), List.of(Category.DIBAO, Category.TEKUN, Category.DISABILITY), w.capacity(),
+                    true);
+        }
         Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
                 List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
         shegong.staff().bind(worker.id(), WORKER_PHONE, now);

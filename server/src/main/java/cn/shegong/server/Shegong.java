@@ -19,7 +19,10 @@ import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
 import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
+import cn.shegong.admin.api.DeadlineView;
 import cn.shegong.admin.api.ImportApi;
+import cn.shegong.admin.api.RoutingApi;
+import cn.shegong.core.casework.Outcomes;
 import cn.shegong.admin.api.MonitoringApi;
 import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
@@ -54,6 +57,12 @@ import cn.shegong.core.households.ImportJobs;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistryFigures;
 import cn.shegong.core.households.RiskSignals;
+import cn.shegong.core.routing.DeadlineStore;
+import cn.shegong.core.routing.Deadlines;
+import cn.shegong.core.routing.Router;
+import cn.shegong.core.routing.RuleStore;
+import cn.shegong.core.routing.WorkCalendar;
+import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
@@ -103,6 +112,10 @@ public final class Shegong implements AutoCloseable {
     private final Registry registry;
     private final VisitSweep visitSweep;
     private final ImportJobs importJobs;
+    private final DeadlineStore deadlineStore;
+    private final RuleStore ruleStore;
+    private final Router router;
+    private final CaseSweep caseSweep;
     private final RegistryFigures registryFigures;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -149,9 +162,18 @@ public final class Shegong implements AutoCloseable {
         this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
         Monitoring monitoring = new Monitoring(mongo.database(), new RiskSignals(), cipher);
+        this.deadlineStore = new DeadlineStore(mongo.database());
+        this.ruleStore = new RuleStore(mongo.database());
+        this.router = new Router(ruleStore, staff, mongo.database());
+        Deadlines deadlines = new Deadlines(new WorkCalendar());
+        this.caseSweep = new CaseSweep(cases, deadlineStore, router, deadlines, staff, notifier, workerNotices, config.autoRouting(),
+                clock);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
                 areas, cases, residents, messages, media, monitoring, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
-                workerNotices, new Menus(), clock));
+                workerNotices, new Menus(), id -> {
+                    deadlineStore.open(id, clock.instant());
+                    caseSweep.routeSoon(id);
+                }, clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.households = new HouseholdStore(mongo.database(), cipher);
         this.visits = new VisitStore(mongo.database(), cipher);
@@ -167,7 +189,8 @@ public final class Shegong implements AutoCloseable {
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
         var console = new ConsoleService();
         var auth = new AuthApi(accounts, audit, redis, clock);
-        var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices, audit, clock);
+        var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices,
+                new DeadlineView(deadlineStore, deadlines, clock), new Outcomes(), audit, clock);
         var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
         this.importJobs = new ImportJobs(mongo.database(), new HouseholdImport(registry, households, areas, careCategories, staff::responsibleFor, clock),
                 cipher, texts, config.dataDir(), clock);
@@ -184,6 +207,7 @@ public final class Shegong implements AutoCloseable {
                         .register(new CorrectionsApi(cases, audit, clock))
                         .register(new CaseMediaApi(cases, media, audit, clock))
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
+                        .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
                         .register(console)
@@ -196,6 +220,7 @@ public final class Shegong implements AutoCloseable {
             outbox.start(scheduler);
             mediaFetcher.start();
             visitSweep.start();
+            caseSweep.start();
         }
         webhook.start();
     }
@@ -267,6 +292,14 @@ public final class Shegong implements AutoCloseable {
         return registryFigures;
     }
 
+    CaseSweep caseSweep() {
+        return caseSweep;
+    }
+
+    DeadlineStore deadlines() {
+        return deadlineStore;
+    }
+
     ImportJobs importJobs() {
         return importJobs;
     }
@@ -313,6 +346,7 @@ public final class Shegong implements AutoCloseable {
         webhook.stop();
         mediaFetcher.stop();
         visitSweep.stop();
+        caseSweep.stop();
         importJobs.close();
         scheduler.shutdownNow();
         handlers.shutdown();

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -234,7 +235,8 @@ class AdminApiTest {
                 "a reason is required");
         assertEquals(200, station.post(path + "/classify", Map.of("version", 1, "category", "tekun", "urgent", true,
                 "reason", "老人无子女，符合特困")).statusCode());
-        assertEquals(200, station.post(path + "/close", Map.of("version", 2, "summary", "已纳入特困供养")).statusCode());
+        assertEquals(200, station.post(path + "/close", Map.of("version", 2, "summary", "已纳入特困供养",
+                "outcomes", List.of(Map.of("code", "granted_tekun")))).statusCode());
         assertEquals(200, station.post(path + "/reopen", Map.of("version", 3)).statusCode());
 
         view = station.json(path);

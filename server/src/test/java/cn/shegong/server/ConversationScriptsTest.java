@@ -268,7 +268,8 @@ class ConversationScriptsTest {
         switch (turn.get("staff").asText()) {
             case "assign" -> console().act(path + "/assign", Map.of("version", c.version(),
                     "workerId", turn.has("worker") ? run.workers.get(turn.get("worker").asText()) : ""));
-            case "close" -> console().act(path + "/close", Map.of("version", c.version(), "summary", turn.path("summary").asText("")));
+            case "close" -> console().act(path + "/close", Map.of("version", c.version(), "summary", turn.path("summary").asText(""),
+                    "outcomes", List.of(Map.of("code", "resolved"))));
             case "visit" -> {
                 assertTrue(service.shegong.cases().changeStatus(c.id(), c.version(), Case.Status.IN_PROGRESS, "visited", "", service.clock.instant()));
                 service.shegong.notifier().visited(c);

@@ -22,6 +22,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The demo's guided tour, from a clean state, in headless Chromium: a resident asks for help on a
@@ -112,10 +113,10 @@ class DemoTourTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
         Files.write(Path.of("target/screenshots/console-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("worker"), "赵志强"));
-        browser.findElement(By.xpath("//select[@id='worker']/option[contains(text(), '赵志强')]")).click();
-        waiting().until(ExpectedConditions.elementToBeClickable(By.id("assign"))).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已派单"));
+        // routed by the rules the moment it was opened: to the station's least-loaded worker skilled in elderly care
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-assignee"), "赵志强"));
+        assertTrue(browser.findElement(By.id("c-status")).getText().contains("已派单"));
+        assertTrue(browser.findElement(By.id("c-rule")).getText().contains("其他求助"), "the case names the rule that routed it");
 
         browser.switchTo().window(simulatorWindow); // the worker's phone gets the assignment and takes it
         WebElement worker = phone(2);
@@ -127,6 +128,7 @@ class DemoTourTest {
         browser.navigate().refresh();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notes"), "老人能下床了"));
         browser.findElement(By.id("summary")).sendKeys("已联系家属，安排社工每周上门");
+        browser.findElement(By.xpath("//div[@id='outcomes']//label[contains(., '链接社会资源')]/input")).click();
         browser.findElement(By.id("close")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("c-status"), "已办结"));
 

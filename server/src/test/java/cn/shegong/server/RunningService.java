@@ -58,6 +58,11 @@ final class RunningService implements AutoCloseable {
 
     /** With {@code embeddedRedis} the service starts its own redis-server (in {@link #dataDir}), which a test may pause or kill. */
     RunningService(Clock base, Shegong.Seams seams, boolean embeddedRedis) {
+        this(base, seams, embeddedRedis, Map.of());
+    }
+
+    /** With settings of its own ({@code ROUTING=auto}, say) over the tests' defaults. */
+    RunningService(Clock base, Shegong.Seams seams, boolean embeddedRedis, Map<String, String> settings) {
         clock = new AdjustableClock(base);
         fakeApi = new FakeWeChat(TestService.APP_ID, TestService.SECRET, clock);
         new TemplateBindings(new Texts()).templateIds().forEach(fakeApi::registerTemplate);
@@ -76,6 +81,7 @@ final class RunningService implements AutoCloseable {
         env.put("MONGODB_DATABASE", "test");
         env.put("WECHAT_API_BASE", fakeServer.uri().toString());
         env.put("ONDUTY_OPENIDS", DUTY);
+        env.putAll(settings);
         fakeApi.follow(DUTY);
         this.seams = seams;
         shegong = Shegong.start(cn.shegong.core.config.ConfigLoader.load(env), clock, seams);

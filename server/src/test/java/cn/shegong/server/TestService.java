@@ -35,6 +35,7 @@ final class TestService {
         env.put("WECHAT_TOKEN", TOKEN);
         env.put("WECHAT_AES_KEY", AES_KEY);
         env.put("SHEGONG_DATA_DIR", dataDir.toString());
+        env.put("ROUTING", "manual"); // tests of staff assigning by hand; RoutingTest turns it on
         return env;
     }
 

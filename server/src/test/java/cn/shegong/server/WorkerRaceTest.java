@@ -64,7 +64,8 @@ class WorkerRaceTest {
     void theConsoleClosesFirstAndTheWorkerIsToldNothingChanged() throws Exception {
         Case c = assignedCase("o-race-1");
         Step decided = service.shegong.workerDialogue().onText(worker, phone, "结案 " + c.shortCode() + " 已送去米面油", service.clock.instant());
-        console.act("/api/cases/" + c.id() + "/close", Map.of("version", c.version(), "summary", "站长已办结"));
+        console.act("/api/cases/" + c.id() + "/close", Map.of("version", c.version(), "summary", "站长已办结",
+                "outcomes", List.of(Map.of("code", "resolved"))));
 
         String answer = new Applier().apply(decided).text();
 
@@ -79,7 +80,8 @@ class WorkerRaceTest {
         String reply = service.platform.says(phone, "结案 " + c.shortCode() + " 已协助申请临时救助").replyText().orElse("");
         assertTrue(reply.contains("已结案"), reply);
 
-        var late = console.post("/api/cases/" + c.id() + "/close", Map.of("version", c.version(), "summary", "站长办结"));
+        var late = console.post("/api/cases/" + c.id() + "/close", Map.of("version", c.version(), "summary", "站长办结",
+                "outcomes", List.of(Map.of("code", "resolved"))));
 
         assertEquals(409, late.statusCode(), late.body());
         assertEquals(Case.Status.CLOSED, service.shegong.cases().find(c.id()).orElseThrow().status());

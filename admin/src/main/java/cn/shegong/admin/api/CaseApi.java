@@ -13,6 +13,7 @@ import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.casework.Outcomes;
 import cn.shegong.core.casework.Phones;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
@@ -41,11 +42,15 @@ public final class CaseApi implements HttpService {
     private final MediaStore media;
     private final CaseEvents events;
     private final WorkerEvents workerEvents;
+    private final DeadlineView deadlines;
+    private final Outcomes outcomes;
     private final AuditLog audit;
     private final Clock clock;
 
     public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, MediaStore media, CaseEvents events,
-                   WorkerEvents workerEvents, AuditLog audit, Clock clock) {
+                   WorkerEvents workerEvents, DeadlineView deadlines, Outcomes outcomes, AuditLog audit, Clock clock) {
+        this.deadlines = deadlines;
+        this.outcomes = outcomes;
         this.workerEvents = workerEvents;
         this.media = media;
         this.cases = cases;
@@ -144,6 +149,7 @@ public final class CaseApi implements HttpService {
         Case c = visible(s, req);
         String text = required(Http.text(Http.body(req), "text"));
         events.message(c, text);
+        cases.forWorkers().recordContact(c.id(), s.username, clock.instant()); // a message from the station reaches the person
         audit.record(clock.instant(), s.username, "message_resident", c.number(), Http.from(req));
         Http.json(res, summary(reload(c), s.scope()));
     }
@@ -163,10 +169,33 @@ public final class CaseApi implements HttpService {
         Session s = Http.session(req);
         Case c = visible(s, req);
         Map<String, Object> body = Http.body(req);
+        List<CaseStore.Outcome> results = outcomes(body);
         changed(cases.changeStatus(c.id(), Http.version(body), Case.Status.CLOSED, "closed", s.username, clock.instant()));
+        cases.recordOutcomes(c.id(), results);
         audit.record(clock.instant(), s.username, "close", c.number(), Http.from(req));
         events.closed(c, Http.text(body, "summary"));
         Http.json(res, summary(reload(c), s.scope()));
+    }
+
+    /** The outcomes ticked on closing: known codes, an amount in whole yuan where one applies; at least one. */
+    private List<CaseStore.Outcome> outcomes(Map<String, Object> body) {
+        List<CaseStore.Outcome> out = new java.util.ArrayList<>();
+        if (body.get("outcomes") instanceof List<?> list) {
+            for (Object o : list) {
+                Map<?, ?> m = o instanceof Map<?, ?> x ? x : Map.of();
+                Outcomes.Kind kind = outcomes.byCode(String.valueOf(m.get("code"))).orElseThrow(() -> new ApiException(400, "no_such_outcome"));
+                Optional<Long> amount = kind.amount() && m.get("amount") instanceof Number n && n.longValue() >= 0
+                        ? Optional.of(n.longValue()) : Optional.empty();
+                if (kind.amount() && amount.isEmpty()) {
+                    throw new ApiException(400, "amount_required");
+                }
+                out.add(new CaseStore.Outcome(kind.code(), amount));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ApiException(400, "outcome_required");
+        }
+        return out;
     }
 
     private void reopen(ServerRequest req, ServerResponse res) {
@@ -210,7 +239,7 @@ public final class CaseApi implements HttpService {
         return text;
     }
 
-    private static Map<String, Object> summary(Case c, Scope scope) {
+    private Map<String, Object> summary(Case c, Scope scope) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
         m.put("number", c.number());
@@ -225,6 +254,7 @@ public final class CaseApi implements HttpService {
         m.put("contactRequested", c.contactRequested());
         m.put("createdAt", c.createdAt().toString());
         m.put("version", c.version());
+        m.putAll(deadlines.of(c));
         return m;
     }
 }

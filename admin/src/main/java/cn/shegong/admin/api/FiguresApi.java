@@ -48,7 +48,7 @@ public final class FiguresApi implements HttpService {
     }
 
     private void registry(ServerRequest req, ServerResponse res) {
-        Scope scope = HouseholdApi.scope(req);
+        Scope scope = Http.staffScope(req);
         LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
         LocalDate[] period = period(req.query().first("period").orElse(""), today);
         Optional<String> county = scope.county().or(() -> req.query().first("county").asOptional().filter(c -> !c.isEmpty()));

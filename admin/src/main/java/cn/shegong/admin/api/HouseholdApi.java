@@ -71,13 +71,13 @@ public final class HouseholdApi implements HttpService {
 
     /** Categories, risk levels and the visit rules, as the console's filters and pages name them. */
     private void meta(ServerRequest req, ServerResponse res) {
-        scope(req);
+        Http.staffScope(req);
         Http.json(res, Map.of("categories", categories.all().stream().map(c -> Map.of("code", c.code(), "label", c.label())).toList(),
                 "rules", policy.rules().stream().map(r -> Map.of("name", r.name(), "every", r.every().toString(), "source", r.source())).toList()));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         Parameters q = req.query();
         Optional<String> county = scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty()));
         Optional<String> township = scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty()))
@@ -103,14 +103,14 @@ public final class HouseholdApi implements HttpService {
     }
 
     private void page(ServerRequest req, ServerResponse res) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         Household h = household(req, scope);
         audit.record(clock.instant(), Http.session(req).username, "view_household", h.id(), Http.from(req));
         Http.json(res, view(h, scope));
     }
 
     private void move(ServerRequest req, ServerResponse res) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         Household h = household(req, scope);
         Worker w = staff.worker(Http.text(Http.body(req), "workerId")).filter(Worker::active)
                 .filter(x -> scope.coversTownship(x.stationCode())).orElseThrow(() -> new ApiException(400, "no_such_worker"));
@@ -120,7 +120,7 @@ public final class HouseholdApi implements HttpService {
     }
 
     private void exit(ServerRequest req, ServerResponse res) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         Household h = household(req, scope);
         String reason = Http.text(Http.body(req), "reason");
         if (reason.isEmpty()) {
@@ -179,13 +179,6 @@ public final class HouseholdApi implements HttpService {
                 .orElseThrow(ApiException::notFound);
     }
 
-    static Scope scope(ServerRequest req) {
-        Scope scope = Http.session(req).scope();
-        if (scope.role() == Role.AUDITOR) {
-            throw ApiException.notFound();
-        }
-        return scope;
-    }
 
     private static Optional<Household.Risk> risk(String s) {
         return java.util.Arrays.stream(Household.Risk.values()).filter(r -> r.name().equals(s)).findFirst();

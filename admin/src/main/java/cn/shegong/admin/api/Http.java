@@ -20,6 +20,15 @@ final class Http {
     private Http() {
     }
 
+    /** The account's scope, for pages the auditor may not see (answered 404, as if they did not exist). */
+    static Scope staffScope(ServerRequest req) {
+        Scope scope = session(req).scope();
+        if (scope.role() == cn.shegong.admin.account.Role.AUDITOR) {
+            throw ApiException.notFound();
+        }
+        return scope;
+    }
+
     static Session session(ServerRequest req) {
         return req.context().get(Session.class).orElseThrow(() -> new ApiException(401, "not_signed_in"));
     }

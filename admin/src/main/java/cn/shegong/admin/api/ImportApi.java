@@ -47,7 +47,7 @@ public final class ImportApi implements HttpService {
     }
 
     private void upload(ServerRequest req, ServerResponse res) throws IOException {
-        Scope scope = HouseholdApi.scope(req);
+        Scope scope = Http.staffScope(req);
         String name = req.query().first("name").orElse("upload").replaceAll("[\\r\\n\\\\/]", "");
         Path file = jobs.newUpload();
         try (InputStream in = req.content().inputStream(); OutputStream out = Files.newOutputStream(file)) {
@@ -97,7 +97,7 @@ public final class ImportApi implements HttpService {
 
     /** Only whoever started an import follows it (its rejected rows hold personal data). */
     private ImportJobs.Status mine(ServerRequest req) {
-        HouseholdApi.scope(req);
+        Http.staffScope(req);
         return jobs.status(req.path().pathParameters().get("id")).filter(s -> s.by().equals(Http.session(req).username))
                 .orElseThrow(ApiException::notFound);
     }

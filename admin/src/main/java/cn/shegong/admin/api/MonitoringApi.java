@@ -54,7 +54,7 @@ public final class MonitoringApi implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Scope scope = HouseholdApi.scope(req);
+        Scope scope = Http.staffScope(req);
         Monitoring.Decision decision = req.query().first("decision").asOptional().flatMap(MonitoringApi::decision)
                 .orElse(Monitoring.Decision.OPEN);
         Http.json(res, Map.of("items", monitoring.list(scope.county(), scope.township(), decision).stream().map(f -> {
@@ -75,7 +75,7 @@ public final class MonitoringApi implements HttpService {
     }
 
     private void review(ServerRequest req, ServerResponse res) {
-        Scope scope = HouseholdApi.scope(req);
+        Scope scope = Http.staffScope(req);
         Monitoring.Flag flag = monitoring.find(req.path().pathParameters().get("id"))
                 .filter(f -> scope.coversTownship(f.townshipCode()))
                 .orElseThrow(ApiException::notFound);

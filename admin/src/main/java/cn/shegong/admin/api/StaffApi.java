@@ -51,7 +51,7 @@ public final class StaffApi implements HttpService {
     }
 
     private void stations(ServerRequest req, ServerResponse res) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         Http.json(res, Map.of("items", staff.stations(scope.county(), scope.township()).stream().map(st -> Map.of(
                 "code", st.code(), "township", st.township(), "county", st.county(), "phone", st.phone(),
                 "active", st.active(), "workers", staff.workers(st.code()).stream().filter(Worker::active).count())).toList()));
@@ -101,7 +101,7 @@ public final class StaffApi implements HttpService {
     }
 
     private Worker worker(ServerRequest req) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         return staff.worker(req.path().pathParameters().get("id"))
                 .filter(x -> staff.station(x.stationCode()).filter(st -> covers(scope, st)).isPresent())
                 .orElseThrow(ApiException::notFound);
@@ -123,7 +123,7 @@ public final class StaffApi implements HttpService {
     }
 
     private Station station(ServerRequest req) {
-        Scope scope = scope(req);
+        Scope scope = Http.staffScope(req);
         return staff.station(req.path().pathParameters().get("code")).filter(st -> covers(scope, st)).orElseThrow(ApiException::notFound);
     }
 
@@ -131,13 +131,6 @@ public final class StaffApi implements HttpService {
         return scope.county().map(st.countyCode()::equals).orElse(true) && scope.township().map(st.code()::equals).orElse(true);
     }
 
-    private static Scope scope(ServerRequest req) {
-        Scope scope = Http.session(req).scope();
-        if (scope.role() == Role.AUDITOR) {
-            throw ApiException.notFound();
-        }
-        return scope;
-    }
 
     private static Worker.Role role(Map<String, Object> body) {
         return "HEAD".equals(body.get("role")) ? Worker.Role.HEAD : Worker.Role.WORKER;

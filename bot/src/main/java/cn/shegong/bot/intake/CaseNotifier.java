@@ -64,6 +64,15 @@ public final class CaseNotifier implements CaseEvents {
     }
 
     @Override
+    public void contactLate(Case c, String stationPhone) {
+        Map<String, Object> values = new HashMap<>(Map.of("number", c.number(), "station", c.township().map(t -> t.name()).orElse("")));
+        if (!stationPhone.isBlank()) {
+            values.put("phone", stationPhone);
+        }
+        send(c, texts.render(BotText.NOTIFY_CONTACT_LATE, values), c.status());
+    }
+
+    @Override
     public void message(Case c, String text) {
         java.time.Instant now = clock.instant();
         outbox.sendText(c.openid(), text);

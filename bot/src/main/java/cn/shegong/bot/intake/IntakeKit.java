@@ -25,7 +25,15 @@ import cn.shegong.core.text.Texts;
  */
 public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas areas, CaseStore cases, ResidentStore residents,
                         MessageStore messages, MediaStore media, Monitoring monitoring, Alerts alerts, ConversationStore states, CaseRelay relay,
-                        Menus menus, Clock clock) {
+                        Menus menus, CaseOpened opened, Clock clock) {
+
+    /** A request was opened: it is held to its deadlines and routed at once (the routing sweep, wired in Shegong). */
+    public interface CaseOpened {
+        void opened(String caseId);
+
+        CaseOpened NONE = id -> { };
+    }
+
 
     Reply say(BotText key) {
         return Reply.of(texts.render(key));
@@ -62,6 +70,7 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
             messages.linkToCase(request.openid(), since, id);
             cases.find(id).ifPresent(c -> monitoring.check(Monitoring.Subject.request(id, c.number()),
                     c.township().map(Areas.Township::code).orElse(""), "message", request.description(), now()));
+            opened.opened(id);
         });
     }
 

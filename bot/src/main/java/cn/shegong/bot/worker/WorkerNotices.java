@@ -1,6 +1,7 @@
 package cn.shegong.bot.worker;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,7 @@ public final class WorkerNotices implements CaseRelay, WorkerEvents {
 
     public static final String NEW_ASSIGNMENT = "new_assignment";
     public static final String RESIDENT_MESSAGE = "resident_message";
+    public static final String DEADLINE_WARNING = "deadline_warning";
 
     private final StaffStore staff;
     private final ResidentStore residents;
@@ -52,6 +54,15 @@ public final class WorkerNotices implements CaseRelay, WorkerEvents {
             values.put("place", c.township().map(t -> t.county() + t.name()).orElse("-"));
             outbox.sendNotice(openid, NEW_ASSIGNMENT, values);
         });
+    }
+
+    /** A step of the case is near ({@code red} false) or past its deadline: a card to each of {@code openids}, nothing personal. */
+    public void deadline(Case c, List<String> openids, BotText step, boolean red, java.time.Instant due) {
+        Map<String, String> values = values(c);
+        values.put("step", texts.render(step));
+        values.put("state", texts.render(red ? BotText.DEADLINE_STATE_RED : BotText.DEADLINE_STATE_AMBER));
+        TemplateBindings.timeValues(due).forEach((k, v) -> values.put("due" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
+        openids.forEach(openid -> outbox.sendNotice(openid, DEADLINE_WARNING, values));
     }
 
     @Override

@@ -9,6 +9,9 @@ public interface CaseEvents {
 
     void closed(Case c, String summary);
 
+    /** First contact is late: the resident is told so, honestly, with the station's phone to call. */
+    void contactLate(Case c, String stationPhone);
+
     /** A message from staff to the resident, through the outbox (chat inside the 48-hour window, else a card). */
     void message(Case c, String text);
 }

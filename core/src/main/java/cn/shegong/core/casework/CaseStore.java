@@ -242,6 +242,26 @@ public final class CaseStore {
         return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(sets)).getModifiedCount() == 1;
     }
 
+    /** Sets or corrects the place of a request (one whose township was unknown waits for it to be routed). */
+    public boolean setPlace(String id, int version, Areas.Township township, String by, Instant now) {
+        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+                Updates.set("townshipCode", township.code()), Updates.set("countyCode", township.countyCode()),
+                Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                Updates.push("timeline", event(now, "place_set", township.county() + township.name())))).getModifiedCount() == 1;
+    }
+
+    /** What closing the request achieved (codes of templates/outcomes.yaml, an amount where one applies), for the figures. */
+    public void recordOutcomes(String id, List<Outcome> outcomes) {
+        cases.updateOne(byId(id), Updates.set("outcomes", outcomes.stream().map(o -> {
+            Document d = new Document("code", o.code());
+            o.amount().ifPresent(a -> d.append("amount", a));
+            return d;
+        }).toList()));
+    }
+
+    public record Outcome(String code, Optional<Long> amount) {
+    }
+
     /** An internal note by staff; encrypted, since notes are often about health and family. */
     public void addNote(String id, String author, String text, Instant now) {
         cases.updateOne(byId(id), Updates.combine(Updates.push("notes", new Document("at", Date.from(now))

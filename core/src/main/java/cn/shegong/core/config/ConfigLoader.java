@@ -61,7 +61,9 @@ public final class ConfigLoader {
                 optional("ONDUTY_OPENIDS", "onduty.openids").map(v -> java.util.Arrays.stream(v.split(","))
                         .map(String::strip).filter(x -> !x.isEmpty()).toList()).orElse(java.util.List.of()),
                 optional("SHEGONG_ADMIN_PASSWORD", "admin.password").map(v -> check("SHEGONG_ADMIN_PASSWORD", v,
-                        Pattern.compile("\\S{10,128}"), "10 to 128 characters without spaces")));
+                        Pattern.compile("\\S{10,128}"), "10 to 128 characters without spaces")),
+                check("ROUTING", optional("ROUTING", "routing.mode").orElse("auto"), Pattern.compile("auto|manual"), "auto or manual")
+                        .equals("auto"));
     }
 
     private Optional<String> optional(String envName, String yamlKey) {

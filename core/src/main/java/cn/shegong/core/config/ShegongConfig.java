@@ -6,6 +6,8 @@ import java.util.Optional;
 
 /**
  * Everything the service needs to start, read once and validated by {@link ConfigLoader}.
+ * {@code autoRouting}: new requests are assigned by the routing rules ({@code ROUTING=auto}, the
+ * default), or only held to their deadlines while staff assign them ({@code ROUTING=manual}).
  * Secrets are kept out of {@link #toString()} so the record can never leak them into a log.
  */
 public record ShegongConfig(
@@ -21,7 +23,8 @@ public record ShegongConfig(
         Path dataDir,
         Optional<String> dataKey,
         java.util.List<String> onDutyOpenids,
-        Optional<String> adminPassword) {
+        Optional<String> adminPassword,
+        boolean autoRouting) {
 
     /** The WeChat Official Account this instance serves. */
     public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
@@ -34,7 +37,7 @@ public record ShegongConfig(
 
     public ShegongConfig withPorts(int server, int admin) {
         return new ShegongConfig(host, server, admin, adminHost, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
-                dataKey, onDutyOpenids, adminPassword);
+                dataKey, onDutyOpenids, adminPassword, autoRouting);
     }
 
     @Override
@@ -43,6 +46,7 @@ public record ShegongConfig(
                 + ", wechat=" + wechat + ", mongodb=" + mongodbUri.map(u -> "external").orElse("embedded")
                 + ", database=" + mongodbDatabase + ", redis=" + redisUrl.map(u -> "external").orElse("embedded")
                 + ", redisPrefix=" + redisPrefix + ", dataDir=" + dataDir + ", dataKey=" + dataKey.map(k -> "***").orElse("file")
-                + ", onDuty=" + onDutyOpenids.size() + ", adminPassword=" + adminPassword.map(k -> "***").orElse("none") + "]";
+                + ", onDuty=" + onDutyOpenids.size() + ", adminPassword=" + adminPassword.map(k -> "***").orElse("none")
+                + ", routing=" + (autoRouting ? "auto" : "manual") + "]";
     }
 }

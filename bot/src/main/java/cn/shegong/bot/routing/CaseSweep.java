@@ -1,0 +1,194 @@
+package cn.shegong.bot.routing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.worker.WorkerNotices;
+import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseEvents;
+import cn.shegong.core.casework.CaseStore;
+import cn.shegong.core.routing.DeadlineStore;
+import cn.shegong.core.routing.Deadlines;
+import cn.shegong.core.routing.Router;
+import cn.shegong.core.routing.RoutingRules;
+import cn.shegong.core.staff.StaffStore;
+import cn.shegong.core.staff.Station;
+import cn.shegong.core.staff.Worker;
+
+/**
+ * Holds every open request to a person and a time. Every 30 seconds (and at once when a request
+ * is opened) it routes what is not yet routed — to its station and, by the rule, a worker, who gets
+ * the card; the resident is told which station has it — and walks each open step up its deadline:
+ * amber tells the assignee (or the station head while nobody has it), red tells the station head
+ * and, for a late first contact, the resident, honestly, with the station's phone; overdue by its
+ * whole time again, it goes up to the county (on the case, for the county's console). Each step of
+ * each request is acted on once, whichever replica sweeps. With routing set to manual, nothing is
+ * assigned: requests are only held to their rule's deadlines while staff assign them.
+ */
+public final class CaseSweep {
+
+    private static final Logger LOG = Logger.getLogger(CaseSweep.class.getName());
+
+    /** What a run did. */
+    public record Result(int routed, int warned, int breached, int toCounty) {
+    }
+
+    private final CaseStore cases;
+    private final DeadlineStore tracks;
+    private final Router router;
+    private final Deadlines deadlines;
+    private final StaffStore staff;
+    private final CaseEvents residents;
+    private final WorkerNotices workers;
+    private final boolean assign;
+    private final Clock clock;
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+            r -> Thread.ofPlatform().name("shegong-case-sweep").daemon().unstarted(r));
+    private final ArrayBlockingQueue<String> soon = new ArrayBlockingQueue<>(256);
+
+    public CaseSweep(CaseStore cases, DeadlineStore tracks, Router router, Deadlines deadlines, StaffStore staff, CaseEvents residents,
+                     WorkerNotices workers, boolean assign, Clock clock) {
+        this.assign = assign;
+        this.cases = cases;
+        this.tracks = tracks;
+        this.router = router;
+        this.deadlines = deadlines;
+        this.staff = staff;
+        this.residents = residents;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    private volatile boolean started;
+
+    public void start() {
+        started = true;
+        scheduler.scheduleWithFixedDelay(this::safeRun, 5, 30, TimeUnit.SECONDS);
+    }
+
+    public void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** Routes a new request without waiting for the next run (bounded: past 256 waiting, the next run takes it); once started. */
+    public void routeSoon(String caseId) {
+        if (started && soon.offer(caseId)) {
+            scheduler.execute(() -> {
+                String id = soon.poll();
+                if (id != null) {
+                    try {
+                        cases.find(id).ifPresent(this::route);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "routing failed: " + e.getClass().getName(), e);
+                    }
+                }
+            });
+        }
+    }
+
+    private void safeRun() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "case sweep failed: " + e.getClass().getName(), e);
+        }
+    }
+
+    public Result runOnce() {
+        int routed = 0;
+        int warned = 0;
+        int breached = 0;
+        int county = 0;
+        Instant now = clock.instant();
+        for (DeadlineStore.Track t : tracks.all()) {
+            Optional<Case> found = cases.find(t.caseId());
+            if (found.isEmpty() || !found.get().status().isOpen()) {
+                tracks.close(t.caseId());
+                continue;
+            }
+            Case c = found.get();
+            if (!t.routed()) {
+                if (route(c)) {
+                    routed++;
+                    continue; // its deadlines are held from the next run
+                }
+                t = tracks.find(c.id()).orElse(t); // unroutable (place unknown): still held to its deadlines
+            }
+            List<Deadlines.Due> claimed = new java.util.ArrayList<>(); // most pressing first
+            for (Deadlines.Due due : deadlines.of(c, t, now)) {
+                if (due.level() > 0 && tracks.claim(c.id(), due.step(), due.level())) {
+                    claimed.add(due);
+                }
+            }
+            // one card per request and state, naming its most pressing step: two steps due together are one reminder
+            Optional<Deadlines.Due> amber = claimed.stream().filter(d -> d.state() == Deadlines.State.AMBER).findFirst();
+            amber.ifPresent(d -> workers.deadline(c, assigneeOrHeads(c), label(d.step()), false, d.due()));
+            warned += amber.isPresent() ? 1 : 0;
+            List<Deadlines.Due> red = claimed.stream().filter(d -> d.state() == Deadlines.State.RED).toList();
+            red.forEach(d -> breach(c, d));
+            red.stream().findFirst().ifPresent(d -> workers.deadline(c, heads(c), label(d.step()), true, d.due()));
+            breached += red.size();
+            for (Deadlines.Due d : claimed.stream().filter(x -> x.state() == Deadlines.State.COUNTY).toList()) {
+                cases.addEvent(c.id(), "escalated_to_county", d.step().name().toLowerCase(java.util.Locale.ROOT), now);
+                county++;
+            }
+        }
+        return new Result(routed, warned, breached, county);
+    }
+
+    /** Routes an unrouted request by the rules in force; false when it stays in the inbox (township unknown) or lost a race. */
+    boolean route(Case c) {
+        if (tracks.find(c.id()).filter(DeadlineStore.Track::routed).isPresent()) {
+            return false;
+        }
+        if (!assign || c.status() != Case.Status.NEW || c.assigneeId().isPresent()) { // staff assign it: hold it to its rule's deadlines
+            tracks.routed(c.id(), router.ruleFor(c), true);
+            return false;
+        }
+        Router.Decision d = router.decide(c);
+        if (d.station().isEmpty()) {
+            tracks.routed(c.id(), d.rule(), false); // the limits hold from now; an admin sets the place
+            return false;
+        }
+        Instant now = clock.instant();
+        if (!cases.assign(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name), now)) {
+            return false;
+        }
+        tracks.routed(c.id(), d.rule(), true);
+        cases.addEvent(c.id(), "routed", d.rule().name(), now);
+        Case assigned = cases.find(c.id()).orElseThrow();
+        residents.assigned(assigned, assigned.township().map(x -> x.name()).orElse(""));
+        d.worker().ifPresent(w -> workers.assigned(assigned, w));
+        return true;
+    }
+
+    /** A missed deadline is on the case (and counted for the station and the worker in the figures). */
+    private void breach(Case c, Deadlines.Due due) {
+        cases.addEvent(c.id(), "deadline_missed", due.step().name().toLowerCase(java.util.Locale.ROOT), clock.instant());
+        if (due.step() == RoutingRules.Step.FIRST_CONTACT) {
+            residents.contactLate(c, c.township().flatMap(t -> staff.station(t.code())).map(Station::phone).orElse(""));
+        }
+    }
+
+    private List<String> assigneeOrHeads(Case c) {
+        List<String> assignee = c.assigneeId().flatMap(staff::worker).filter(Worker::active).flatMap(Worker::openid).stream().toList();
+        return assignee.isEmpty() ? heads(c) : assignee;
+    }
+
+    private List<String> heads(Case c) {
+        return c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).filter(w -> w.role() == Worker.Role.HEAD)
+                .flatMap(w -> w.openid().stream()).toList()).orElse(List.of());
+    }
+
+    private static BotText label(RoutingRules.Step step) {
+        return BotText.valueOf("DEADLINE_STEP_" + step.name());
+    }
+}

@@ -1,0 +1,79 @@
+package cn.shegong.core.routing;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+
+/**
+ * The requests being held to their deadlines, one small document per open request
+ * ({@code case_deadlines}, {@code _id} the case id): the rule that routed it and that rule's limits
+ * at the time (a later edit does not move a promise already made), whether it was routed, and how
+ * far each step has been escalated — claimed atomically, so replicas sweeping at once act once.
+ * The sweep reads this collection only: it holds open requests, not the years of closed ones.
+ */
+public final class DeadlineStore {
+
+    public record Track(String caseId, Optional<String> rule, Map<RoutingRules.Step, Limit> limits, boolean routed,
+                        Map<RoutingRules.Step, Integer> levels) {
+    }
+
+    private final MongoCollection<Document> tracks;
+
+    public DeadlineStore(MongoDatabase db) {
+        this.tracks = db.getCollection("case_deadlines");
+    }
+
+    /** Starts holding a new request to the deadlines (routing fills in its rule); doing it twice changes nothing. */
+    public void open(String caseId, Instant now) {
+        tracks.updateOne(Filters.eq("_id", caseId), Updates.setOnInsert("at", Date.from(now)), new UpdateOptions().upsert(true));
+    }
+
+    /** The rule that took the request, and its limits; {@code routed} once a station has it. */
+    public void routed(String caseId, RoutingRules.Rule rule, boolean routed) {
+        Document limits = new Document();
+        rule.deadlines().forEach((step, limit) -> limits.append(step.name(), limit.text()));
+        tracks.updateOne(Filters.eq("_id", caseId), Updates.combine(Updates.set("rule", rule.name()), Updates.set("limits", limits),
+                Updates.set("routed", routed)), new UpdateOptions().upsert(true));
+    }
+
+    public Optional<Track> find(String caseId) {
+        return Optional.ofNullable(tracks.find(Filters.eq("_id", caseId)).first()).map(DeadlineStore::track);
+    }
+
+    public List<Track> all() {
+        List<Track> out = new ArrayList<>();
+        tracks.find().forEach(d -> out.add(track(d)));
+        return out;
+    }
+
+    /** True for the one caller that raises {@code step} of the request to {@code level}. */
+    public boolean claim(String caseId, RoutingRules.Step step, int level) {
+        String field = "levels." + step.name();
+        return tracks.updateOne(Filters.and(Filters.eq("_id", caseId), Filters.or(Filters.exists(field, false), Filters.lt(field, level))),
+                Updates.set(field, level)).getModifiedCount() == 1;
+    }
+
+    /** The request ended (closed or cancelled): nothing more is due. */
+    public void close(String caseId) {
+        tracks.deleteOne(Filters.eq("_id", caseId));
+    }
+
+    private static Track track(Document d) {
+        Map<RoutingRules.Step, Limit> limits = new EnumMap<>(RoutingRules.Step.class);
+        d.get("limits", new Document()).forEach((k, v) -> limits.put(RoutingRules.Step.valueOf(k), Limit.parse(String.valueOf(v))));
+        Map<RoutingRules.Step, Integer> levels = new EnumMap<>(RoutingRules.Step.class);
+        d.get("levels", new Document()).forEach((k, v) -> levels.put(RoutingRules.Step.valueOf(k), ((Number) v).intValue()));
+        return new Track(d.getString("_id"), Optional.ofNullable(d.getString("rule")), limits, d.getBoolean("routed", false), levels);
+    }
+}
