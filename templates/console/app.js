@@ -18,7 +18,9 @@ const LABELS = {
            resident_urgent: '居民发来紧急消息，已转为紧急', accepted: '社工接单', sent_back: '社工退回',
            contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
            media_video: '走访视频', routed: '按规则派单', deadline_missed: '超过期限', escalated_to_county: '超时上报县级',
-           place_set: '设置乡镇' },
+           place_set: '设置乡镇', alert_acknowledged: '社工确认收到紧急求助', alert_escalated: '紧急求助无人确认，已通知上一级' },
+  note: { on_duty: '当天值班', head: '站长', county_on_duty: '县级值班', city_on_duty: '市级值班', assign: '派给社工',
+          accept: '社工接单', first_contact: '首次联系', close: '办结' },
   step: { ASSIGN: '派给社工', ACCEPT: '社工接单', FIRST_CONTACT: '首次联系', CLOSE: '办结' },
   state: { AMBER: '快到期：', RED: '已超时：', COUNTY: '已上报县级：' },
   media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。',
@@ -40,7 +42,7 @@ const LABELS = {
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
 };
@@ -253,7 +255,7 @@ async function openCase(id, notice) {
   timeline.replaceChildren();
   for (const e of c.timeline) {
     const li = document.createElement('li');
-    text(li, (LABELS.event[e.kind] || e.kind) + (e.note ? '（' + e.note + '）' : ''));
+    text(li, (LABELS.event[e.kind] || e.kind) + (e.note ? '（' + (LABELS.note[e.note] || e.note) + '）' : ''));
     li.appendChild(text(document.createElement('small'), time(e.at)));
     timeline.appendChild(li);
   }
@@ -296,6 +298,7 @@ $('page-next').addEventListener('click', () => { page += 1; loadInbox(); });
 
 async function loadStaff() {
   show('staff');
+  showDuty();
   const tbody = $('stations');
   tbody.replaceChildren();
   for (const s of (await api('GET', '/api/stations')).items) {
@@ -311,6 +314,7 @@ async function openStation(s) {
   station = s;
   $('station').hidden = false;
   text($('station-title'), s.county + s.township + '社工站');
+  showRoster(s.code, 'roster-rows', 'roster-status');
   const tbody = $('workers');
   tbody.replaceChildren();
   for (const w of (await api('GET', '/api/stations/' + s.code + '/workers')).items) {

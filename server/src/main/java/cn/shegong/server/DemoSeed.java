@@ -54,6 +54,11 @@ final class DemoSeed {
         Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
                 List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
         shegong.staff().bind(worker.id(), WORKER_PHONE, now);
+        java.util.Map<java.time.DayOfWeek, List<String>> everyDay = new java.util.EnumMap<>(java.time.DayOfWeek.class);
+        for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
+            everyDay.put(d, List.of(worker.id())); // on duty every day, so the tour's urgent requests reach the simulator phone
+        }
+        shegong.rosters().saveWeekly(DEMO_STATION, everyDay);
         return worker;
     }
 

@@ -21,6 +21,7 @@ import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
 import cn.shegong.admin.api.DeadlineView;
 import cn.shegong.admin.api.ImportApi;
+import cn.shegong.admin.api.RosterApi;
 import cn.shegong.admin.api.RoutingApi;
 import cn.shegong.core.casework.Outcomes;
 import cn.shegong.admin.api.MonitoringApi;
@@ -62,6 +63,8 @@ import cn.shegong.core.routing.Deadlines;
 import cn.shegong.core.routing.Router;
 import cn.shegong.core.routing.RuleStore;
 import cn.shegong.core.routing.WorkCalendar;
+import cn.shegong.core.staff.Rosters;
+import cn.shegong.core.staff.UrgentAlerts;
 import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.VisitPolicy;
@@ -116,6 +119,8 @@ public final class Shegong implements AutoCloseable {
     private final RuleStore ruleStore;
     private final Router router;
     private final CaseSweep caseSweep;
+    private final Rosters rosters;
+    private final UrgentAlerts urgentAlerts;
     private final RegistryFigures registryFigures;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -166,10 +171,13 @@ public final class Shegong implements AutoCloseable {
         this.ruleStore = new RuleStore(mongo.database());
         this.router = new Router(ruleStore, staff, mongo.database());
         Deadlines deadlines = new Deadlines(new WorkCalendar());
-        this.caseSweep = new CaseSweep(cases, deadlineStore, router, deadlines, staff, notifier, workerNotices, config.autoRouting(),
-                clock);
+        this.rosters = new Rosters(mongo.database());
+        this.urgentAlerts = new UrgentAlerts(mongo.database());
+        Alerts alerts = new Alerts(outbox, staff, rosters, urgentAlerts, texts, words, config.onDutyOpenids(), clock);
+        this.caseSweep = new CaseSweep(cases, deadlineStore, router, deadlines, staff, notifier, workerNotices, alerts,
+                config.autoRouting(), clock);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, media, monitoring, new Alerts(outbox, staff, config.onDutyOpenids(), clock), conversations,
+                areas, cases, residents, messages, media, monitoring, alerts, conversations,
                 workerNotices, new Menus(), id -> {
                     deadlineStore.open(id, clock.instant());
                     caseSweep.routeSoon(id);
@@ -182,7 +190,7 @@ public final class Shegong implements AutoCloseable {
         this.registry = new Registry(households, visits, policy, monitoring);
         this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
-                households, visits, this.registry, careCategories,
+                households, visits, this.registry, careCategories, urgentAlerts,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
@@ -208,6 +216,7 @@ public final class Shegong implements AutoCloseable {
                         .register(new CaseMediaApi(cases, media, audit, clock))
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
                         .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, audit, clock))
+                        .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
                         .register(console)
@@ -290,6 +299,10 @@ public final class Shegong implements AutoCloseable {
 
     RegistryFigures registryFigures() {
         return registryFigures;
+    }
+
+    Rosters rosters() {
+        return rosters;
     }
 
     CaseSweep caseSweep() {

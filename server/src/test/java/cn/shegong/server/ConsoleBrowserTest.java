@@ -150,6 +150,13 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("w-name")).sendKeys("钱社工");
         browser.findElement(By.cssSelector("#worker-form button")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers"), "钱社工"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("roster-rows"), "钱社工")); // drawn again with them
+        browser.findElement(By.cssSelector("#roster-rows input[aria-label='钱社工 MONDAY']")).click();
+        browser.findElement(By.id("roster-save")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("roster-status"), "已保存"));
+        String qian = service.shegong.staff().workers("530521103").stream().filter(w -> w.name().equals("钱社工")).findFirst().orElseThrow().id();
+        assertEquals(List.of(qian), service.shegong.rosters().onDuty("530521103", java.time.LocalDate.of(2026, 11, 30)),
+                "钱社工 is on duty on Mondays (30 November 2026 is one)");
         screenshot("staff");
 
         logIn("auditor", PASSWORD);

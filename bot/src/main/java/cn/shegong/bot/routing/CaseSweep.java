@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.worker.WorkerNotices;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
@@ -31,14 +32,17 @@ import cn.shegong.core.staff.Worker;
  * and, for a late first contact, the resident, honestly, with the station's phone; overdue by its
  * whole time again, it goes up to the county (on the case, for the county's console). Each step of
  * each request is acted on once, whichever replica sweeps. With routing set to manual, nothing is
- * assigned: requests are only held to their rule's deadlines while staff assign them.
+ * assigned: requests are only held to their rule's deadlines while staff assign them. An urgent
+ * alert nobody acknowledged (收到) in ten minutes goes up its chain ({@link Alerts}).
  */
 public final class CaseSweep {
 
     private static final Logger LOG = Logger.getLogger(CaseSweep.class.getName());
+    /** Who an unacknowledged urgent alert went up to, by level (for the timeline). */
+    private static final String[] ESCALATED_TO = {"", "on_duty", "head", "county_on_duty", "city_on_duty"};
 
     /** What a run did. */
-    public record Result(int routed, int warned, int breached, int toCounty) {
+    public record Result(int routed, int warned, int breached, int toCounty, int alertsRaised) {
     }
 
     private final CaseStore cases;
@@ -48,6 +52,7 @@ public final class CaseSweep {
     private final StaffStore staff;
     private final CaseEvents residents;
     private final WorkerNotices workers;
+    private final Alerts alerts;
     private final boolean assign;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
@@ -55,7 +60,8 @@ public final class CaseSweep {
     private final ArrayBlockingQueue<String> soon = new ArrayBlockingQueue<>(256);
 
     public CaseSweep(CaseStore cases, DeadlineStore tracks, Router router, Deadlines deadlines, StaffStore staff, CaseEvents residents,
-                     WorkerNotices workers, boolean assign, Clock clock) {
+                     WorkerNotices workers, Alerts alerts, boolean assign, Clock clock) {
+        this.alerts = alerts;
         this.assign = assign;
         this.cases = cases;
         this.tracks = tracks;
@@ -141,7 +147,9 @@ public final class CaseSweep {
                 county++;
             }
         }
-        return new Result(routed, warned, breached, county);
+        int raised = alerts.escalateUnacknowledged(cases::find, (c, level) -> cases.addEvent(c.id(), "alert_escalated",
+                ESCALATED_TO[level], now));
+        return new Result(routed, warned, breached, county, raised);
     }
 
     /** Routes an unrouted request by the rules in force; false when it stays in the inbox (township unknown) or lost a race. */

@@ -18,7 +18,7 @@ import io.helidon.config.ConfigSources;
  */
 record Command(Verb verb, Optional<String> ref, String rest) {
 
-    enum Verb { BIND, UNBIND, TASKS, DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE, DONE, HELP, AS_RESIDENT }
+    enum Verb { BIND, UNBIND, TASKS, DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE, DONE, HELP, AS_RESIDENT, ACK }
 
     /** Commands that change a case: refused on a closed or cancelled one. */
     static final java.util.Set<Verb> CHANGES_CASE = java.util.EnumSet.of(Verb.ACCEPT, Verb.SEND_BACK, Verb.CONTACT, Verb.CLOSE);

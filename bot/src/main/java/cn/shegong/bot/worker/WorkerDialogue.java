@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.bot.dialogue.BotText;
+import cn.shegong.bot.dialogue.Effect;
 import cn.shegong.bot.dialogue.Step;
 import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.worker.Command.Verb;
@@ -74,7 +75,20 @@ public final class WorkerDialogue {
             case HELP, BIND -> help(w);
             case DONE -> notes.session(openid).map(s -> notes.done(w, openid, s)).orElseGet(() -> Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)));
             case DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE -> onCase(w, openid, c);
+            case ACK -> acknowledge(w, openid);
         };
+    }
+
+    /** 收到: the worker saw the newest urgent alert sent to them; it goes no further up the chain. */
+    private Step acknowledge(Worker w, String openid) {
+        return kit.urgentAlerts().waitingFor(openid).flatMap(a -> kit.cases().find(a.caseId())).map(c -> Step.answer(
+                        kit.say(BotText.WORKER_ACKNOWLEDGED, Map.of("number", c.number(), "code", c.shortCode())))
+                .with(Effect.write("alert.ack", () -> {
+                    if (kit.urgentAlerts().ack(c.id(), w.name(), kit.now())) {
+                        kit.cases().addEvent(c.id(), "alert_acknowledged", w.name(), kit.now());
+                    }
+                })))
+                .orElseGet(() -> Step.answer(kit.say(BotText.WORKER_NOTHING_TO_ACKNOWLEDGE)));
     }
 
     /** A voice message: part of the note being written; else, if WeChat transcribed it, read as typed. */
