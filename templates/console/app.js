@@ -42,7 +42,7 @@ const LABELS = {
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
 };
@@ -66,7 +66,7 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing'];
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report'];
 function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 // Times as Baoshan reads them, wherever the browser is.
@@ -97,6 +97,7 @@ function route() {
   $('nav-households').hidden = me.role === 'AUDITOR';
   $('nav-monitoring').hidden = me.role === 'AUDITOR';
   $('nav-routing').hidden = me.role === 'AUDITOR';
+  $('nav-report').hidden = me.role === 'AUDITOR';
   $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
   const h = location.hash.match(/^#\/household\/([0-9a-f]{24})$/);
@@ -105,6 +106,7 @@ function route() {
   else if (location.hash === '#/households' && me.role !== 'AUDITOR') loadHouseholds();
   else if (location.hash === '#/monitoring' && me.role !== 'AUDITOR') loadMonitoring();
   else if (location.hash === '#/routing' && me.role !== 'AUDITOR') loadRouting();
+  else if (location.hash === '#/report' && me.role !== 'AUDITOR') loadReport();
   else if (location.hash === '#/staff') loadStaff();
   else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
   else loadInbox();

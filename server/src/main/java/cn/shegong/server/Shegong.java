@@ -21,6 +21,7 @@ import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
 import cn.shegong.admin.api.DeadlineView;
 import cn.shegong.admin.api.ImportApi;
+import cn.shegong.admin.api.ReportApi;
 import cn.shegong.admin.api.RosterApi;
 import cn.shegong.admin.api.RoutingApi;
 import cn.shegong.core.casework.Outcomes;
@@ -49,6 +50,7 @@ import cn.shegong.bot.outbound.WeChatApi;
 import cn.shegong.bot.wechat.WebhookRejectedException;
 import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.households.CareCategories;
@@ -58,6 +60,8 @@ import cn.shegong.core.households.ImportJobs;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistryFigures;
 import cn.shegong.core.households.RiskSignals;
+import cn.shegong.core.report.CaseFigures;
+import cn.shegong.core.report.MonthlyReport;
 import cn.shegong.core.routing.DeadlineStore;
 import cn.shegong.core.routing.Deadlines;
 import cn.shegong.core.routing.Router;
@@ -219,6 +223,8 @@ public final class Shegong implements AutoCloseable {
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
+                        .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,
+                                careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER))), areas, audit, clock))
                         .register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))

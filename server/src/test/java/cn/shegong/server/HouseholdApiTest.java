@@ -150,4 +150,24 @@ class HouseholdApiTest {
         assertEquals(0, county.json("/api/monitoring").get("items").size());
         assertEquals(404, as("audit").get("/api/monitoring").statusCode());
     }
+
+    @Test
+    void theReportComesAsTablesAndAsAnExcelFileForEachRoleButTheAuditor() throws Exception {
+        ConsoleClient county = as("shidian");
+        JsonNode report = county.json("/api/report");
+        assertEquals("施甸县", report.get("area").asText(), "a county admin's report is their county's");
+        assertEquals(7, report.get("tables").size());
+        var xlsx = county.http.send(java.net.http.HttpRequest.newBuilder(county.uri("/api/report.xlsx?period=2026")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, xlsx.statusCode());
+        Path file = dir.resolve("report.xlsx");
+        Files.write(file, xlsx.body());
+        try (var wb = new org.dhatim.fastexcel.reader.ReadableWorkbook(file.toFile())) {
+            var rows = wb.getFirstSheet().read();
+            assertTrue(rows.get(1).getCellText(0).contains("2026-01-01") && rows.get(1).getCellText(0).contains("2026-12-31"));
+            assertTrue(rows.get(2).getCellText(0).contains("施甸县"));
+        }
+        assertEquals(404, as("audit").get("/api/report").statusCode());
+        assertTrue(as("audit").json("/api/audit").get("items").findValues("action").stream().anyMatch(a -> a.asText().equals("export_report")));
+    }
 }

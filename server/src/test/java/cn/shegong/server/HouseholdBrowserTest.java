@@ -87,6 +87,14 @@ class HouseholdBrowserTest {
         assertTrue(browser.findElement(By.id("hh-members")).getText().contains("530*************"), "masked for the county");
         chromium.screenshot("household");
 
+        browser.findElement(By.id("nav-report")).click(); // the county's report counts what was just imported
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("rp-tables"), "在册服务对象"));
+        assertTrue(browser.findElement(By.id("rp-title")).getText().contains("施甸县"));
+        assertTrue(browser.findElement(By.id("rp-tables")).getText().contains("留守老人"));
+        chromium.screenshot("report");
+        browser.navigate().back();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "留守老人每月巡访"));
+
         new Select(browser.findElement(By.id("hh-move-to"))).selectByVisibleText("钱社工");
         browser.findElement(By.id("hh-move")).click();
         chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-worker"), "钱社工"));

@@ -200,7 +200,7 @@ public final class HouseholdStore {
                 Updates.set("countyCode", f.countyCode()), Updates.set("village", f.village()),
                 Updates.set("address", cipher.encrypt(f.address())), Updates.set("categories", categories),
                 Updates.set("risk", f.risk().name()), Updates.set("plan", cipher.encrypt(f.plan())),
-                Updates.set("masked", masked(f.members().get(0).name())),
+                Updates.set("masked", masked(f.members().get(0).name())), Updates.set("size", f.members().size()),
                 Updates.set("fingerprint", fingerprint), Updates.set("updatedAt", Date.from(now)));
     }
 

@@ -27,8 +27,9 @@ public final class RegistryFigures {
     }
 
     /** @param inCare households active in care by category; {@code newlyEnrolled} enrolled in the period by category */
+    /** {@code newlyEnrolledPersons}: the members of those households, for figures counted in persons (新纳入低保 人). */
     public record Figures(LocalDate from, LocalDate to, Map<String, Visits> visits, Map<String, Integer> inCare,
-                          Map<String, Integer> newlyEnrolled, int households) {
+                          Map<String, Integer> newlyEnrolled, Map<String, Integer> newlyEnrolledPersons, int households) {
     }
 
     public static final String ALL = "*";
@@ -68,9 +69,10 @@ public final class RegistryFigures {
                 });
         Map<String, Integer> inCare = new TreeMap<>();
         Map<String, Integer> enrolled = new TreeMap<>();
+        Map<String, Integer> persons = new TreeMap<>();
         int[] total = {0};
         households.find(Filters.eq("status", Household.Status.ACTIVE.name()))
-                .projection(new Document("townshipCode", 1).append("categories", 1)).forEach(d -> {
+                .projection(new Document("townshipCode", 1).append("categories", 1).append("size", 1)).forEach(d -> {
                     if (!inArea(d.getString("townshipCode"), county, township)) {
                         return;
                     }
@@ -80,10 +82,11 @@ public final class RegistryFigures {
                         LocalDate s = LocalDate.parse(String.valueOf(since));
                         if (!s.isBefore(from) && !s.isAfter(to)) {
                             enrolled.merge(code, 1, Integer::sum);
+                            persons.merge(code, d.getInteger("size", 1), Integer::sum);
                         }
                     });
                 });
-        return new Figures(from, to, byCategory, inCare, enrolled, total[0]);
+        return new Figures(from, to, byCategory, inCare, enrolled, persons, total[0]);
     }
 
     private static boolean inArea(String townshipCode, Optional<String> county, Optional<String> township) {
