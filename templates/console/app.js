@@ -66,7 +66,7 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report'];
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report', 'dashboard'];
 function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 // Times as Baoshan reads them, wherever the browser is.
@@ -93,6 +93,7 @@ async function start() {
 
 function route() {
   $('nav-inbox').hidden = me.role === 'AUDITOR';
+  $('nav-dashboard').hidden = me.role === 'AUDITOR';
   $('nav-staff').hidden = me.role === 'AUDITOR';
   $('nav-households').hidden = me.role === 'AUDITOR';
   $('nav-monitoring').hidden = me.role === 'AUDITOR';
@@ -109,7 +110,8 @@ function route() {
   else if (location.hash === '#/report' && me.role !== 'AUDITOR') loadReport();
   else if (location.hash === '#/staff') loadStaff();
   else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
-  else loadInbox();
+  else if (location.hash === '#/inbox') loadInbox();
+  else loadDashboard();
 }
 
 let stations = null;
@@ -289,7 +291,7 @@ $('logout').addEventListener('click', async () => {
   try { await api('POST', '/api/logout'); } finally { me = null; location.replace(location.pathname); }
 });
 $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); page = 0; loadInbox(); });
-$('back').addEventListener('click', (ev) => { ev.preventDefault(); location.hash = ''; });
+$('back').addEventListener('click', (ev) => { ev.preventDefault(); location.hash = '#/inbox'; });
 $('assign').addEventListener('click', () => act('/assign', { workerId: $('worker').value }));
 $('reopen').addEventListener('click', () => act('/reopen', {}));
 $('reclassify').addEventListener('click', () => act('/classify', { category: $('re-category').value,

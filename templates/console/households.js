@@ -15,6 +15,7 @@ const HOUSEHOLD = {
 };
 
 let hMeta = null;
+let pendingHouseholdCategory = null; // set by a slice of the dashboard
 let hPage = 0;
 let hCurrent = null;
 
@@ -45,6 +46,7 @@ async function householdMeta() {
 async function loadHouseholds() {
   show('households');
   await householdMeta();
+  if (pendingHouseholdCategory) { $('h-category').value = pendingHouseholdCategory; pendingHouseholdCategory = null; hPage = 0; }
   const params = new URLSearchParams({ page: String(hPage), status: $('h-status').value });
   for (const [key, id] of [['county', 'h-county'], ['township', 'h-township'], ['category', 'h-category'], ['risk', 'h-risk']]) {
     if ($(id).value) params.set(key, $(id).value);

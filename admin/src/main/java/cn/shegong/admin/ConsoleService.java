@@ -13,11 +13,13 @@ import io.helidon.webserver.staticcontent.StaticContentService;
 public final class ConsoleService implements HttpService {
 
     private final StaticContentService pages = StaticContentService.builder("console").welcomeFileName("index.html").build();
+    /** ECharts from its webjar, served from the jar: no Node build, nothing fetched from the internet. */
+    private final StaticContentService charts = StaticContentService.builder("META-INF/resources/webjars/echarts/5.3.1/dist").build();
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", (req, res) -> {
             res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/console/").send();
-        }).register("/console", pages);
+        }).register("/console/vendor/echarts", charts).register("/console", pages);
     }
 }

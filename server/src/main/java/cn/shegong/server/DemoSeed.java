@@ -62,6 +62,16 @@ final class DemoSeed {
         return worker;
     }
 
+    /** What a seeded closed request achieved, as its category suggests (so the report's results have figures). */
+    private static CaseStore.Outcome outcome(Category category, Random random) {
+        return switch (category) {
+            case DIBAO -> new CaseStore.Outcome("granted_dibao", Optional.empty());
+            case TEKUN -> new CaseStore.Outcome("granted_tekun", Optional.empty());
+            case LINSHI -> new CaseStore.Outcome("granted_linshi", Optional.of(500L + 100L * random.nextInt(16)));
+            default -> new CaseStore.Outcome(random.nextBoolean() ? "resources" : "resolved", Optional.empty());
+        };
+    }
+
     /** Seeds an empty demo; does nothing when there are workers already. */
     static void seedIfEmpty(Shegong shegong, Clock clock) {
         List<Station> stations = shegong.staff().stations(Optional.empty(), Optional.empty());
@@ -105,10 +115,12 @@ final class DemoSeed {
                 Worker w = workers.get(random.nextInt(workers.size()));
                 shegong.cases().assign(c.id(), 0, township.code(), Optional.of(w.id()), Optional.of(w.name()), at.plusSeconds(3600));
                 if (status != Case.Status.ASSIGNED) {
+                    shegong.cases().forWorkers().recordContact(c.id(), w.name(), at.plusSeconds(5400));
                     shegong.cases().changeStatus(c.id(), 1, status, status == Case.Status.CLOSED ? "closed" : "visited", "",
-                            at.plusSeconds(7200));
+                            at.plusSeconds(7200 + 3600L * random.nextInt(72)));
                 }
                 if (status == Case.Status.CLOSED) {
+                    shegong.cases().recordOutcomes(c.id(), List.of(outcome(request.category(), random)));
                     shegong.cases().rate(c.id(), 3 + random.nextInt(3), at.plusSeconds(9000));
                 }
             } else if (status == Case.Status.CANCELLED) {

@@ -21,6 +21,7 @@ import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
 import cn.shegong.admin.api.DeadlineView;
 import cn.shegong.admin.api.ImportApi;
+import cn.shegong.admin.api.DashboardApi;
 import cn.shegong.admin.api.ReportApi;
 import cn.shegong.admin.api.RosterApi;
 import cn.shegong.admin.api.RoutingApi;
@@ -61,6 +62,7 @@ import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistryFigures;
 import cn.shegong.core.households.RiskSignals;
 import cn.shegong.core.report.CaseFigures;
+import cn.shegong.core.report.DashboardFigures;
 import cn.shegong.core.report.MonthlyReport;
 import cn.shegong.core.routing.DeadlineStore;
 import cn.shegong.core.routing.Deadlines;
@@ -223,6 +225,8 @@ public final class Shegong implements AutoCloseable {
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
+                        .register(new DashboardApi(new DashboardFigures(mongo.database()), registryFigures, monitoring, careCategories, areas,
+                                code -> words.label(Category.fromCode(code).orElse(Category.OTHER)), clock))
                         .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,
                                 careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER))), areas, audit, clock))
                         .register(console)

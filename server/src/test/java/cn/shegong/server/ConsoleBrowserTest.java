@@ -63,6 +63,14 @@ class ConsoleBrowserTest {
         chromium.logIn(service.shegong.adminPort(), user, password);
     }
 
+    /** Signs in (landing on the dashboard) and opens the inbox. */
+    void logInToInbox(String user) {
+        logIn(user, PASSWORD);
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("dashboard")));
+        browser.findElement(By.id("nav-inbox")).click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
+    }
+
     /** A resident completes the intake on WeChat; returns their case. */
     Case residentAsks(String openid, String... turns) {
         for (String t : turns) {
@@ -84,7 +92,7 @@ class ConsoleBrowserTest {
         Case c = residentAsks("o-browser-li", "同意", "我婆婆八十多了一个人在家，前天摔了一跤，现在起床都困难",
                 "施甸县姚关镇山邑村 13800001234 我姓李", "1");
 
-        logIn("city", PASSWORD);
+        logInToInbox("city");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
         screenshot("inbox");
         browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();
@@ -115,7 +123,7 @@ class ConsoleBrowserTest {
     void aScriptInAResidentsMessageShowsAsTextAndDoesNotRun() {
         String hostile = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"> \" onmouseover=\"window.__xss=3";
         Case c = residentAsks("o-browser-x", "同意", "我家里困难想申请低保 " + hostile, "施甸县姚关镇 13800004321 我叫王五", "1");
-        logIn("city", PASSWORD);
+        logInToInbox("city");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
         browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
         browser.navigate().refresh();
@@ -127,7 +135,7 @@ class ConsoleBrowserTest {
     @Test
     void aCountyAdminCannotSeeAnotherCountysCase() {
         Case c = residentAsks("o-browser-other", "同意", "我爸中风以后生活不能自理 想找人护理", "施甸县仁和镇 13811112222 我姓周", "1");
-        logIn("tengchong", PASSWORD);
+        logInToInbox("tengchong");
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-total"), "共"));
         assertTrue(!browser.findElement(By.id("cases")).getText().contains(c.number()));
@@ -140,7 +148,7 @@ class ConsoleBrowserTest {
     void aCountyAdminStaffsAStationAndTheAuditorReadsWhatHappened() throws Exception {
         service.shegong.accounts().create("shidian-admin", PASSWORD, Role.COUNTY, "530521", false, service.clock.instant());
         service.shegong.accounts().create("auditor", PASSWORD, Role.AUDITOR, Shegong.CITY_AREA, false, service.clock.instant());
-        logIn("shidian-admin", PASSWORD);
+        logInToInbox("shidian-admin");
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         browser.findElement(By.id("nav-staff")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "姚关镇社工站"));
@@ -171,7 +179,7 @@ class ConsoleBrowserTest {
         Case c = residentAsks("o-browser-sun", "同意", "我爷爷一个人住，腿脚不方便，想有人定期来看看",
                 "施甸县仁和镇 13800005678 我姓孙", "1");
         service.shegong.accounts().create("renhe", PASSWORD, Role.STATION, "530521104", false, service.clock.instant());
-        logIn("renhe", PASSWORD); // the station head: the one role that sees photos, as it sees name and phone
+        logInToInbox("renhe"); // the station head: the one role that sees photos, as it sees name and phone
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         browser.findElement(By.id("nav-staff")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "仁和镇社工站"));
@@ -227,7 +235,7 @@ class ConsoleBrowserTest {
         service.shegong.accounts().create("yaoguan-head", PASSWORD, Role.STATION, "530521103", false, service.clock.instant());
         service.shegong.accounts().create("auditor-2", PASSWORD, Role.AUDITOR, Shegong.CITY_AREA, false, service.clock.instant());
         Case c = residentAsks("o-browser-shared-pc", "同意", "我妈一个人在家 腿脚不方便 想找人上门照顾", "施甸县姚关镇 13800004321 我姓孙", "1");
-        logIn("yaoguan-head", PASSWORD);
+        logInToInbox("yaoguan-head");
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
         browser.navigate().refresh();

@@ -110,6 +110,11 @@ class DemoTourTest {
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(adminPassword);
         browser.findElement(By.cssSelector("#login-form button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("d-cards"), "今天新求助")); // the dashboard first
+        waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return document.querySelectorAll('#d-weeks canvas').length > 0")); // ECharts drew, served from the jar
+        Files.write(Path.of("target/screenshots/dashboard-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        browser.findElement(By.id("nav-inbox")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases"), c.number()));
         Files.write(Path.of("target/screenshots/console-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.xpath("//tr[td[text()='" + c.number() + "']]")).click();

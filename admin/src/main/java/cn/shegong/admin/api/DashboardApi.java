@@ -1,0 +1,95 @@
+package cn.shegong.admin.api;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import cn.shegong.core.casework.Areas;
+import cn.shegong.core.households.CareCategories;
+import cn.shegong.core.households.Monitoring;
+import cn.shegong.core.households.RegistryFigures;
+import cn.shegong.core.report.DashboardFigures;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The dashboard's figures, within the account's area: today's requests (new, waiting for a worker,
+ * urgent, past a deadline), deadlines missed this week, requests by week and category, this
+ * quarter's visit compliance by county, households in care by category, monitoring flags waiting,
+ * satisfaction. Figures only: every role but the auditor.
+ */
+public final class DashboardApi implements HttpService {
+
+    private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
+
+    private final DashboardFigures dashboard;
+    private final RegistryFigures registry;
+    private final Monitoring monitoring;
+    private final CareCategories care;
+    private final Areas areas;
+    private final Function<String, String> caseCategory;
+    private final Clock clock;
+
+    public DashboardApi(DashboardFigures dashboard, RegistryFigures registry, Monitoring monitoring, CareCategories care, Areas areas,
+                        Function<String, String> caseCategory, Clock clock) {
+        this.dashboard = dashboard;
+        this.registry = registry;
+        this.monitoring = monitoring;
+        this.care = care;
+        this.areas = areas;
+        this.caseCategory = caseCategory;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/dashboard", this::get);
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Scope scope = Http.staffScope(req);
+        LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
+        Optional<String> county = scope.county();
+        Optional<String> township = scope.township();
+        DashboardFigures.Today t = dashboard.of(county, township, today);
+        LocalDate[] quarter = FiguresApi.period("", today);
+        RegistryFigures.Figures r = registry.of(quarter[0], quarter[1], county, township, today);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("today", Map.of("new", t.newToday(), "waiting", t.waiting(), "urgent", t.urgentOpen(), "overdue", t.overdueOpen(),
+                "missedThisWeek", t.missedThisWeek()));
+        out.put("weeks", t.weeks().entrySet().stream().map(e -> {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("monday", e.getKey().toString());
+            Map<String, Integer> byCategory = new LinkedHashMap<>();
+            e.getValue().forEach((code, n) -> byCategory.put(code, n));
+            w.put("categories", byCategory);
+            return w;
+        }).toList());
+        Map<String, String> labels = new LinkedHashMap<>();
+        t.weeks().values().forEach(m -> m.keySet().forEach(code -> labels.put(code, caseCategory.apply(code))));
+        out.put("categoryLabels", labels);
+        out.put("quarter", Map.of("from", quarter[0].toString(), "to", quarter[1].toString()));
+        out.put("visitsByCounty", registry.visitsByCounty(quarter[0], quarter[1], county, today).entrySet().stream()
+                .filter(e -> township.map(x -> x.startsWith(e.getKey())).orElse(true)).map(e -> Map.of(
+                        "county", e.getKey(), "name", countyName(e.getKey()), "due", e.getValue().due(), "onTime", e.getValue().onTime(),
+                        "late", e.getValue().late(), "missed", e.getValue().missed(), "open", e.getValue().open())).toList());
+        out.put("inCare", care.all().stream().filter(k -> r.inCare().getOrDefault(k.code(), 0) > 0)
+                .map(k -> Map.of("code", k.code(), "label", k.label(), "households", r.inCare().get(k.code()))).toList());
+        out.put("monitoringFlagsOpen", monitoring.list(county, township, Monitoring.Decision.OPEN).size());
+        out.put("ratings", t.ratings());
+        out.put("averageRating", t.averageRating().map(a -> Math.round(a * 10) / 10.0).orElse(null));
+        Http.json(res, out);
+    }
+
+    private String countyName(String code) {
+        return areas.townships().stream().filter(x -> x.countyCode().equals(code)).findFirst().map(Areas.Township::county).orElse(code);
+    }
+
+}
