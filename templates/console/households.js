@@ -7,7 +7,7 @@ const HOUSEHOLD = {
   status: { ACTIVE: '在册', SUSPENDED: '暂停', EXITED: '已退出' },
   visit: { DUE: '待走访', DONE: '已走访', CANCELLED: '已取消' },
   change: { created: '建档', updated: '信息更新（导入或修改）', assigned: '指定负责社工', moved: '移交给其他社工',
-            exited: '退出在册', enrolled_jiance: '纳入低收入监测对象', risk_high: '风险等级调为高', risk_medium: '风险等级调为中', risk_low: '风险等级调为低' },
+            exited: '退出在册', edited: '修改信息', enrolled_jiance: '纳入低收入监测对象', risk_high: '风险等级调为高', risk_medium: '风险等级调为中', risk_low: '风险等级调为低' },
   import: { QUEUED: '排队中……', RUNNING: '正在导入', DONE: '导入完成', FAILED: '导入没有完成' },
   importError: { no_heading: '前 10 行里找不到表头（需要有“姓名”和“身份证号”或“人员类别”这几列）。',
                  unreadable: '文件打不开：请确认是 .xlsx 或 .csv 格式。',
@@ -101,6 +101,7 @@ async function openHousehold(id, notice) {
     const o = text(document.createElement('option'), w.name); o.value = w.id; move.appendChild(o);
   }
   $('hh-actions').hidden = h.status !== 'ACTIVE';
+  $('hh-edit').hidden = !h.editable;
   $('hh-move').disabled = move.options.length === 0;
   const visits = $('hh-visits');
   visits.replaceChildren();

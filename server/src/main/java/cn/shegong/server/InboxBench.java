@@ -23,7 +23,8 @@ import cn.shegong.core.config.ConfigLoader;
 
 /**
  * {@code ./shegong bench inbox [--cases N]}: seeds N cases (fixed seed) into a fresh instance on the
- * embedded defaults and times the console's inbox queries over HTTP as a city and a county admin.
+ * embedded defaults and times the console's inbox queries, the dashboard and this quarter's report
+ * (JSON and Excel) over HTTP as a city and a county admin.
  */
 final class InboxBench {
 
@@ -56,11 +57,12 @@ final class InboxBench {
                 http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"bench-password\"}")).build(),
                         HttpResponse.BodyHandlers.discarding());
-                for (String query : List.of("", "?urgent=true", "?q=BS", "?q=13800000042", "?page=50")) {
+                for (String path : List.of("/api/cases", "/api/cases?urgent=true", "/api/cases?q=BS", "/api/cases?q=13800000042",
+                        "/api/cases?page=50", "/api/dashboard", "/api/report", "/api/report.xlsx")) {
                     long[] ms = new long[5];
                     for (int r = 0; r < ms.length; r++) {
                         long s = System.nanoTime();
-                        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + "/api/cases" + query)).build(),
+                        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         ms[r] = (System.nanoTime() - s) / 1_000_000;
                         if (res.statusCode() != 200) {
@@ -68,7 +70,7 @@ final class InboxBench {
                         }
                     }
                     Arrays.sort(ms);
-                    out.printf("%-13s /api/cases%-16s median %5d ms, max %5d ms%n", user, query, ms[2], ms[4]);
+                    out.printf("%-13s %-26s median %5d ms, max %5d ms%n", user, path, ms[2], ms[4]);
                 }
                 http.close();
             }

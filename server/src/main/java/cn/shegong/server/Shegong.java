@@ -19,6 +19,7 @@ import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
 import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
+import cn.shegong.admin.api.HouseholdFormApi;
 import cn.shegong.admin.api.DeadlineView;
 import cn.shegong.admin.api.ImportApi;
 import cn.shegong.admin.api.DashboardApi;
@@ -221,6 +222,7 @@ public final class Shegong implements AutoCloseable {
                         .register(new CorrectionsApi(cases, audit, clock))
                         .register(new CaseMediaApi(cases, media, audit, clock))
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
+                        .register(new HouseholdFormApi(households, registry, staff, areas, careCategories, audit, clock))
                         .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, audit, clock))
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))

@@ -170,4 +170,49 @@ class HouseholdApiTest {
         assertEquals(404, as("audit").get("/api/report").statusCode());
         assertTrue(as("audit").json("/api/audit").get("items").findValues("action").stream().anyMatch(a -> a.asText().equals("export_report")));
     }
+
+    @Test
+    void aStationEntersAndEditsAHouseholdByHandAndACountyOrdersACampaign() throws Exception {
+        ConsoleClient station = as("yaoguan");
+        String first17 = "53052119480315002";
+        String idNumber = first17 + cn.shegong.core.households.IdNumbers.checkCharacter(first17);
+        String wrong = first17 + (idNumber.endsWith("1") ? "2" : "1");
+        Map<String, Object> form = new java.util.HashMap<>(Map.of("members", List.of(Map.of("name", "杨桂英", "idNumber", idNumber,
+                "phone", "13800006666", "relation", "本人")), "township", "530521103", "village", "山邑村",
+                "categories", Map.of("shineng_laoren", "2026-11-01"), "risk", "MEDIUM", "plan", "每月上门，链接助餐", "workerId", zhao.id()));
+        var bad = new java.util.HashMap<>(form);
+        bad.put("members", List.of(Map.of("name", "杨桂英", "idNumber", wrong)));
+        assertEquals("id_check_digit", ConsoleClient.parse(station.post("/api/households", bad).body()).get("error").asText(),
+                "a wrong ID number is refused, naming what is wrong");
+        var far = new java.util.HashMap<>(form);
+        far.put("township", "530581001");
+        assertEquals(400, station.post("/api/households", far).statusCode(), "not in the station's township");
+        String id = station.act("/api/households", form).get("id").asText();
+        assertEquals(409, station.post("/api/households", form).statusCode(), "the same ID number twice");
+        JsonNode page = station.json("/api/households/" + id);
+        assertEquals("失能老人每月巡访", page.get("rule").get("name").asText());
+        assertEquals("赵社工", page.get("worker").get("name").asText());
+
+        form.put("risk", "HIGH");
+        form.put("version", page.get("version").asInt());
+        var edited = station.http.send(java.net.http.HttpRequest.newBuilder(station.uri("/api/households/" + id))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", station.csrf)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(ConsoleClient.JSON.writeValueAsString(form))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, edited.statusCode(), edited.body());
+        assertEquals("HIGH", station.json("/api/households/" + id).get("risk").asText());
+        ConsoleClient county = as("shidian");
+        var countyEdit = county.http.send(java.net.http.HttpRequest.newBuilder(county.uri("/api/households/" + id))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", county.csrf)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(ConsoleClient.JSON.writeValueAsString(form))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, countyEdit.statusCode(), "the county sees members masked, so it does not edit them");
+
+        int before = service.shegong.visits().openFor(zhao.id()).size();
+        JsonNode campaign = county.act("/api/campaigns", Map.of("name", "寒潮前走访", "due", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"))
+                .plusDays(5).toString(), "category", "shineng_laoren", "township", "530521103"));
+        assertEquals(1, campaign.get("ordered").asInt(), "the one 失能老人 household of 姚关镇");
+        assertEquals(before + 1, service.shegong.visits().openFor(zhao.id()).size(), "its worker has one more visit to make");
+        assertTrue(station.json("/api/households/" + id).get("visits").findValues("rule").stream().anyMatch(r -> r.asText().equals("寒潮前走访")));
+    }
 }

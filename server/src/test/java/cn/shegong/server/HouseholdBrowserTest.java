@@ -130,4 +130,27 @@ class HouseholdBrowserTest {
         assertTrue(browser.findElement(By.id("hh-next")).getText().startsWith(today.plusDays(1).toString()), "a visit within a day");
         assertTrue(browser.findElement(By.id("hh-visits")).getText().contains("重大变化后24小时内探访"));
     }
+
+    @Test
+    void aCountyEntersAHouseholdThroughTheFormAndAWrongIdNumberIsExplained() throws Exception {
+        chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-households")));
+        browser.findElement(By.id("nav-households")).click();
+        chromium.waiting().until(ExpectedConditions.elementToBeClickable(By.id("h-new"))).click();
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#hf-members input[name=name]")));
+        browser.findElement(By.cssSelector("#hf-members input[name=name]")).sendKeys("尹秀兰");
+        String id = Ledgers.idNumber(777);
+        browser.findElement(By.cssSelector("#hf-members input[name=idNumber]")).sendKeys(id.substring(0, 17) + (id.endsWith("1") ? "2" : "1"));
+        new Select(browser.findElement(By.id("hf-township"))).selectByValue("530521103");
+        browser.findElement(By.cssSelector("#hf-categories input[value=liushou_laoren]")).click();
+        browser.findElement(By.cssSelector("#hf button[type=submit]")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hf-error"), "校验位不对"));
+        browser.findElement(By.cssSelector("#hf-members input[name=idNumber]")).clear();
+        browser.findElement(By.cssSelector("#hf-members input[name=idNumber]")).sendKeys(id);
+        chromium.screenshot("household-form");
+        browser.findElement(By.cssSelector("#hf button[type=submit]")).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "留守老人每月巡访"));
+        assertTrue(browser.findElement(By.id("hh-title")).getText().startsWith("尹"), "the new household's page");
+        assertTrue(service.shegong.households().byIdNumber(id).isPresent());
+    }
 }

@@ -142,6 +142,8 @@ public final class HouseholdApi implements HttpService {
         m.put("place", place(h.townshipCode()) + h.village());
         m.put("address", full ? h.address() : "");
         m.put("townshipCode", h.townshipCode());
+        m.put("village", h.village());
+        m.put("editable", full && h.status() == Household.Status.ACTIVE);
         m.put("categories", h.categories().entrySet().stream().map(e -> Map.of("label", categories.label(e.getKey()),
                 "since", e.getValue().toString())).toList());
         m.put("risk", h.risk().name());

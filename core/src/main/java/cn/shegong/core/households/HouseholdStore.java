@@ -87,6 +87,28 @@ public final class HouseholdStore {
         return new Saved(id.toHexString(), Outcome.CREATED);
     }
 
+    /** Replaces what is known of a household (an edit in the console); its ID number's key follows the head's. */
+    public void update(String id, Facts f, String by, Instant now) {
+        Household before = find(id).orElseThrow();
+        households.updateOne(Filters.eq("_id", new ObjectId(id)), Updates.combine(facts(f, cipher.blindIndex(fingerprintOf(f)), now),
+                Updates.inc("version", 1), Updates.push("history", change(now, "edited", by))));
+        before.head().idNumber().filter(old -> !f.members().get(0).idNumber().equals(Optional.of(old)))
+                .ifPresent(old -> byId.deleteOne(Filters.eq("_id", index(old))));
+        f.members().get(0).idNumber().ifPresent(n -> byId.replaceOne(Filters.eq("_id", index(n)), new Document("_id", index(n))
+                .append("household", new ObjectId(id)), new com.mongodb.client.model.ReplaceOptions().upsert(true)));
+    }
+
+    /** The ids of the active households a query matches, at most {@code limit} (a campaign's households). */
+    public List<String> activeIds(Optional<String> county, Optional<String> township, Optional<String> category, int limit) {
+        List<org.bson.conversions.Bson> and = new ArrayList<>(List.of(Filters.eq("status", Household.Status.ACTIVE.name())));
+        county.ifPresent(c -> and.add(Filters.eq("countyCode", c)));
+        township.ifPresent(t -> and.add(Filters.eq("townshipCode", t)));
+        category.ifPresent(c -> and.add(Filters.exists("categories." + c)));
+        List<String> out = new ArrayList<>();
+        households.find(Filters.and(and)).projection(new Document("_id", 1)).limit(limit).forEach(d -> out.add(d.getObjectId("_id").toHexString()));
+        return out;
+    }
+
     public Optional<Household> find(String id) {
         return ObjectId.isValid(id) ? Optional.ofNullable(households.find(Filters.eq("_id", new ObjectId(id))).first()).map(this::household)
                 : Optional.empty();

@@ -36,6 +36,17 @@ public final class Registry {
         return saved;
     }
 
+    /** A household edited in the console: its facts replaced, its worker set, its next visit by the rule that applies now. */
+    public void edit(String householdId, HouseholdStore.Facts facts, Optional<String> workerId, String by, LocalDate today, Instant now) {
+        households.update(householdId, facts, by, now);
+        Household h = households.find(householdId).orElseThrow();
+        if (workerId.isPresent() && !workerId.equals(h.workerId())) {
+            move(householdId, workerId.get(), by, now);
+            h = households.find(householdId).orElseThrow();
+        }
+        ensureNextVisit(h, today, now);
+    }
+
     /** Records a visit as done and schedules the next; a risk signal in the note flags the household. False when no longer due. */
     public boolean recordVisit(String code, LocalDate on, String by, String note, Instant now) {
         Optional<Visit> v = visits.find(code);
