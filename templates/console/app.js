@@ -19,8 +19,9 @@ const LABELS = {
            contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
            media_video: '走访视频', routed: '按规则派单', deadline_missed: '超过期限', escalated_to_county: '超时上报县级',
            place_set: '设置乡镇', alert_acknowledged: '社工确认收到紧急求助', alert_escalated: '紧急求助无人确认，已通知上一级' },
+  level: { 1: '当天值班的社工', 2: '站长', 3: '县级值班', 4: '市级值班' },
   note: { on_duty: '当天值班', head: '站长', county_on_duty: '县级值班', city_on_duty: '市级值班', assign: '派给社工',
-          accept: '社工接单', first_contact: '首次联系', close: '办结' },
+          accept: '社工接单', first_contact: '首次联系', close: '办结', sent_back_twice: '两次被退回' },
   step: { ASSIGN: '派给社工', ACCEPT: '社工接单', FIRST_CONTACT: '首次联系', CLOSE: '办结' },
   state: { AMBER: '快到期：', RED: '已超时：', COUNTY: '已上报县级：' },
   media: { pending: '正在从微信下载……', lost: '超过微信保存期限（3 天），未能下载。',
@@ -47,7 +48,7 @@ const LABELS = {
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', create_household: '新建服务对象', edit_household: '修改服务对象',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', create_household: '新建服务对象', edit_household: '修改服务对象',
            order_campaign: '安排集中走访',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
@@ -166,6 +167,7 @@ async function loadInbox() {
       const tr = document.createElement('tr');
       if (c.urgent) tr.className = 'urgent';
       if (c.deadline && c.deadline.state !== 'OK') tr.classList.add('due-' + c.deadline.state.toLowerCase());
+      if (c.escalated) tr.classList.add('escalated');
       tr.dataset.id = c.id;
       for (const v of [c.number, LABELS.category[c.category], (c.county + c.township) || '乡镇未知',
                        LABELS.status[c.status], time(c.createdAt), deadlineText(c.deadline)]) {
@@ -206,8 +208,11 @@ async function openCase(id, notice) {
   text($('c-status'), LABELS.status[c.status]);
   text($('c-assignee'), c.assignee || '');
   text($('c-rule'), c.rule || '');
-  text($('c-deadlines'), (c.deadlines || []).map(deadlineText).join('；'));
+  text($('c-deadlines'), (c.deadlines || []).map(deadlineText).join('；') + (c.calendarGap ? '（' + c.calendarGap
+    + ' 年的节假日安排还没有录入，期限暂按周一至周五计算；请市级管理员更新 templates/calendar/holidays.yaml）' : ''));
   showOutcomes();
+  $('alert-waiting').hidden = !c.alertWaiting;
+  if (c.alertWaiting) text($('alert-text'), '紧急求助还没有人确认收到（已通知到' + LABELS.level[c.alertWaiting.level] + '）。');
   $('place').hidden = !!c.township;
   if (!c.township) fillPlaces();
   const worker = $('worker');
@@ -396,6 +401,7 @@ async function loadAudit() {
 $('send').addEventListener('click', async () => { await act('/message', { text: $('message').value }); $('message').value = ''; });
 $('add-note').addEventListener('click', async () => { await act('/notes', { text: $('note').value }); $('note').value = ''; });
 $('close').addEventListener('click', () => act('/close', { summary: $('summary').value, outcomes: chosenOutcomes() }));
+$('ack-alert').addEventListener('click', () => act('/ack-alert', {}));
 $('set-place').addEventListener('click', async () => {
   try { await api('POST', '/api/cases/' + current.id + '/place', { township: $('place-township').value, version: current.version }); }
   catch (e) { await openCase(current.id, message(e.code)); return; }

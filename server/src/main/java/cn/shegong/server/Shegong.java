@@ -177,7 +177,8 @@ public final class Shegong implements AutoCloseable {
         this.deadlineStore = new DeadlineStore(mongo.database());
         this.ruleStore = new RuleStore(mongo.database());
         this.router = new Router(ruleStore, staff, mongo.database());
-        Deadlines deadlines = new Deadlines(new WorkCalendar());
+        WorkCalendar calendar = new WorkCalendar();
+        Deadlines deadlines = new Deadlines(calendar);
         this.rosters = new Rosters(mongo.database());
         this.urgentAlerts = new UrgentAlerts(mongo.database());
         Alerts alerts = new Alerts(outbox, staff, rosters, urgentAlerts, texts, words, config.onDutyOpenids(), clock);
@@ -205,7 +206,7 @@ public final class Shegong implements AutoCloseable {
         var console = new ConsoleService();
         var auth = new AuthApi(accounts, audit, redis, clock);
         var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices,
-                new DeadlineView(deadlineStore, deadlines, clock), new Outcomes(), audit, clock);
+                new DeadlineView(deadlineStore, deadlines, calendar, urgentAlerts, clock), new Outcomes(), audit, clock);
         var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
         this.importJobs = new ImportJobs(mongo.database(), new HouseholdImport(registry, households, areas, careCategories, staff::responsibleFor, clock),
                 cipher, texts, config.dataDir(), clock);
@@ -223,7 +224,8 @@ public final class Shegong implements AutoCloseable {
                         .register(new CaseMediaApi(cases, media, audit, clock))
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
                         .register(new HouseholdFormApi(households, registry, staff, areas, careCategories, audit, clock))
-                        .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, audit, clock))
+                        .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, urgentAlerts,
+                                audit, clock))
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))

@@ -165,4 +165,20 @@ class RoutingTest {
                 .header("X-CSRF-Token", c.csrf).PUT(java.net.http.HttpRequest.BodyPublishers.ofString(ConsoleClient.JSON.writeValueAsString(body)))
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void aRequestSentBackTwiceGoesUpToTheCounty() throws Exception {
+        Case c = asks("o-routing-zhou", "同意", "我爷爷八十岁了，一个人住，想找人每周上门看看", "施甸县姚关镇 13800003333 我姓周", "1");
+        service.shegong.caseSweep().runOnce();
+        Case routed = service.shegong.cases().find(c.id()).orElseThrow();
+        assertEquals(java.util.Optional.of(zhao.id()), routed.assigneeId());
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 这周在县里培训").replyText().orElse("").contains("已退回"));
+        Case back = service.shegong.cases().find(c.id()).orElseThrow();
+        assertEquals(Case.Status.NEW, back.status(), "back in the station's inbox");
+        assertFalse(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "once is not yet the county's business");
+        service.shegong.cases().assign(c.id(), back.version(), YAOGUAN, java.util.Optional.of(zhao.id()), java.util.Optional.of("赵社工"),
+                service.clock.instant());
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 还是排不开").replyText().orElse("").contains("已退回"));
+        assertTrue(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "sent back twice: the county sees it");
+    }
 }

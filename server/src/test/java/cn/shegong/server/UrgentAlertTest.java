@@ -140,4 +140,17 @@ class UrgentAlertTest {
         assertEquals(200, countyAdmin.login("shidian", PASSWORD).statusCode());
         assertEquals(200, countyAdmin.get("/api/rosters/county:530521").statusCode());
     }
+
+    @Test
+    void staffInTheConsoleCanAcknowledgeAnAlertToo() throws Exception {
+        Case c = urgent("o-alert-resident-3");
+        ConsoleClient station = new ConsoleClient(service.shegong.adminPort());
+        assertEquals(200, station.login("yaoguan", PASSWORD).statusCode());
+        assertEquals(1, station.json("/api/cases/" + c.id()).get("alertWaiting").get("level").asInt(), "the case page says nobody confirmed");
+        station.act("/api/cases/" + c.id() + "/ack-alert", Map.of());
+        assertTrue(station.json("/api/cases/" + c.id()).path("alertWaiting").isMissingNode());
+        service.clock.advance(Duration.ofMinutes(11));
+        service.shegong.caseSweep().runOnce();
+        assertFalse(told("o-alert-head", c.number(), "无人确认"), "acknowledged in the console: it climbs no further");
+    }
 }

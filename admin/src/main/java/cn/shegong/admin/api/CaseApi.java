@@ -254,6 +254,7 @@ public final class CaseApi implements HttpService {
         m.put("contactRequested", c.contactRequested());
         m.put("createdAt", c.createdAt().toString());
         m.put("version", c.version());
+        m.put("escalated", c.timeline().stream().anyMatch(e -> e.kind().equals("escalated_to_county")));
         m.putAll(deadlines.of(c));
         return m;
     }

@@ -17,6 +17,7 @@ import cn.shegong.core.casework.Outcomes;
 import cn.shegong.core.routing.Router;
 import cn.shegong.core.routing.RoutingRules;
 import cn.shegong.core.routing.RuleStore;
+import cn.shegong.core.staff.UrgentAlerts;
 
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -27,7 +28,7 @@ import io.helidon.webserver.http.ServerResponse;
  * Routing from the console: the rules in force (everyone may read them; the city admin edits them,
  * refused with the reason when they do not parse), a preview of which rule and worker would take a
  * request, setting the place of a request whose township was unknown (it is then routed at once),
- * and the outcomes a closed request can record.
+ * acknowledging an urgent request's alert, and the outcomes a closed request can record.
  */
 public final class RoutingApi implements HttpService {
 
@@ -37,11 +38,13 @@ public final class RoutingApi implements HttpService {
     private final Areas areas;
     private final Outcomes outcomes;
     private final Consumer<String> route;
+    private final UrgentAlerts alerts;
     private final AuditLog audit;
     private final Clock clock;
 
     public RoutingApi(RuleStore rules, Router router, CaseStore cases, Areas areas, Outcomes outcomes, Consumer<String> route,
-                      AuditLog audit, Clock clock) {
+                      UrgentAlerts alerts, AuditLog audit, Clock clock) {
+        this.alerts = alerts;
         this.rules = rules;
         this.router = router;
         this.cases = cases;
@@ -58,6 +61,7 @@ public final class RoutingApi implements HttpService {
                 .put("/api/routing/rules", this::save)
                 .post("/api/routing/preview", this::preview)
                 .post("/api/cases/{id}/place", this::place)
+                .post("/api/cases/{id}/ack-alert", this::acknowledge)
                 .get("/api/outcomes", this::outcomes);
     }
 
@@ -126,6 +130,19 @@ public final class RoutingApi implements HttpService {
         }
         audit.record(clock.instant(), s.username, "set_place", c.number(), Http.from(req));
         route.accept(c.id());
+        Http.json(res, Map.of("id", c.id()));
+    }
+
+    /** Staff in the console saw an urgent request: its alert climbs no further. */
+    private void acknowledge(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Scope scope = Http.staffScope(req);
+        Case c = cases.find(req.path().pathParameters().get("id"))
+                .filter(x -> x.township().isEmpty() ? scope.role() == Role.CITY : scope.covers(x)).orElseThrow(ApiException::notFound);
+        if (alerts.ack(c.id(), s.username, clock.instant())) {
+            cases.addEvent(c.id(), "alert_acknowledged", s.username, clock.instant());
+            audit.record(clock.instant(), s.username, "acknowledge_alert", c.number(), Http.from(req));
+        }
         Http.json(res, Map.of("id", c.id()));
     }
 

@@ -38,12 +38,23 @@ public final class WorkerCases {
                 Updates.push("timeline", CaseDocuments.event(now, "accepted", workerName)))).getModifiedCount() == 1;
     }
 
-    /** The worker sends the case back to the station's inbox (the reason goes in a note, being free text). */
+    /**
+     * The worker sends the case back to the station's inbox (the reason goes in a note, being free
+     * text). Sent back a second time, it goes up to the county, with its history on the timeline.
+     */
     public boolean sendBack(String id, int version, String workerName, Instant now) {
-        return cases.updateOne(Filters.and(CaseDocuments.byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
-                Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
-                Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.push("timeline", CaseDocuments.event(now, "sent_back", workerName)))).getModifiedCount() == 1;
+        Document after = cases.findOneAndUpdate(Filters.and(CaseDocuments.byId(id), Filters.eq("version", version), Filters.in("status", OPEN)),
+                Updates.combine(Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
+                        Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
+                        Updates.push("timeline", CaseDocuments.event(now, "sent_back", workerName))),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+        if (after == null) {
+            return false;
+        }
+        if (after.getInteger("sentBack", 0) == 2) {
+            cases.updateOne(CaseDocuments.byId(id), Updates.push("timeline", CaseDocuments.event(now, "escalated_to_county", "sent_back_twice")));
+        }
+        return true;
     }
 
     /** The worker reached the person: the first time counts for the promise we made (one working day). */
