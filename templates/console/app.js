@@ -18,7 +18,7 @@ const LABELS = {
            resident_urgent: '居民发来紧急消息，已转为紧急', accepted: '社工接单', sent_back: '社工退回',
            contacted: '社工已联系居民', visit_note: '社工记录走访', media_image: '走访照片', media_voice: '走访语音',
            media_video: '走访视频', routed: '按规则派单', deadline_missed: '超过期限', escalated_to_county: '超时上报县级',
-           place_set: '设置乡镇', alert_acknowledged: '社工确认收到紧急求助', alert_escalated: '紧急求助无人确认，已通知上一级' },
+           place_set: '设置乡镇', merged_into: '已合并到另一条求助', merged_from: '合并了另一条求助', alert_acknowledged: '社工确认收到紧急求助', alert_escalated: '紧急求助无人确认，已通知上一级' },
   level: { 1: '当天值班的社工', 2: '站长', 3: '县级值班', 4: '市级值班' },
   note: { on_duty: '当天值班', head: '站长', county_on_duty: '县级值班', city_on_duty: '市级值班', assign: '派给社工',
           accept: '社工接单', first_contact: '首次联系', close: '办结', sent_back_twice: '两次被退回' },
@@ -41,14 +41,14 @@ const LABELS = {
            id_characters: '身份证号只能是数字，最后一位可以是 X。', id_birth_date: '身份证号里的出生日期不对。',
            id_check_digit: '身份证号校验位不对，可能有数字填错。', bad_phone: '电话号码不对（手机 11 位，座机带区号）。',
            already_registered: '这个身份证号已经在册，请在名单里按身份证号查找。', campaign_too_large: '超过 5000 户，请先按县或乡镇缩小范围。',
-           station_only: '只有负责走访的社工站能修改服务对象的信息。' },
+           station_only: '只有负责走访的社工站能修改服务对象的信息。', no_such_case: '没有找到这个编号的求助（或不在您的管理范围内）。' },
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', create_household: '新建服务对象', edit_household: '修改服务对象',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', merge_case: '合并重复求助', create_household: '新建服务对象', edit_household: '修改服务对象',
            order_campaign: '安排集中走访',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
@@ -402,6 +402,13 @@ $('send').addEventListener('click', async () => { await act('/message', { text: 
 $('add-note').addEventListener('click', async () => { await act('/notes', { text: $('note').value }); $('note').value = ''; });
 $('close').addEventListener('click', () => act('/close', { summary: $('summary').value, outcomes: chosenOutcomes() }));
 $('ack-alert').addEventListener('click', () => act('/ack-alert', {}));
+$('merge').addEventListener('click', async () => {
+  try {
+    const r = await api('POST', '/api/cases/' + current.id + '/merge', { into: $('merge-into').value.trim(), version: current.version });
+    $('merge-into').value = '';
+    location.hash = '#/case/' + r.id;
+  } catch (e) { await openCase(current.id, message(e.code)); }
+});
 $('set-place').addEventListener('click', async () => {
   try { await api('POST', '/api/cases/' + current.id + '/place', { township: $('place-township').value, version: current.version }); }
   catch (e) { await openCase(current.id, message(e.code)); return; }

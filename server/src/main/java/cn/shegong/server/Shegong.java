@@ -2,6 +2,7 @@ package cn.shegong.server;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,11 +27,13 @@ import cn.shegong.admin.api.DashboardApi;
 import cn.shegong.admin.api.ReportApi;
 import cn.shegong.admin.api.RosterApi;
 import cn.shegong.admin.api.RoutingApi;
+import cn.shegong.core.casework.CaseMerge;
 import cn.shegong.core.casework.Outcomes;
 import cn.shegong.admin.api.MonitoringApi;
 import cn.shegong.admin.api.StaffApi;
 import cn.shegong.admin.api.ApiException;
 import cn.shegong.core.audit.AuditLog;
+import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.dialogue.Menus;
@@ -225,7 +228,8 @@ public final class Shegong implements AutoCloseable {
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
                         .register(new HouseholdFormApi(households, registry, staff, areas, careCategories, audit, clock))
                         .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, urgentAlerts,
-                                audit, clock))
+                                new CaseMerge(mongo.database(), messages), notifier,
+                                (from, into) -> texts.render(BotText.NOTIFY_MERGED, Map.of("from", from, "into", into)), audit, clock))
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))

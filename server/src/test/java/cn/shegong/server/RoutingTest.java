@@ -181,4 +181,24 @@ class RoutingTest {
         assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 还是排不开").replyText().orElse("").contains("已退回"));
         assertTrue(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "sent back twice: the county sees it");
     }
+
+    @Test
+    void aDuplicateRequestIsMergedWithItsTranscriptAndTheResidentIsToldOnce() throws Exception {
+        Case daughter = asks("o-routing-daughter", "同意", "我妈妈在姚关镇一个人住，最近腿摔伤了没人照顾", "施甸县姚关镇 13800004444 我姓段", "1");
+        Case neighbour = asks("o-routing-neighbour", "同意", "隔壁段奶奶腿摔伤了，一个人在家，能不能来看看", "施甸县姚关镇 13800005555 我姓李", "1");
+        ConsoleClient city = as("city");
+        int version = city.json("/api/cases/" + neighbour.id()).get("version").asInt();
+        assertEquals(400, city.post("/api/cases/" + neighbour.id() + "/merge", Map.of("into", "BS00000000-9999", "version", version))
+                .statusCode());
+        city.act("/api/cases/" + neighbour.id() + "/merge", Map.of("into", daughter.number(), "version", version));
+        assertEquals(Case.Status.CANCELLED, service.shegong.cases().find(neighbour.id()).orElseThrow().status(), "the duplicate ends");
+        JsonNode kept = city.json("/api/cases/" + daughter.id());
+        assertTrue(kept.get("transcript").toString().contains("隔壁段奶奶"), "its transcript moved along");
+        assertTrue(kept.get("timeline").findValues("kind").stream().anyMatch(k -> k.asText().equals("merged_from")));
+        service.shegong.outbox().runOnce();
+        assertEquals(1, service.fakeApi.received("o-routing-neighbour").stream().filter(r -> r.toString().contains("已经合并到")).count(),
+                "the neighbour is told once which number goes on");
+        assertEquals(409, city.post("/api/cases/" + neighbour.id() + "/merge", Map.of("into", daughter.number(), "version", version + 1))
+                .statusCode(), "an ended request is not merged again");
+    }
 }

@@ -11,6 +11,8 @@ import cn.shegong.admin.account.Role;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseEvents;
+import cn.shegong.core.casework.CaseMerge;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Outcomes;
@@ -28,7 +30,8 @@ import io.helidon.webserver.http.ServerResponse;
  * Routing from the console: the rules in force (everyone may read them; the city admin edits them,
  * refused with the reason when they do not parse), a preview of which rule and worker would take a
  * request, setting the place of a request whose township was unknown (it is then routed at once),
- * acknowledging an urgent request's alert, and the outcomes a closed request can record.
+ * acknowledging an urgent request's alert, merging a duplicate request into another, and the
+ * outcomes a closed request can record.
  */
 public final class RoutingApi implements HttpService {
 
@@ -39,12 +42,19 @@ public final class RoutingApi implements HttpService {
     private final Outcomes outcomes;
     private final Consumer<String> route;
     private final UrgentAlerts alerts;
+    private final CaseMerge merges;
+    private final CaseEvents residents;
+    private final java.util.function.BiFunction<String, String, String> mergedText;
     private final AuditLog audit;
     private final Clock clock;
 
     public RoutingApi(RuleStore rules, Router router, CaseStore cases, Areas areas, Outcomes outcomes, Consumer<String> route,
-                      UrgentAlerts alerts, AuditLog audit, Clock clock) {
+                      UrgentAlerts alerts, CaseMerge merges, CaseEvents residents,
+                      java.util.function.BiFunction<String, String, String> mergedText, AuditLog audit, Clock clock) {
         this.alerts = alerts;
+        this.merges = merges;
+        this.residents = residents;
+        this.mergedText = mergedText;
         this.rules = rules;
         this.router = router;
         this.cases = cases;
@@ -62,6 +72,7 @@ public final class RoutingApi implements HttpService {
                 .post("/api/routing/preview", this::preview)
                 .post("/api/cases/{id}/place", this::place)
                 .post("/api/cases/{id}/ack-alert", this::acknowledge)
+                .post("/api/cases/{id}/merge", this::merge)
                 .get("/api/outcomes", this::outcomes);
     }
 
@@ -119,9 +130,7 @@ public final class RoutingApi implements HttpService {
     private void place(ServerRequest req, ServerResponse res) {
         Session s = Http.session(req);
         Scope scope = Http.staffScope(req);
-        Case c = cases.find(req.path().pathParameters().get("id"))
-                .filter(x -> x.township().isEmpty() ? scope.role() == Role.CITY : scope.covers(x))
-                .orElseThrow(ApiException::notFound);
+        Case c = cases.find(req.path().pathParameters().get("id")).filter(x -> visible(scope, x)).orElseThrow(ApiException::notFound);
         Map<String, Object> body = Http.body(req);
         Areas.Township t = areas.byCode(Http.text(body, "township")).filter(x -> scope.coversTownship(x.code()))
                 .orElseThrow(() -> new ApiException(400, "no_such_township"));
@@ -133,12 +142,35 @@ public final class RoutingApi implements HttpService {
         Http.json(res, Map.of("id", c.id()));
     }
 
+    /**
+     * This request is a duplicate of another (given by its number): merged into it, and its resident
+     * told once which number goes on.
+     */
+    private void merge(ServerRequest req, ServerResponse res) {
+        Session s = Http.session(req);
+        Scope scope = Http.staffScope(req);
+        Case duplicate = cases.find(req.path().pathParameters().get("id")).filter(x -> visible(scope, x)).orElseThrow(ApiException::notFound);
+        Map<String, Object> body = Http.body(req);
+        Case into = cases.findByNumber(Http.text(body, "into").toUpperCase(java.util.Locale.ROOT)).filter(x -> visible(scope, x))
+                .orElseThrow(() -> new ApiException(400, "no_such_case"));
+        if (!merges.merge(duplicate, Http.version(body), into, s.username, clock.instant())) {
+            throw new ApiException(409, "changed_by_someone_else");
+        }
+        residents.message(duplicate, mergedText.apply(duplicate.number(), into.number())); // to whoever asked the duplicate
+        merges.moveTranscript(duplicate, into);
+        audit.record(clock.instant(), s.username, "merge_case", duplicate.number() + ">" + into.number(), Http.from(req));
+        Http.json(res, Map.of("id", into.id()));
+    }
+
+    private static boolean visible(Scope scope, Case c) {
+        return c.township().isEmpty() ? scope.role() == Role.CITY : scope.covers(c);
+    }
+
     /** Staff in the console saw an urgent request: its alert climbs no further. */
     private void acknowledge(ServerRequest req, ServerResponse res) {
         Session s = Http.session(req);
         Scope scope = Http.staffScope(req);
-        Case c = cases.find(req.path().pathParameters().get("id"))
-                .filter(x -> x.township().isEmpty() ? scope.role() == Role.CITY : scope.covers(x)).orElseThrow(ApiException::notFound);
+        Case c = cases.find(req.path().pathParameters().get("id")).filter(x -> visible(scope, x)).orElseThrow(ApiException::notFound);
         if (alerts.ack(c.id(), s.username, clock.instant())) {
             cases.addEvent(c.id(), "alert_acknowledged", s.username, clock.instant());
             audit.record(clock.instant(), s.username, "acknowledge_alert", c.number(), Http.from(req));

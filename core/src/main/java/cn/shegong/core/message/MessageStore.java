@@ -97,6 +97,11 @@ public final class MessageStore implements AutoCloseable {
                 Filters.exists("caseId", false)), com.mongodb.client.model.Updates.set("caseId", caseId));
     }
 
+    /** Moves a merged duplicate's transcript to the request it was merged into. */
+    public void relink(String fromCaseId, String toCaseId) {
+        messages.updateMany(Filters.eq("caseId", fromCaseId), com.mongodb.client.model.Updates.set("caseId", toCaseId));
+    }
+
     /** The messages linked to a case, oldest first: the transcript. */
     public List<StoredMessage> forCase(String caseId) {
         List<StoredMessage> out = new ArrayList<>();
