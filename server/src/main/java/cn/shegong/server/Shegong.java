@@ -236,7 +236,8 @@ public final class Shegong implements AutoCloseable {
                         .register(new DashboardApi(new DashboardFigures(mongo.database()), registryFigures, monitoring, careCategories, areas,
                                 code -> words.label(Category.fromCode(code).orElse(Category.OTHER)), clock))
                         .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,
-                                careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER))), areas, audit, clock))
+                                careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER)),
+                                code -> areas.byCode(code).map(t -> t.county() + t.name()).orElse(code)), areas, audit, clock))
                         .register(console)
                         .error(ApiException.class, auth::error)
                         .error(Passwords.Busy.class, auth::busy))

@@ -33,9 +33,11 @@ public final class CaseFigures {
         }
     }
 
+    /** @param missedByStation township code → deadlines missed; {@code missedByWorker} the assignee's name → deadlines missed */
     public record Figures(Map<String, Counts> byCategory, Optional<Double> medianHoursToAssign, Optional<Double> medianHoursToContact,
                           Optional<Double> medianHoursToClose, int metDeadlines, int missedDeadlines, Map<String, Integer> outcomes,
-                          long reliefAmount, int ratings, Optional<Double> averageRating) {
+                          long reliefAmount, int ratings, Optional<Double> averageRating, Map<String, Integer> missedByStation,
+                          Map<String, Integer> missedByWorker) {
     }
 
     public static final String ALL = "*";
@@ -57,9 +59,12 @@ public final class CaseFigures {
         long[] amount = {0};
         int[] deadlines = {0, 0};
         List<Integer> ratings = new ArrayList<>();
+        Map<String, Integer> byStation = new TreeMap<>();
+        Map<String, Integer> byWorker = new TreeMap<>();
         cases.find(Filters.and(Filters.gte("createdAt", Date.from(start)), Filters.lt("createdAt", Date.from(end))))
                 .projection(new Document("category", 1).append("urgent", 1).append("status", 1).append("townshipCode", 1)
-                        .append("createdAt", 1).append("firstContactAt", 1).append("timeline", 1).append("outcomes", 1).append("rating", 1))
+                        .append("createdAt", 1).append("firstContactAt", 1).append("timeline", 1).append("outcomes", 1).append("rating", 1)
+                        .append("assigneeName", 1))
                 .forEach(d -> {
                     String t = d.getString("townshipCode") == null ? "" : d.getString("townshipCode");
                     if (!county.map(t::startsWith).orElse(true) || !township.map(t::equals).orElse(true)) {
@@ -80,6 +85,11 @@ public final class CaseFigures {
                     if (!status.equals("CANCELLED")) {
                         deadlines[timeline.stream().anyMatch(e -> "deadline_missed".equals(e.getString("kind"))) ? 1 : 0]++;
                     }
+                    int missed = (int) timeline.stream().filter(e -> "deadline_missed".equals(e.getString("kind"))).count();
+                    if (missed > 0) {
+                        byStation.merge(t, missed, Integer::sum);
+                        Optional.ofNullable(d.getString("assigneeName")).ifPresent(w -> byWorker.merge(w, missed, Integer::sum));
+                    }
                     for (Document o : d.getList("outcomes", Document.class, List.of())) {
                         outcomes.merge(o.getString("code"), 1, Integer::sum);
                         Object a = o.get("amount");
@@ -89,7 +99,7 @@ public final class CaseFigures {
                 });
         return new Figures(byCategory, median(toAssign), median(toContact), median(toClose), deadlines[0], deadlines[1], outcomes,
                 amount[0], ratings.size(), ratings.isEmpty() ? Optional.empty()
-                        : Optional.of(ratings.stream().mapToInt(Integer::intValue).average().orElse(0)));
+                        : Optional.of(ratings.stream().mapToInt(Integer::intValue).average().orElse(0)), byStation, byWorker);
     }
 
     private static Optional<Instant> first(List<Document> timeline, String kind) {

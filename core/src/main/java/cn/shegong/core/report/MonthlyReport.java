@@ -36,10 +36,12 @@ public final class MonthlyReport {
     private final Monitoring monitoring;
     private final CareCategories care;
     private final Function<String, String> caseCategory;
+    private final Function<String, String> stationName;
     private final Config labels = Config.just(ConfigSources.classpath("report/report.yaml"));
 
     public MonthlyReport(CaseFigures cases, RegistryFigures registry, Monitoring monitoring, CareCategories care,
-                         Function<String, String> caseCategory) {
+                         Function<String, String> caseCategory, Function<String, String> stationName) {
+        this.stationName = stationName;
         this.cases = cases;
         this.registry = registry;
         this.monitoring = monitoring;
@@ -64,6 +66,10 @@ public final class MonthlyReport {
         tables.add(table("timeliness", List.of(row("timeliness", "to_assign", hours(c.medianHoursToAssign())),
                 row("timeliness", "to_contact", hours(c.medianHoursToContact())), row("timeliness", "to_close", hours(c.medianHoursToClose())),
                 row("timeliness", "met", c.metDeadlines()), row("timeliness", "missed", c.missedDeadlines())), Optional.empty()));
+        List<List<Object>> breaches = new ArrayList<>();
+        c.missedByStation().forEach((code, n) -> breaches.add(List.of(word("station") + stationName.apply(code), n)));
+        c.missedByWorker().forEach((name, n) -> breaches.add(List.of(word("worker") + name, n)));
+        tables.add(table("breaches", breaches, Optional.empty()));
         int dibao = c.outcomes().getOrDefault("granted_dibao", 0) + r.newlyEnrolledPersons().getOrDefault("dibao", 0);
         int tekun = c.outcomes().getOrDefault("granted_tekun", 0) + r.newlyEnrolledPersons().getOrDefault("fensan_tekun", 0)
                 + r.newlyEnrolledPersons().getOrDefault("jizhong_tekun", 0);

@@ -80,13 +80,15 @@ class MonthlyReportTest {
                 "", "", Map.of("dibao", LocalDate.of(2026, 11, 10)), Household.Risk.LOW, ""), Optional.empty(), LocalDate.of(2026, 11, 10), nov2);
 
         MonthlyReport report = new MonthlyReport(new CaseFigures(db), new RegistryFigures(db, new VisitPolicy()), monitoring,
-                new CareCategories(), code -> code);
+                new CareCategories(), code -> code, code -> code);
         MonthlyReport.Report r = report.of(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), Optional.of("530521"), Optional.empty(),
                 "施甸县", LocalDate.of(2026, 11, 30), Instant.parse("2026-11-30T02:00:00Z"));
         assertEquals(List.of(List.of("dibao", 2, 1, 1, 1, 0), List.of("linshi", 1, 0, 1, 0, 0)), table(r, "requests").rows());
         assertEquals(List.of("合计", 3, 1, 2, 1, 0), table(r, "requests").total().orElseThrow());
         assertEquals(List.of(3.0, 4.0, 20.0, 2, 1), values(r, "timeliness"), "medians of 2 h and 4 h, 4 h, 10 h and 30 h; one missed");
         assertEquals(List.of(1 + 2, 0, 1, 800L, 0, 1), values(r, "results"), "低保: one request and a household of two");
+        assertEquals(List.of(List.of("社工站：530521103", 1), List.of("社工：赵", 1)), table(r, "breaches").rows(),
+                "the miss counted for its station and its worker");
         assertEquals(List.of(List.of("低保", 1, 1)), table(r, "households").rows());
         assertEquals(List.of(2, 4.0), values(r, "satisfaction"));
 
@@ -95,7 +97,7 @@ class MonthlyReportTest {
             ReportWorkbook.write(r, out);
         }
         try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile())) {
-            assertEquals(7, wb.getSheets().count(), "a sheet per table");
+            assertEquals(8, wb.getSheets().count(), "a sheet per table");
             List<Row> rows = wb.getFirstSheet().read();
             assertTrue(rows.get(0).getCellText(0).contains("求助受理情况"));
             assertTrue(rows.get(1).getCellText(0).contains("2026-11-01") && rows.get(2).getCellText(0).contains("施甸县"));
