@@ -48,7 +48,7 @@ const LABELS = {
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', merge_case: '合并重复求助', create_household: '新建服务对象', edit_household: '修改服务对象',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', export_cases: '下载求助清单', export_households: '下载服务对象名单', merge_case: '合并重复求助', create_household: '新建服务对象', edit_household: '修改服务对象',
            order_campaign: '安排集中走访',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
@@ -157,6 +157,9 @@ async function loadInbox() {
   if ($('f-q').value.trim()) params.set('q', $('f-q').value.trim());
   const tbody = $('cases');
   tbody.replaceChildren();
+  const all = new URLSearchParams(params);
+  all.delete('page');
+  $('inbox-excel').href = '/api/cases.xlsx?' + all;
   try {
     const result = await api('GET', '/api/cases?' + params);
     text($('inbox-total'), '共 ' + result.total + ' 条');

@@ -54,6 +54,9 @@ async function loadHouseholds() {
   if ($('h-id').value.trim()) params.set('idNumber', $('h-id').value.trim());
   const tbody = $('h-rows');
   tbody.replaceChildren();
+  const all = new URLSearchParams(params);
+  all.delete('page');
+  $('h-excel').href = '/api/households.xlsx?' + all;
   try {
     const result = await api('GET', '/api/households?' + params);
     text($('h-total'), '共 ' + result.total + ' 户');

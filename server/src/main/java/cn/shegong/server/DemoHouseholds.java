@@ -17,8 +17,8 @@ import cn.shegong.core.staff.Worker;
 /**
  * The demo's households under care, generated with a fixed seed: at the demo station, a dozen in
  * the bound worker's care (some due today, some overdue, one high-risk), so the visit reminders
- * and 任务 show at once; and a few hundred across the city, one in six with a visit already done
- * and its note (templates/demo/seed.yaml; a few notes raise 动态监测 flags). Invented names; ID numbers are valid
+ * and 任务 show at once; and about two thousand across the city, one in six with a visit already
+ * done and its note (templates/demo/seed.yaml; one in twenty of those raises a 动态监测 flag). Invented names; ID numbers are valid
  * in form only (checked by GB 11643) and phones are 139-0000-xxxx.
  */
 final class DemoHouseholds {
@@ -27,12 +27,14 @@ final class DemoHouseholds {
             "shishi_wuren", "tekun_ertong", "kunjing_ertong"};
     /** Roughly the report's proportions: many elders and left-behind children, few orphans. */
     private static final int[] WEIGHTS = {18, 30, 28, 8, 2, 3, 2, 9};
+    /** Across the city, beside the demo worker's dozen. */
+    static final int CITY_HOUSEHOLDS = 2000;
 
     private DemoHouseholds() {
     }
 
-    static void seed(Shegong shegong, List<String> surnames, List<String> given, List<String> notes, Worker demoWorker, Instant now,
-                     Random random) {
+    static void seed(Shegong shegong, List<String> surnames, List<String> given, List<String> notes, List<String> riskNotes,
+                     Worker demoWorker, Instant now, Random random) {
         LocalDate today = now.atZone(ZoneId.of("Asia/Shanghai")).toLocalDate();
         Areas areas = Areas.baoshan();
         Areas.Township demo = areas.byCode(DemoSeed.DEMO_STATION).orElseThrow();
@@ -43,7 +45,7 @@ final class DemoHouseholds {
                     Optional.of(demoWorker.id()), i, today, now, random);
         }
         List<Areas.Township> townships = areas.townships();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < CITY_HOUSEHOLDS; i++) {
             Areas.Township t = townships.get(random.nextInt(townships.size()));
             Optional<String> worker = shegong.staff().workers(t.code()).stream().filter(Worker::active).map(Worker::id)
                     .skip(random.nextInt(2)).findFirst();
@@ -51,7 +53,8 @@ final class DemoHouseholds {
                     surnames, given, worker, 100 + i, today, now, random);
             if (i % 6 == 0 && worker.isPresent()) { // a visit already done, some days ago, with its note
                 String name = shegong.staff().worker(worker.get()).map(Worker::name).orElse("");
-                String note = notes.get((i / 6) % notes.size());
+                int k = i / 6;
+                String note = k % 20 == 0 ? riskNotes.get((k / 20) % riskNotes.size()) : notes.get(k % notes.size());
                 LocalDate on = today.minusDays(1 + random.nextInt(20));
                 shegong.households().find(id).flatMap(Household::nextVisit).ifPresent(code -> shegong.registry().recordVisit(code, on, name,
                         note, now));

@@ -129,7 +129,7 @@ final class DemoSeed {
         }
         // after the seeded cases, so none of them is the demo worker's: the tour's short codes stay unambiguous
         Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
-        DemoHouseholds.seed(shegong, surnames, given, names.get("visit_notes").asList(String.class).get(), demoWorker, clock.instant(),
-                random);
+        DemoHouseholds.seed(shegong, surnames, given, names.get("visit_notes").asList(String.class).get(),
+                names.get("visit_notes_risk").asList(String.class).get(), demoWorker, clock.instant(), random);
     }
 }

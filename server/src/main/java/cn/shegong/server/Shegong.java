@@ -22,6 +22,7 @@ import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
 import cn.shegong.admin.api.HouseholdFormApi;
 import cn.shegong.admin.api.DeadlineView;
+import cn.shegong.admin.api.ExportApi;
 import cn.shegong.admin.api.ImportApi;
 import cn.shegong.admin.api.DashboardApi;
 import cn.shegong.admin.api.ReportApi;
@@ -233,6 +234,8 @@ public final class Shegong implements AutoCloseable {
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
+                        .register(new ExportApi(cases, households, staff, careCategories, c -> words.label(c.category()),
+                                c -> words.label(c.status()), audit, clock))
                         .register(new DashboardApi(new DashboardFigures(mongo.database()), registryFigures, monitoring, careCategories, areas,
                                 code -> words.label(Category.fromCode(code).orElse(Category.OTHER)), clock))
                         .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,

@@ -215,4 +215,36 @@ class HouseholdApiTest {
         assertEquals(before + 1, service.shegong.visits().openFor(zhao.id()).size(), "its worker has one more visit to make");
         assertTrue(station.json("/api/households/" + id).get("visits").findValues("rule").stream().anyMatch(r -> r.asText().equals("寒潮前走访")));
     }
+
+    @Test
+    void listsExportToExcelMaskedByRoleStreamedAndNeverAsFormulas() throws Exception {
+        String first17 = "53052119600101003";
+        String idNumber = first17 + cn.shegong.core.households.IdNumbers.checkCharacter(first17);
+        service.shegong.registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
+                "=HYPERLINK(\"http://x\")", java.util.Optional.of(idNumber), java.util.Optional.of("13800007777"), "本人",
+                java.util.Optional.empty())), "530521103", "530521", "山邑村", "", Map.of("canji", java.time.LocalDate.of(2026, 11, 1)),
+                cn.shegong.core.households.Household.Risk.LOW, ""), java.util.Optional.empty(), java.time.LocalDate.of(2026, 11, 30),
+                service.clock.instant());
+        List<List<String>> station = sheet(as("yaoguan"), "/api/households.xlsx?category=canji");
+        List<String> row = station.stream().filter(r -> r.size() > 1 && r.get(1).equals(idNumber)).findFirst().orElseThrow(() -> new AssertionError(station.toString()));
+        assertTrue(row.get(0).startsWith("'="), "a name that looks like a formula is written as text: " + row.get(0));
+        assertEquals("13800007777", row.get(2), "the station sees the phone");
+        assertTrue(station.get(1).get(0).contains("category=canji"), "the filters are on the sheet");
+        List<List<String>> county = sheet(as("shidian"), "/api/households.xlsx?category=canji");
+        assertTrue(county.stream().noneMatch(r -> r.contains(idNumber) || r.contains("13800007777")), "masked for the county");
+        assertTrue(county.stream().anyMatch(r -> r.size() > 2 && r.get(2).equals("138****7777")));
+        List<List<String>> cases = sheet(as("shidian"), "/api/cases.xlsx?status=CLOSED");
+        assertTrue(cases.get(0).get(0).contains("求助清单"));
+        assertEquals(404, as("audit").get("/api/households.xlsx").statusCode());
+    }
+
+    List<List<String>> sheet(ConsoleClient c, String path) throws Exception {
+        var res = c.http.send(java.net.http.HttpRequest.newBuilder(c.uri(path)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, res.statusCode(), path);
+        Path file = Files.createTempFile(dir, "export", ".xlsx");
+        Files.write(file, res.body());
+        try (var wb = new org.dhatim.fastexcel.reader.ReadableWorkbook(file.toFile())) {
+            return wb.getFirstSheet().read().stream().map(r -> r.stream().map(cell -> cell == null ? "" : cell.getText()).toList()).toList();
+        }
+    }
 }

@@ -79,17 +79,22 @@ public final class CaseApi implements HttpService {
         if (scope.role() == Role.AUDITOR) {
             throw ApiException.notFound();
         }
+        var page = cases.search(query(req, scope));
+        Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(c -> summary(c, scope)).toList()));
+    }
+
+    /** The inbox's filters from the request, within the account's area (also what an export holds). */
+    static CaseStore.Query query(ServerRequest req, Scope scope) {
         var q = req.query();
         String search = q.first("q").orElse("").strip();
-        var page = cases.search(new CaseStore.Query(
+        return new CaseStore.Query(
                 scope.county().or(() -> q.first("county").asOptional()), scope.township().or(() -> q.first("township").asOptional()),
                 q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(Case.Status.open()),
                 q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
                 search.startsWith("BS") ? Optional.of(search) : Optional.empty(),
                 search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty(),
                 q.first("from").asOptional().map(d -> day(d)), q.first("to").asOptional().map(d -> day(d).plus(Duration.ofDays(1))),
-                q.first("assignee").asOptional(), Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20));
-        Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(c -> summary(c, scope)).toList()));
+                q.first("assignee").asOptional(), Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -78,16 +78,7 @@ public final class HouseholdApi implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         Scope scope = Http.staffScope(req);
-        Parameters q = req.query();
-        Optional<String> county = scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty()));
-        Optional<String> township = scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty()))
-                .filter(scope::coversTownship);
-        var page = households.list(new HouseholdStore.Query(county, township,
-                q.first("category").asOptional().filter(c -> categories.byCode(c).isPresent()),
-                q.first("risk").asOptional().flatMap(HouseholdApi::risk),
-                q.first("status").asOptional().flatMap(HouseholdApi::status).or(() -> Optional.of(Household.Status.ACTIVE)),
-                q.first("idNumber").asOptional().map(String::strip).filter(n -> !n.isEmpty()),
-                Math.max(0, parse(q.first("page").orElse("0"))), 20));
+        var page = households.list(query(req, scope, categories));
         Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());
@@ -100,6 +91,20 @@ public final class HouseholdApi implements HttpService {
             m.put("nextVisit", r.nextVisit().flatMap(registry::visit).map(v -> v.due().toString()).orElse(""));
             return m;
         }).toList()));
+    }
+
+    /** The list's filters from the request, within the account's area (also what an export holds). */
+    static HouseholdStore.Query query(ServerRequest req, Scope scope, CareCategories categories) {
+        Parameters q = req.query();
+        Optional<String> county = scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty()));
+        Optional<String> township = scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty()))
+                .filter(scope::coversTownship);
+        return new HouseholdStore.Query(county, township,
+                q.first("category").asOptional().filter(c -> categories.byCode(c).isPresent()),
+                q.first("risk").asOptional().flatMap(HouseholdApi::risk),
+                q.first("status").asOptional().flatMap(HouseholdApi::status).or(() -> Optional.of(Household.Status.ACTIVE)),
+                q.first("idNumber").asOptional().map(String::strip).filter(n -> !n.isEmpty()),
+                Math.max(0, parse(q.first("page").orElse("0"))), 20);
     }
 
     private void page(ServerRequest req, ServerResponse res) {

@@ -208,6 +208,19 @@ public final class CaseStore {
 
     /** Urgent first, then newest; by an exact case number or phone (through its blind index). */
     public Page search(Query q) {
+        Bson filter = filter(q);
+        List<Case> items = new ArrayList<>();
+        cases.find(filter).sort(Sorts.orderBy(Sorts.descending("urgent"), Sorts.descending("createdAt")))
+                .skip(q.page() * q.size()).limit(q.size()).forEach(d -> items.add(toCase(d)));
+        return new Page(items, cases.countDocuments(filter));
+    }
+
+    /** Every case the query matches (its page ignored), newest first, one at a time: an export never holds them all. */
+    public void each(Query q, java.util.function.Consumer<Case> each) {
+        cases.find(filter(q)).sort(Sorts.descending("createdAt")).forEach(d -> each.accept(toCase(d)));
+    }
+
+    private Bson filter(Query q) {
         List<Bson> filters = new ArrayList<>();
         q.county().ifPresent(c -> filters.add(Filters.eq("countyCode", c)));
         q.township().ifPresent(t -> filters.add(Filters.eq("townshipCode", t)));
@@ -221,11 +234,7 @@ public final class CaseStore {
         q.from().ifPresent(f -> filters.add(Filters.gte("createdAt", Date.from(f))));
         q.to().ifPresent(t -> filters.add(Filters.lt("createdAt", Date.from(t))));
         q.assigneeId().ifPresent(a -> filters.add(Filters.eq("assigneeId", a)));
-        Bson filter = filters.isEmpty() ? new Document() : Filters.and(filters);
-        List<Case> items = new ArrayList<>();
-        cases.find(filter).sort(Sorts.orderBy(Sorts.descending("urgent"), Sorts.descending("createdAt")))
-                .skip(q.page() * q.size()).limit(q.size()).forEach(d -> items.add(toCase(d)));
-        return new Page(items, cases.countDocuments(filter));
+        return filters.isEmpty() ? new Document() : Filters.and(filters);
     }
 
     /**

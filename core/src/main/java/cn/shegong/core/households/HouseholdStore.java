@@ -161,12 +161,7 @@ public final class HouseholdStore {
 
     /** One page of the list, newest first; what it reads stays unsealed (no member is decrypted). An ID number is looked up by key. */
     public Page list(Query q) {
-        List<org.bson.conversions.Bson> and = new ArrayList<>();
-        q.county().ifPresent(c -> and.add(Filters.eq("countyCode", c)));
-        q.township().ifPresent(t -> and.add(Filters.eq("townshipCode", t)));
-        q.category().ifPresent(c -> and.add(Filters.exists("categories." + c)));
-        q.risk().ifPresent(r -> and.add(Filters.eq("risk", r.name())));
-        q.status().ifPresent(s -> and.add(Filters.eq("status", s.name())));
+        List<org.bson.conversions.Bson> and = conditions(q);
         if (q.idNumber().isPresent()) {
             Optional<Row> one = Optional.ofNullable(byId.find(Filters.eq("_id", index(q.idNumber().get()))).first())
                     .flatMap(p -> Optional.ofNullable(households.find(Filters.eq("_id", p.getObjectId("household"))).projection(LIST_FIELDS).first()))
@@ -180,6 +175,22 @@ public final class HouseholdStore {
         households.find(filter).projection(LIST_FIELDS).sort(new Document("_id", -1)).skip(q.page() * q.size()).limit(q.size())
                 .forEach(d -> rows.add(row(d)));
         return new Page(and.isEmpty() ? households.estimatedDocumentCount() : households.countDocuments(filter), rows);
+    }
+
+    /** Every household the query matches (ID number and page ignored), opened one at a time: an export never holds them all. */
+    public void each(Query q, java.util.function.Consumer<Household> each) {
+        List<org.bson.conversions.Bson> and = conditions(q);
+        households.find(and.isEmpty() ? new Document() : Filters.and(and)).sort(new Document("_id", -1)).forEach(d -> each.accept(household(d)));
+    }
+
+    private static List<org.bson.conversions.Bson> conditions(Query q) {
+        List<org.bson.conversions.Bson> and = new ArrayList<>();
+        q.county().ifPresent(c -> and.add(Filters.eq("countyCode", c)));
+        q.township().ifPresent(t -> and.add(Filters.eq("townshipCode", t)));
+        q.category().ifPresent(c -> and.add(Filters.exists("categories." + c)));
+        q.risk().ifPresent(r -> and.add(Filters.eq("risk", r.name())));
+        q.status().ifPresent(s -> and.add(Filters.eq("status", s.name())));
+        return and;
     }
 
     private static final Document LIST_FIELDS = new Document("masked", 1).append("townshipCode", 1).append("village", 1)
