@@ -223,7 +223,8 @@ public final class Shegong implements AutoCloseable {
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.register(auth).register(caseApi).register(staffApi)
+                .routing(ADMIN_SOCKET, r -> r.addFilter(ConsoleService.securityHeaders(List.of(origin(config.wechat().apiBase()),
+                                "https://mp.weixin.qq.com"))).register(auth).register(caseApi).register(staffApi)
                         .register(new CorrectionsApi(cases, audit, clock))
                         .register(new CaseMediaApi(cases, media, audit, clock))
                         .register(householdApi).register(new ImportApi(importJobs, audit, clock))
@@ -243,6 +244,8 @@ public final class Shegong implements AutoCloseable {
                                 code -> areas.byCode(code).map(t -> t.county() + t.name()).orElse(code)), areas, audit, clock))
                         .register(console)
                         .error(ApiException.class, auth::error)
+                        .error(IllegalArgumentException.class, auth::malformed)
+                        .error(java.time.format.DateTimeParseException.class, auth::malformed)
                         .error(Passwords.Busy.class, auth::busy))
                 .addFeature(Observe.feature(ADMIN_SOCKET, mongo, redis))
                 .build()
@@ -254,6 +257,12 @@ public final class Shegong implements AutoCloseable {
             caseSweep.start();
         }
         webhook.start();
+    }
+
+    /** scheme://host:port of a URL (where WeChat, or the fake, serves QR code images). */
+    private static String origin(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
     }
 
     public static Shegong start(ShegongConfig config, Clock clock) {

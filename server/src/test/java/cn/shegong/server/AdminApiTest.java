@@ -264,6 +264,29 @@ class AdminApiTest {
         }
 
         @Test
+        void malformedParametersAndBodiesAreRefusedWith400NotAStackTrace() throws Exception {
+            Browser b = signedIn("city");
+            for (String path : List.of("/api/cases?status=FOO", "/api/cases?page=abc", "/api/cases?from=2026-13-45",
+                    "/api/cases.xlsx?status=FOO", "/api/report?period=2026-99")) {
+                HttpResponse<String> r = b.get(path);
+                assertEquals(400, r.statusCode(), path + ": " + r.body());
+                assertFalse(r.body().contains("Exception"), path);
+            }
+            assertEquals(400, b.post("/api/cases/" + shidian.id() + "/notes", null).statusCode(), "a JSON body of null");
+        }
+
+        @Test
+        void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+            Browser b = signedIn("city");
+            for (HttpResponse<String> r : List.of(b.get("/api/me"), b.get("/console/"))) {
+                assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"), r.uri().toString());
+                assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""));
+                assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
+                assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(""));
+            }
+        }
+
+        @Test
         void noSessionNoData() throws Exception {
             assertEquals(401, new Browser().get("/api/cases").statusCode());
         }

@@ -150,6 +150,11 @@ public final class AuthApi implements HttpService {
         error(req, res, new ApiException(503, "busy"));
     }
 
+    /** A query parameter or a value that does not parse (status=FOO, page=abc, a bad date): 400, never a stack trace. */
+    public void malformed(ServerRequest req, ServerResponse res, RuntimeException e) {
+        error(req, res, new ApiException(400, "bad_request"));
+    }
+
     public void error(ServerRequest req, ServerResponse res, ApiException e) {
         res.status(Status.create(e.status()));
         Http.json(res, Map.of("error", e.code()));

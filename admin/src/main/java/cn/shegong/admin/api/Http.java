@@ -59,7 +59,14 @@ final class Http {
     static Map<String, Object> body(ServerRequest req) {
         try (InputStream in = req.content().inputStream()) {
             byte[] bytes = in.readNBytes(64 * 1024);
-            return bytes.length == 0 ? Map.of() : JSON.readValue(bytes, Map.class);
+            if (bytes.length == 0) {
+                return Map.of();
+            }
+            Object value = JSON.readValue(bytes, Object.class);
+            if (!(value instanceof Map<?, ?> map)) { // null, a list, a number: not what any call takes
+                throw new ApiException(400, "malformed_json");
+            }
+            return (Map<String, Object>) map;
         } catch (IOException e) {
             throw new ApiException(400, "malformed_json");
         }
