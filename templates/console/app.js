@@ -41,14 +41,15 @@ const LABELS = {
            id_characters: '身份证号只能是数字，最后一位可以是 X。', id_birth_date: '身份证号里的出生日期不对。',
            id_check_digit: '身份证号校验位不对，可能有数字填错。', bad_phone: '电话号码不对（手机 11 位，座机带区号）。',
            already_registered: '这个身份证号已经在册，请在名单里按身份证号查找。', campaign_too_large: '超过 5000 户，请先按县或乡镇缩小范围。',
-           station_only: '只有负责走访的社工站能修改服务对象的信息。', no_such_case: '没有找到这个编号的求助（或不在您的管理范围内）。' },
+           station_only: '只有负责走访的社工站能修改服务对象的信息。', no_such_case: '没有找到这个编号的求助（或不在您的管理范围内）。',
+           bad_hours: '学时要在 0.5 到 200 小时之间。' },
   audit: { login: '登录', login_failed: '登录失败', login_locked: '账号锁定', password_changed: '修改密码',
            assign: '派单', close: '办结', reopen: '重新打开', note: '添加备注', message_resident: '给居民发消息',
            reclassify: '修改类别', view_sensitive_case: '查看敏感求助', add_worker: '添加社工', update_worker: '修改社工',
            update_station: '修改社工站', export_corrections: '下载类别更正', bind_code: '生成绑定码',
            unbind_wechat: '解除微信绑定', bind_wechat: '社工绑定微信', worker_view_case: '社工在微信查看求助',
            view_media: '查看走访照片或语音', view_household: '查看服务对象', move_household: '移交服务对象',
-           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', acknowledge_alert: '确认收到紧急求助', export_cases: '下载求助清单', export_households: '下载服务对象名单', merge_case: '合并重复求助', create_household: '新建服务对象', edit_household: '修改服务对象',
+           exit_household: '服务对象退出在册', review_monitoring_dismissed: '监测信号：排除', edit_routing_rules: '修改派单规则', set_place: '设置求助乡镇', edit_roster: '修改值班表', export_report: '下载工作报表', create_training: '登记培训', acknowledge_alert: '确认收到紧急求助', export_cases: '下载求助清单', export_households: '下载服务对象名单', merge_case: '合并重复求助', create_household: '新建服务对象', edit_household: '修改服务对象',
            order_campaign: '安排集中走访',
            review_monitoring_risk_raised: '监测信号：确认重大变化', review_monitoring_enrolled: '监测信号：纳入监测',
            review_monitoring_followed_up: '监测信号：在求助中跟进', import_households: '导入花名册', download_rejected_rows: '下载未导入的行' }
@@ -73,7 +74,7 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report', 'dashboard', 'household-form'];
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report', 'dashboard', 'household-form', 'trainings'];
 function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 // Times as Baoshan reads them, wherever the browser is.
@@ -106,6 +107,7 @@ function route() {
   $('nav-monitoring').hidden = me.role === 'AUDITOR';
   $('nav-routing').hidden = me.role === 'AUDITOR';
   $('nav-report').hidden = me.role === 'AUDITOR';
+  $('nav-trainings').hidden = me.role === 'AUDITOR';
   $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
   const h = location.hash.match(/^#\/household\/([0-9a-f]{24})$/);
@@ -116,6 +118,7 @@ function route() {
   else if (location.hash === '#/monitoring' && me.role !== 'AUDITOR') loadMonitoring();
   else if (location.hash === '#/routing' && me.role !== 'AUDITOR') loadRouting();
   else if (location.hash === '#/report' && me.role !== 'AUDITOR') loadReport();
+  else if (location.hash === '#/trainings' && me.role !== 'AUDITOR') loadTrainings();
   else if (location.hash === '#/staff') loadStaff();
   else if (location.hash === '#/audit' || me.role === 'AUDITOR') loadAudit();
   else if (location.hash === '#/inbox') loadInbox();

@@ -28,6 +28,7 @@ import cn.shegong.admin.api.DashboardApi;
 import cn.shegong.admin.api.ReportApi;
 import cn.shegong.admin.api.RosterApi;
 import cn.shegong.admin.api.RoutingApi;
+import cn.shegong.admin.api.TrainingApi;
 import cn.shegong.core.casework.CaseMerge;
 import cn.shegong.core.casework.Outcomes;
 import cn.shegong.admin.api.MonitoringApi;
@@ -75,6 +76,7 @@ import cn.shegong.core.routing.Router;
 import cn.shegong.core.routing.RuleStore;
 import cn.shegong.core.routing.WorkCalendar;
 import cn.shegong.core.staff.Rosters;
+import cn.shegong.core.staff.Trainings;
 import cn.shegong.core.staff.UrgentAlerts;
 import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.core.households.Registry;
@@ -132,6 +134,7 @@ public final class Shegong implements AutoCloseable {
     private final CaseSweep caseSweep;
     private final Rosters rosters;
     private final UrgentAlerts urgentAlerts;
+    private final Trainings trainings;
     private final RegistryFigures registryFigures;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -185,6 +188,7 @@ public final class Shegong implements AutoCloseable {
         Deadlines deadlines = new Deadlines(calendar);
         this.rosters = new Rosters(mongo.database());
         this.urgentAlerts = new UrgentAlerts(mongo.database());
+        this.trainings = new Trainings(mongo.database());
         Alerts alerts = new Alerts(outbox, staff, rosters, urgentAlerts, texts, words, config.onDutyOpenids(), clock);
         this.caseSweep = new CaseSweep(cases, deadlineStore, router, deadlines, staff, notifier, workerNotices, alerts,
                 config.autoRouting(), clock);
@@ -202,7 +206,7 @@ public final class Shegong implements AutoCloseable {
         this.registry = new Registry(households, visits, policy, monitoring);
         this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
-                households, visits, this.registry, careCategories, urgentAlerts,
+                households, visits, this.registry, careCategories, urgentAlerts, trainings,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
@@ -235,13 +239,15 @@ public final class Shegong implements AutoCloseable {
                         .register(new RosterApi(rosters, staff, audit, clock))
                         .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
                         .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
+                        .register(new TrainingApi(trainings, staff, CITY_AREA, audit, clock))
                         .register(new ExportApi(cases, households, staff, careCategories, c -> words.label(c.category()),
                                 c -> words.label(c.status()), audit, clock))
                         .register(new DashboardApi(new DashboardFigures(mongo.database()), registryFigures, monitoring, careCategories, areas,
                                 code -> words.label(Category.fromCode(code).orElse(Category.OTHER)), clock))
                         .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,
                                 careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER)),
-                                code -> areas.byCode(code).map(t -> t.county() + t.name()).orElse(code)), areas, audit, clock))
+                                code -> areas.byCode(code).map(t -> t.county() + t.name()).orElse(code), trainings,
+                                id -> staff.worker(id).map(cn.shegong.core.staff.Worker::stationCode)), areas, audit, clock))
                         .register(console)
                         .error(ApiException.class, auth::error)
                         .error(IllegalArgumentException.class, auth::malformed)

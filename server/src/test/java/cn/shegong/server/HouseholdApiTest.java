@@ -156,7 +156,7 @@ class HouseholdApiTest {
         ConsoleClient county = as("shidian");
         JsonNode report = county.json("/api/report");
         assertEquals("施甸县", report.get("area").asText(), "a county admin's report is their county's");
-        assertEquals(8, report.get("tables").size());
+        assertEquals(9, report.get("tables").size());
         var xlsx = county.http.send(java.net.http.HttpRequest.newBuilder(county.uri("/api/report.xlsx?period=2026")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, xlsx.statusCode());

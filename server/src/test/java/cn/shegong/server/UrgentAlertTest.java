@@ -153,4 +153,21 @@ class UrgentAlertTest {
         service.shegong.caseSweep().runOnce();
         assertFalse(told("o-alert-head", c.number(), "无人确认"), "acknowledged in the console: it climbs no further");
     }
+
+    @Test
+    void aWorkerSignsInToATrainingOnWeChatAndTheReportCountsIt() throws Exception {
+        ConsoleClient county = new ConsoleClient(service.shegong.adminPort());
+        assertEquals(200, county.login("shidian", PASSWORD).statusCode());
+        String today = java.time.LocalDate.ofInstant(service.clock.instant(), ZoneId.of("Asia/Shanghai")).toString();
+        String code = county.act("/api/trainings", Map.of("title", "站长培训：紧急求助处置", "date", today, "kind", "站长培训",
+                "organiser", "施甸县民政局", "hours", 4)).get("code").asText();
+        assertTrue(service.platform.says("o-alert-duty", "签到 " + code).replyText().orElse("").contains("签到成功"));
+        assertTrue(service.platform.says("o-alert-duty", "签到 " + code.toLowerCase()).replyText().orElse("").contains("已经签过"));
+        assertTrue(service.platform.says("o-alert-head", "签到 T0000").replyText().orElse("").contains("没有找到"));
+        var items = county.json("/api/trainings").get("items");
+        assertTrue(items.toString().contains("值班甲"), items.toString());
+        var trainings = county.json("/api/report").get("tables").findValues("rows").stream().filter(r -> r.toString().contains("参训"))
+                .findFirst().orElseThrow();
+        assertTrue(trainings.toString().contains("[\"参训（人次）\",1]"), trainings.toString());
+    }
 }

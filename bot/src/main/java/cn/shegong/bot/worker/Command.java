@@ -18,7 +18,7 @@ import io.helidon.config.ConfigSources;
  */
 record Command(Verb verb, Optional<String> ref, String rest) {
 
-    enum Verb { BIND, UNBIND, TASKS, DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE, DONE, HELP, AS_RESIDENT, ACK }
+    enum Verb { BIND, UNBIND, TASKS, DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE, DONE, HELP, AS_RESIDENT, ACK, SIGN_IN }
 
     /** Commands that change a case: refused on a closed or cancelled one. */
     static final java.util.Set<Verb> CHANGES_CASE = java.util.EnumSet.of(Verb.ACCEPT, Verb.SEND_BACK, Verb.CONTACT, Verb.CLOSE);
@@ -28,6 +28,8 @@ record Command(Verb verb, Optional<String> ref, String rest) {
 
     private static final Pattern REF = Pattern.compile("^\\s*((?:BS\\d{8}-?)?\\d{1,4}|V\\d{5,7}|[A-Z0-9]{6})(?=$|[\\s:：,，。])[\\s:：,，。]*",
             Pattern.CASE_INSENSITIVE);
+
+    static final java.util.regex.Pattern TRAINING = java.util.regex.Pattern.compile("^[\\s:：]*([Tt]\\d{4})\\b");
 
     /** The words for each verb, longest first, so a longer word wins over its own prefix. */
     static final class Words {
@@ -63,6 +65,16 @@ record Command(Verb verb, Optional<String> ref, String rest) {
                 if (verb == Verb.AS_RESIDENT) { // alone, or before a space or colon: not a note about "the person asking for help"
                     if (alone || after.matches("^[\\s:：,，].*")) {
                         return Optional.of(new Command(verb, Optional.empty(), after.replaceFirst("^[\\s:：,，]+", "").strip()));
+                    }
+                    continue;
+                }
+                if (verb == Verb.SIGN_IN) { // 签到 T4821: a training's code, not a case
+                    Matcher code = TRAINING.matcher(after);
+                    if (code.find()) {
+                        return Optional.of(new Command(verb, Optional.of(code.group(1).toUpperCase(Locale.ROOT)), ""));
+                    }
+                    if (alone) {
+                        return Optional.of(new Command(verb, Optional.empty(), ""));
                     }
                     continue;
                 }

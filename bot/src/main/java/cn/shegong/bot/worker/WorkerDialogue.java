@@ -76,6 +76,24 @@ public final class WorkerDialogue {
             case DONE -> notes.session(openid).map(s -> notes.done(w, openid, s)).orElseGet(() -> Step.answer(kit.say(BotText.WORKER_NOTE_EMPTY)));
             case DETAILS, ACCEPT, SEND_BACK, CONTACT, CLOSE, REPLY, NOTE -> onCase(w, openid, c);
             case ACK -> acknowledge(w, openid);
+            case SIGN_IN -> signIn(w, c.ref());
+        };
+    }
+
+    /** 签到 T4821: the worker attended a training (counted once, on its day). */
+    private Step signIn(Worker w, Optional<String> code) {
+        if (code.isEmpty()) {
+            return Step.answer(kit.say(BotText.WORKER_SIGN_IN_HOWTO));
+        }
+        java.time.LocalDate today = kit.now().atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
+        Optional<cn.shegong.core.staff.Trainings.Training> t = kit.trainings().byCode(code.get());
+        Map<String, Object> values = t.map(x -> Map.<String, Object>of("title", x.title(), "date", x.date().toString()))
+                .orElse(Map.of("code", code.get()));
+        return switch (kit.trainings().signIn(code.get(), w.id(), today)) {
+            case SIGNED_IN -> Step.answer(kit.say(BotText.WORKER_SIGNED_IN, values));
+            case ALREADY -> Step.answer(kit.say(BotText.WORKER_SIGN_IN_ALREADY, values));
+            case NOT_TODAY -> Step.answer(kit.say(BotText.WORKER_SIGN_IN_NOT_TODAY, values));
+            case UNKNOWN -> Step.answer(kit.say(BotText.WORKER_SIGN_IN_UNKNOWN, values));
         };
     }
 

@@ -21,6 +21,7 @@ import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.BindCodes;
 import cn.shegong.core.staff.StaffStore;
+import cn.shegong.core.staff.Trainings;
 import cn.shegong.core.staff.UrgentAlerts;
 import cn.shegong.core.storage.Redis;
 import cn.shegong.core.text.Texts;
@@ -28,7 +29,7 @@ import cn.shegong.core.text.Texts;
 /** What the worker's side of the dialogue shares: stores, the resident's notifier, texts and the clock. */
 public record WorkerKit(StaffStore staff, BindCodes codes, CaseStore cases, MessageStore messages, ResidentStore residents,
                         MediaStore media, MediaFetcher fetcher, HouseholdStore households, VisitStore visits, Registry registry,
-                        CareCategories categories, UrgentAlerts urgentAlerts,
+                        CareCategories categories, UrgentAlerts urgentAlerts, Trainings trainings,
                         CaseEvents residentEvents, Outbox outbox, ConversationStore states, AuditLog audit, Redis redis,
                         Texts texts, Vocabulary words, Clock clock) {
 

@@ -37,11 +37,16 @@ public final class MonthlyReport {
     private final CareCategories care;
     private final Function<String, String> caseCategory;
     private final Function<String, String> stationName;
+    private final cn.shegong.core.staff.Trainings trainings;
+    private final Function<String, Optional<String>> workerStation;
     private final Config labels = Config.just(ConfigSources.classpath("report/report.yaml"));
 
     public MonthlyReport(CaseFigures cases, RegistryFigures registry, Monitoring monitoring, CareCategories care,
-                         Function<String, String> caseCategory, Function<String, String> stationName) {
+                         Function<String, String> caseCategory, Function<String, String> stationName,
+                         cn.shegong.core.staff.Trainings trainings, Function<String, Optional<String>> workerStation) {
         this.stationName = stationName;
+        this.trainings = trainings;
+        this.workerStation = workerStation;
         this.cases = cases;
         this.registry = registry;
         this.monitoring = monitoring;
@@ -95,6 +100,18 @@ public final class MonthlyReport {
         tables.add(table("visits", visits, Optional.of(List.of(word("total"), v.due(), v.onTime(), v.late(), v.missed(), v.open()))));
         tables.add(table("monitoring", List.of(row("monitoring", "households", r.inCare().getOrDefault("jiance", 0)),
                 row("monitoring", "flags", monitoring.list(county, township, Monitoring.Decision.OPEN).size())), Optional.empty()));
+        int sessions = 0;
+        int persons = 0;
+        double personHours = 0;
+        for (cn.shegong.core.staff.Trainings.Training t : trainings.between(from, to)) { // counted by where each attendee works
+            long here = t.attendees().stream().map(workerStation).flatMap(Optional::stream)
+                    .filter(st -> county.map(st::startsWith).orElse(true) && township.map(st::equals).orElse(true)).count();
+            sessions += here > 0 ? 1 : 0;
+            persons += (int) here;
+            personHours += here * t.hours();
+        }
+        tables.add(table("trainings", List.of(row("trainings", "sessions", sessions), row("trainings", "persons", persons),
+                row("trainings", "hours", Math.round(personHours * 10) / 10.0)), Optional.empty()));
         tables.add(table("satisfaction", List.of(row("satisfaction", "ratings", c.ratings()),
                 row("satisfaction", "average", c.averageRating().map(a -> (Object) (Math.round(a * 10) / 10.0)).orElse(""))), Optional.empty()));
         return new Report(word("title"), from, to, areaName.isEmpty() ? word("all_areas") : areaName, now, tables,

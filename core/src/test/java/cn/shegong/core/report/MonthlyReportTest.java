@@ -79,8 +79,15 @@ class MonthlyReportTest {
         registry.enrol(new HouseholdStore.Facts(List.of(member("530521195503010020"), member("530521198001010014")), "530521103", "530521",
                 "", "", Map.of("dibao", LocalDate.of(2026, 11, 10)), Household.Risk.LOW, ""), Optional.empty(), LocalDate.of(2026, 11, 10), nov2);
 
+        cn.shegong.core.staff.Trainings trainings = new cn.shegong.core.staff.Trainings(db);
+        var course = trainings.create("站长培训", LocalDate.of(2026, 11, 20), "站长培训", "市民政局", 6, "530500", "city", nov2);
+        trainings.signIn(course.code(), "w-shidian-1", LocalDate.of(2026, 11, 20));
+        trainings.signIn(course.code(), "w-shidian-2", LocalDate.of(2026, 11, 21));
+        trainings.signIn(course.code(), "w-shidian-2", LocalDate.of(2026, 11, 21)); // twice: once
+        trainings.signIn(course.code(), "w-longyang-1", LocalDate.of(2026, 11, 20)); // another county
+        assertEquals(cn.shegong.core.staff.Trainings.SignIn.NOT_TODAY, trainings.signIn(course.code(), "w-shidian-3", LocalDate.of(2026, 11, 23)));
         MonthlyReport report = new MonthlyReport(new CaseFigures(db), new RegistryFigures(db, new VisitPolicy()), monitoring,
-                new CareCategories(), code -> code, code -> code);
+                new CareCategories(), code -> code, code -> code, trainings, id -> Optional.of(id.startsWith("w-shidian") ? "530521103" : "530502001"));
         MonthlyReport.Report r = report.of(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), Optional.of("530521"), Optional.empty(),
                 "施甸县", LocalDate.of(2026, 11, 30), Instant.parse("2026-11-30T02:00:00Z"));
         assertEquals(List.of(List.of("dibao", 2, 1, 1, 1, 0), List.of("linshi", 1, 0, 1, 0, 0)), table(r, "requests").rows());
@@ -91,13 +98,14 @@ class MonthlyReportTest {
                 "the miss counted for its station and its worker");
         assertEquals(List.of(List.of("低保", 1, 1)), table(r, "households").rows());
         assertEquals(List.of(2, 4.0), values(r, "satisfaction"));
+        assertEquals(List.of(1, 2, 12.0), values(r, "trainings"), "two of 施甸县's workers, six hours each");
 
         java.nio.file.Path file = java.nio.file.Files.createTempFile("report", ".xlsx");
         try (var out = java.nio.file.Files.newOutputStream(file)) {
             ReportWorkbook.write(r, out);
         }
         try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile())) {
-            assertEquals(8, wb.getSheets().count(), "a sheet per table");
+            assertEquals(9, wb.getSheets().count(), "a sheet per table");
             List<Row> rows = wb.getFirstSheet().read();
             assertTrue(rows.get(0).getCellText(0).contains("求助受理情况"));
             assertTrue(rows.get(1).getCellText(0).contains("2026-11-01") && rows.get(2).getCellText(0).contains("施甸县"));
