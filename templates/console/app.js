@@ -74,7 +74,7 @@ async function api(method, path, body) {
 }
 
 function message(code) { return LABELS.error[code] || '出错了，请稍后再试。'; }
-const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report', 'dashboard', 'household-form', 'trainings'];
+const SECTIONS = ['login', 'change-password', 'inbox', 'case', 'staff', 'audit', 'households', 'household', 'monitoring', 'routing', 'report', 'dashboard', 'household-form', 'trainings', 'poster'];
 function show(id) { for (const s of SECTIONS) $(s).hidden = s !== id; }
 function text(el, value) { el.textContent = value == null ? '' : String(value); return el; }
 // Times as Baoshan reads them, wherever the browser is.
@@ -111,7 +111,9 @@ function route() {
   $('nav-audit').hidden = !(me.role === 'AUDITOR' || me.role === 'CITY');
   const m = location.hash.match(/^#\/case\/([0-9a-f]{24})$/);
   const h = location.hash.match(/^#\/household\/([0-9a-f]{24})$/);
+  const p = location.hash.match(/^#\/poster\/(\d{9})$/);
   if (m) openCase(m[1]);
+  else if (p && me.role !== 'AUDITOR') loadPoster(p[1]);
   else if (h && me.role !== 'AUDITOR') openHousehold(h[1]);
   else if (location.hash === '#/household/new' && me.role !== 'AUDITOR') householdForm(null);
   else if (location.hash === '#/households' && me.role !== 'AUDITOR') loadHouseholds();
@@ -336,6 +338,7 @@ async function openStation(s) {
   station = s;
   $('station').hidden = false;
   text($('station-title'), s.county + s.township + '社工站');
+  $('poster-link').href = '#/poster/' + s.code;
   showRoster(s.code, 'roster-rows', 'roster-status');
   const tbody = $('workers');
   tbody.replaceChildren();

@@ -42,14 +42,19 @@ final class FakeQrCodes {
         Object action = json.get("action_name");
         String scene = json.get("action_info") instanceof Map<?, ?> info && info.get("scene") instanceof Map<?, ?> s
                 ? String.valueOf(s.get("scene_str") != null ? s.get("scene_str") : s.get("scene_id")) : null;
-        if (!"QR_STR_SCENE".equals(action) && !"QR_SCENE".equals(action) || scene == null || scene.equals("null")) {
+        boolean permanent = "QR_LIMIT_STR_SCENE".equals(action) || "QR_LIMIT_SCENE".equals(action);
+        if (!permanent && !"QR_STR_SCENE".equals(action) && !"QR_SCENE".equals(action) || scene == null || scene.equals("null")) {
             return FakeWeChat.Answer.error(40097);
         }
         if (scene.length() > MAX_SCENE) {
             return FakeWeChat.Answer.error(40097);
         }
-        int seconds = json.get("expire_seconds") instanceof Number n ? Math.min(n.intValue(), MAX_SECONDS) : 60;
         String ticket = "gQFAKE" + UUID.randomUUID().toString().replace("-", "");
+        if (permanent) { // a permanent code (a station's poster): no expiry, as WeChat gives them
+            tickets.put(ticket, new Code(scene, Instant.MAX));
+            return FakeWeChat.Answer.json(Map.of("ticket", ticket, "url", "http://weixin.qq.com/q/" + ticket));
+        }
+        int seconds = json.get("expire_seconds") instanceof Number n ? Math.min(n.intValue(), MAX_SECONDS) : 60;
         tickets.put(ticket, new Code(scene, clock.instant().plusSeconds(seconds)));
         return FakeWeChat.Answer.json(Map.of("ticket", ticket, "expire_seconds", seconds, "url", "http://weixin.qq.com/q/" + ticket));
     }

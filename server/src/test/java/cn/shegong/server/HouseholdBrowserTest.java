@@ -121,7 +121,7 @@ class HouseholdBrowserTest {
         assertTrue(row.contains("灾害事故") && row.contains("家庭变故") && row.contains("走访记录"), row);
         chromium.screenshot("monitoring");
         browser.findElement(By.xpath("//tbody[@id='m-rows']//button[text()='确认重大变化']")).click();
-        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("m-rows"), "没有待审核的风险信号"));
+        chromium.waiting().until(ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(By.id("m-rows"), "车祸去世")));
 
         browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/household/" + id);
         browser.navigate().refresh();
@@ -152,5 +152,30 @@ class HouseholdBrowserTest {
         chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "留守老人每月巡访"));
         assertTrue(browser.findElement(By.id("hh-title")).getText().startsWith("尹"), "the new household's page");
         assertTrue(service.shegong.households().byIdNumber(id).isPresent());
+    }
+
+    @Test
+    void aStationsPosterCarriesAPermanentQrCodeThatPlacesAScanningResidentsRequestThere() throws Exception {
+        service.shegong.staff().updateStation("530521103", "0875-8123456", true);
+        chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-staff")));
+        browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/poster/530521103");
+        browser.navigate().refresh();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("p-title"), "施甸县姚关镇社工站"));
+        chromium.waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('p-qr'); return i.complete && i.naturalWidth > 0;"));
+        assertTrue(browser.findElement(By.id("p-phone")).getText().contains("0875-8123456"));
+        chromium.screenshot("poster");
+        String image = browser.findElement(By.id("p-qr")).getDomProperty("src");
+        String ticket = java.net.URLDecoder.decode(image.substring(image.indexOf("ticket=") + 7), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(service.platform.scans("o-poster-resident", ticket).isPresent(), "a resident scans the poster");
+        for (String t : List.of("同意", "我家老人一个人在家，腿脚不便想请人上门看看，电话13800008888，我姓尹", "1")) {
+            assertTrue(service.platform.says("o-poster-resident", t).ok());
+        }
+        assertEquals("530521103", service.shegong.cases().forResident("o-poster-resident").get(0).township().orElseThrow().code(),
+                "placed at the poster's station without being asked where");
+        browser.navigate().refresh();
+        chromium.waiting().until(ExpectedConditions.attributeContains(By.id("p-qr"), "src", ticket.substring(0, 12)));
+        assertEquals(image, browser.findElement(By.id("p-qr")).getDomProperty("src"), "the same permanent code each time");
     }
 }

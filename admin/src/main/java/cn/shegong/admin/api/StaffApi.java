@@ -47,7 +47,8 @@ public final class StaffApi implements HttpService {
                 .post("/api/stations/{code}/workers", this::addWorker)
                 .put("/api/workers/{id}", this::updateWorker)
                 .post("/api/workers/{id}/bind-code", this::bindCode)
-                .post("/api/workers/{id}/unbind", this::unbind);
+                .post("/api/workers/{id}/unbind", this::unbind)
+                .get("/api/stations/{code}/poster", this::poster);
     }
 
     private void stations(ServerRequest req, ServerResponse res) {
@@ -90,6 +91,24 @@ public final class StaffApi implements HttpService {
         Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("code", code,
                 "expiresAt", clock.instant().plus(BindCodes.LIFETIME).toString()));
         qr.create("bind:" + code, BindCodes.LIFETIME).ifPresent(image -> out.put("qr", image));
+        Http.json(res, out);
+    }
+
+    /**
+     * What the station's printable poster shows: its name and phone, and a permanent QR code with
+     * the scene {@code station:<code>} — made once and kept — so a scan starts a conversation the
+     * intake places at this station.
+     */
+    private void poster(ServerRequest req, ServerResponse res) {
+        Station st = station(req);
+        Optional<String> image = staff.posterQr(st.code()).or(() -> {
+            Optional<String> made = qr.permanent("station:" + st.code());
+            made.ifPresent(url -> staff.setPosterQr(st.code(), url));
+            return made;
+        });
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("code", st.code(), "township", st.township(), "county", st.county(),
+                "phone", st.phone()));
+        image.ifPresent(url -> out.put("qr", url));
         Http.json(res, out);
     }
 

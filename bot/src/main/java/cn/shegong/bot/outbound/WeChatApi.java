@@ -102,6 +102,16 @@ public final class WeChatApi implements QrCodes {
         }
     }
 
+    @Override
+    public Optional<String> permanent(String scene) {
+        try {
+            WxMpQrCodeTicket ticket = call(() -> wx.getQrcodeService().qrCodeCreateLastTicket(scene));
+            return Optional.of(wx.getQrcodeService().qrCodePictureUrl(ticket.getTicket()));
+        } catch (SendFailure | WxErrorException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A temporary media file (a photo, a voice message) as WeChat gives it: the bytes and their type. */
     public record Download(byte[] bytes, String contentType) {
     }

@@ -71,6 +71,15 @@ public final class StaffStore {
         stations.updateOne(Filters.eq("_id", code), Updates.combine(Updates.set("phone", phone), Updates.set("active", active)));
     }
 
+    /** The station's poster QR code (a permanent code, made once and kept), if it has one. */
+    public Optional<String> posterQr(String code) {
+        return Optional.ofNullable(stations.find(Filters.eq("_id", code)).first()).map(d -> d.getString("posterQr"));
+    }
+
+    public void setPosterQr(String code, String imageUrl) {
+        stations.updateOne(Filters.eq("_id", code), Updates.set("posterQr", imageUrl));
+    }
+
     public Worker addWorker(String name, String stationCode, Worker.Role role, List<Category> skills, int capacity) {
         Document d = new Document("_id", new ObjectId()).append("name", name).append("stationCode", stationCode)
                 .append("role", role.name()).append("skills", skills.stream().map(Category::code).toList())
