@@ -5,15 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -69,16 +64,12 @@ public final class FakeWeChat {
     private final Clock clock;
     private final FakeTokens tokens;
     private final Map<String, FakeUser> users = new ConcurrentHashMap<>();
-    private final Set<String> templates = new CopyOnWriteArraySet<>();
-    private final List<Fault> faults = new ArrayList<>();
-    private final List<RecordedCall> calls = new ArrayList<>();
-    private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final FakeCallLog log = new FakeCallLog();
     private final FakeMedia media;
     private final AtomicLong seq = new AtomicLong();
     private final FakeQrCodes qr;
-    private final AtomicLong templateMsgIds = new AtomicLong(200_163_836);
+    private final FakeMessages messages;
     private volatile Map<String, Object> menu;
-    private volatile TemplateReports reports = (openid, msgId, status) -> { };
 
     /** Receives WeChat's asynchronous TEMPLATESENDJOBFINISH reports (the push side posts them to the webhook). */
     public interface TemplateReports {
@@ -92,6 +83,7 @@ public final class FakeWeChat {
         this.tokens = new FakeTokens(clock);
         this.qr = new FakeQrCodes(clock);
         this.media = new FakeMedia(clock);
+        this.messages = new FakeMessages(users, clock, seq);
     }
 
     // ---- the platform side: what users do, and what tests tell the fake --------------------------
@@ -124,11 +116,11 @@ public final class FakeWeChat {
 
     /** A template the account added from the library; any other id is refused with 40037. */
     public void registerTemplate(String templateId) {
-        templates.add(templateId);
+        messages.registerTemplate(templateId);
     }
 
     public void onTemplateReports(TemplateReports reports) {
-        this.reports = reports;
+        messages.onTemplateReports(reports);
     }
 
     public void addMedia(String mediaId, byte[] bytes) {
@@ -150,41 +142,31 @@ public final class FakeWeChat {
         tokens.invalidateAll();
     }
 
-    public synchronized void inject(Fault fault) {
-        faults.add(fault);
+    public void inject(Fault fault) {
+        log.inject(fault);
     }
 
-    public synchronized void clearFaults() {
-        faults.clear();
+    public void clearFaults() {
+        log.clearFaults();
     }
 
-    /** Forgets recorded calls, injected faults and what users received (users and tokens stay). */
-    public synchronized void reset() {
-        calls.clear();
-        faults.clear();
-        received.clear();
+    public List<RecordedCall> calls() {
+        return log.calls();
     }
 
-    public synchronized List<RecordedCall> calls() {
-        return List.copyOf(calls);
-    }
-
-    public synchronized void clearCalls() {
-        calls.clear();
+    public void clearCalls() {
+        log.clearCalls();
     }
 
     /** Blocks until the recorded calls satisfy {@code condition} or the timeout passes; returns the calls. */
-    public synchronized List<RecordedCall> awaitCalls(Predicate<List<RecordedCall>> condition, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(calls)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return List.copyOf(calls);
+    public List<RecordedCall> awaitCalls(Predicate<List<RecordedCall>> condition, Duration timeout) throws InterruptedException {
+        return log.awaitCalls(condition, timeout);
+    }
+
+    /** Forgets recorded calls, injected faults and what users received (users and tokens stay). */
+    public void reset() {
+        log.clear();
+        messages.clear();
     }
 
     /** The custom menu the account last uploaded through menu/create. */
@@ -193,14 +175,12 @@ public final class FakeWeChat {
     }
 
     public List<Received> received(String openid) {
-        return List.copyOf(received.getOrDefault(openid, List.of()));
+        return messages.received(openid);
     }
 
     /** Every user that received something, with what they received, oldest first. */
     public Map<String, List<Received>> receivedByUser() {
-        Map<String, List<Received>> copy = new LinkedHashMap<>();
-        received.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        return copy;
+        return messages.receivedByUser();
     }
 
     // ---- the API side ------------------------------------------------------------------------------
@@ -210,7 +190,7 @@ public final class FakeWeChat {
         long n = seq.incrementAndGet();
         Instant at = clock.instant();
         Map<String, Object> json = parseJson(body, contentType);
-        Fault fault = takeFault(path);
+        Fault fault = log.takeFault(path);
         Answer answer;
         if (fault != null && fault.delayMillis() > 0) {
             sleep(fault.delayMillis());
@@ -222,7 +202,7 @@ public final class FakeWeChat {
         } else {
             answer = route(path, query, json, body, contentType);
         }
-        record(new RecordedCall(n, at, method, path, Map.copyOf(query), json,
+        log.record(new RecordedCall(n, at, method, path, Map.copyOf(query), json,
                 answer.contentType().startsWith("application/json") ? answer.errcode() : 0, answer.status()));
         return answer;
     }
@@ -242,8 +222,8 @@ public final class FakeWeChat {
             return Answer.error(tokenCheck);
         }
         return switch (path) {
-            case "/cgi-bin/message/custom/send" -> customSend(json);
-            case "/cgi-bin/message/template/send" -> templateSend(json);
+            case "/cgi-bin/message/custom/send" -> messages.customSend(json);
+            case "/cgi-bin/message/template/send" -> messages.templateSend(json);
             case "/cgi-bin/menu/create" -> FakeMenu.validate(json).map(Answer::error).orElseGet(() -> {
                 menu = json;
                 return Answer.error(0);
@@ -288,73 +268,6 @@ public final class FakeWeChat {
         return secret.equals(givenSecret) ? 0 : 40125;
     }
 
-    private Answer customSend(Map<String, Object> json) {
-        String openid = (String) json.get("touser");
-        String type = (String) json.get("msgtype");
-        if (openid == null || type == null) {
-            return Answer.error(44002);
-        }
-        if (!Set.of("text", "image", "voice", "video", "music", "news", "mpnews", "msgmenu", "wxcard",
-                "miniprogrampage").contains(type) || !(json.get(type) instanceof Map<?, ?> content) || content.isEmpty()) {
-            return Answer.error(40008);
-        }
-        FakeUser user = users.get(openid);
-        int refused = refusal(user);
-        if (refused != 0) {
-            return Answer.error(refused);
-        }
-        synchronized (user) {
-            if (!clock.instant().isBefore(user.lastInteraction.plus(WINDOW))) {
-                return Answer.error(45015);
-            }
-            if (user.sentSinceInteraction >= WINDOW_QUOTA) {
-                return Answer.error(45047);
-            }
-            user.sentSinceInteraction++;
-        }
-        deliver(openid, "custom", json);
-        return Answer.error(0);
-    }
-
-    private Answer templateSend(Map<String, Object> json) {
-        String openid = (String) json.get("touser");
-        String templateId = (String) json.get("template_id");
-        if (openid == null || templateId == null || !(json.get("data") instanceof Map<?, ?> data)) {
-            return Answer.error(44002);
-        }
-        if (!templates.contains(templateId)) {
-            return Answer.error(40037);
-        }
-        for (Object field : data.values()) {
-            Object value = field instanceof Map<?, ?> m ? m.get("value") : null;
-            if (!(value instanceof String s) || s.codePointCount(0, s.length()) > TEMPLATE_VALUE_MAX || s.contains("\n")) {
-                return Answer.json(Map.of("errcode", 47003, "errmsg", "argument invalid! data.value invalid"));
-            }
-        }
-        FakeUser user = users.get(openid);
-        int refused = refusal(user);
-        if (refused != 0) {
-            return Answer.error(refused);
-        }
-        long msgId = templateMsgIds.incrementAndGet();
-        String status = user.blocksTemplates ? "failed:user block" : "success";
-        if (!user.blocksTemplates) {
-            deliver(openid, "template", json);
-        }
-        Thread.ofVirtual().start(() -> reports.report(openid, msgId, status));
-        return Answer.json(Map.of("errcode", 0, "errmsg", "ok", "msgid", msgId));
-    }
-
-    private static int refusal(FakeUser user) {
-        if (user == null) {
-            return 40003;
-        }
-        if (!user.subscribed) {
-            return 43004;
-        }
-        return user.blacklisted ? 43019 : 0;
-    }
-
     private Answer userInfo(Map<String, String> query) {
         FakeUser user = users.get(query.getOrDefault("openid", ""));
         if (user == null) {
@@ -365,30 +278,6 @@ public final class FakeWeChat {
         }
         return Answer.json(Map.of("subscribe", 1, "openid", user.openid, "language", "zh_CN",
                 "subscribe_time", user.subscribedAt.getEpochSecond(), "subscribe_scene", "ADD_SCENE_QR_CODE"));
-    }
-
-    private void deliver(String openid, String kind, Map<String, Object> payload) {
-        received.computeIfAbsent(openid, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(new Received(seq.incrementAndGet(), clock.instant(), kind, payload));
-    }
-
-    private synchronized Fault takeFault(String path) {
-        for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
-            Fault f = it.next();
-            if (path.startsWith(f.path())) {
-                it.remove();
-                if (f.times() > 1) {
-                    faults.add(new Fault(f.path(), f.errcode(), f.httpStatus(), f.delayMillis(), f.times() - 1));
-                }
-                return f;
-            }
-        }
-        return null;
-    }
-
-    private synchronized void record(RecordedCall call) {
-        calls.add(call);
-        notifyAll();
     }
 
     private static Map<String, Object> parseJson(byte[] body, String contentType) {

@@ -1,8 +1,6 @@
 package cn.shegong.server;
 
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,36 +8,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import cn.shegong.admin.ConsoleService;
 import cn.shegong.admin.account.AccountStore;
-import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
-import cn.shegong.admin.api.AuthApi;
-import cn.shegong.admin.api.CaseApi;
-import cn.shegong.admin.api.CaseMediaApi;
-import cn.shegong.admin.api.CorrectionsApi;
-import cn.shegong.admin.api.FiguresApi;
-import cn.shegong.admin.api.HouseholdApi;
-import cn.shegong.admin.api.HouseholdFormApi;
-import cn.shegong.admin.api.DeadlineView;
-import cn.shegong.admin.api.ExportApi;
-import cn.shegong.admin.api.ImportApi;
-import cn.shegong.admin.api.DashboardApi;
-import cn.shegong.admin.api.ReportApi;
-import cn.shegong.admin.api.RosterApi;
-import cn.shegong.admin.api.RoutingApi;
-import cn.shegong.admin.api.TrainingApi;
-import cn.shegong.core.casework.CaseMerge;
-import cn.shegong.core.casework.Outcomes;
-import cn.shegong.admin.api.MonitoringApi;
-import cn.shegong.admin.api.StaffApi;
-import cn.shegong.admin.api.ApiException;
 import cn.shegong.core.audit.AuditLog;
-import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Conversation;
 import cn.shegong.bot.dialogue.Dialogue;
 import cn.shegong.bot.dialogue.Menus;
-import cn.shegong.bot.intake.Alerts;
 import cn.shegong.bot.intake.CaseNotifier;
 import cn.shegong.bot.intake.ConversationStore;
 import cn.shegong.bot.intake.Intake;
@@ -57,27 +31,16 @@ import cn.shegong.bot.outbound.WeChatApi;
 import cn.shegong.bot.wechat.WebhookRejectedException;
 import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.casework.Areas;
-import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.households.CareCategories;
-import cn.shegong.core.households.HouseholdImport;
 import cn.shegong.core.households.HouseholdStore;
 import cn.shegong.core.households.ImportJobs;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistryFigures;
 import cn.shegong.core.households.RiskSignals;
-import cn.shegong.core.report.CaseFigures;
-import cn.shegong.core.report.DashboardFigures;
-import cn.shegong.core.report.MonthlyReport;
-import cn.shegong.core.routing.DeadlineStore;
-import cn.shegong.core.routing.Deadlines;
-import cn.shegong.core.routing.Router;
-import cn.shegong.core.routing.RuleStore;
-import cn.shegong.core.routing.WorkCalendar;
 import cn.shegong.core.staff.Rosters;
 import cn.shegong.core.staff.Trainings;
-import cn.shegong.core.staff.UrgentAlerts;
 import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.VisitPolicy;
@@ -127,15 +90,8 @@ public final class Shegong implements AutoCloseable {
     private final VisitStore visits;
     private final Registry registry;
     private final VisitSweep visitSweep;
-    private final ImportJobs importJobs;
-    private final DeadlineStore deadlineStore;
-    private final RuleStore ruleStore;
-    private final Router router;
-    private final CaseSweep caseSweep;
-    private final Rosters rosters;
-    private final UrgentAlerts urgentAlerts;
-    private final Trainings trainings;
-    private final RegistryFigures registryFigures;
+    private final ConsoleRoutes console;
+    private final CaseFlow flow;
     private final MediaFetcher mediaFetcher;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -181,23 +137,11 @@ public final class Shegong implements AutoCloseable {
         this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
         Monitoring monitoring = new Monitoring(mongo.database(), new RiskSignals(), cipher);
-        this.deadlineStore = new DeadlineStore(mongo.database());
-        this.ruleStore = new RuleStore(mongo.database());
-        this.router = new Router(ruleStore, staff, mongo.database());
-        WorkCalendar calendar = new WorkCalendar();
-        Deadlines deadlines = new Deadlines(calendar);
-        this.rosters = new Rosters(mongo.database());
-        this.urgentAlerts = new UrgentAlerts(mongo.database());
-        this.trainings = new Trainings(mongo.database());
-        Alerts alerts = new Alerts(outbox, staff, rosters, urgentAlerts, texts, words, config.onDutyOpenids(), clock);
-        this.caseSweep = new CaseSweep(cases, deadlineStore, router, deadlines, staff, notifier, workerNotices, alerts,
-                config.autoRouting(), clock);
+        this.flow = CaseFlow.wire(mongo.database(), cases, staff, notifier, workerNotices, outbox, texts, words, config, clock);
+        Trainings trainings = new Trainings(mongo.database());
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, media, monitoring, alerts, conversations,
-                workerNotices, new Menus(), id -> {
-                    deadlineStore.open(id, clock.instant());
-                    caseSweep.routeSoon(id);
-                }, clock));
+                areas, cases, residents, messages, media, monitoring, flow.alerts(), conversations,
+                workerNotices, new Menus(), flow.onOpened(clock), clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.households = new HouseholdStore(mongo.database(), cipher);
         this.visits = new VisitStore(mongo.database(), cipher);
@@ -206,20 +150,15 @@ public final class Shegong implements AutoCloseable {
         this.registry = new Registry(households, visits, policy, monitoring);
         this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
-                households, visits, this.registry, careCategories, urgentAlerts, trainings,
+                households, visits, this.registry, careCategories, flow.urgentAlerts(), trainings,
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
-        var console = new ConsoleService();
-        var auth = new AuthApi(accounts, audit, redis, clock);
-        var caseApi = new CaseApi(cases, messages, residents, staff, media, notifier, workerNotices,
-                new DeadlineView(deadlineStore, deadlines, calendar, urgentAlerts, clock), new Outcomes(), audit, clock);
-        var staffApi = new StaffApi(staff, bindCodes, wechatApi, audit, clock);
-        this.importJobs = new ImportJobs(mongo.database(), new HouseholdImport(registry, households, areas, careCategories, staff::responsibleFor, clock),
-                cipher, texts, config.dataDir(), clock);
-        this.registryFigures = new RegistryFigures(mongo.database(), policy);
-        var householdApi = new HouseholdApi(households, registry, staff, areas, careCategories, policy, audit, clock);
+        this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(),
+                clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes, wechatApi, media, notifier,
+                workerNotices, households, registry, careCategories, policy, monitoring, flow.deadlines(), flow.calendar(), flow.rules(),
+                flow.router(), flow.sweep(), flow.urgentAlerts(), flow.rosters(), trainings));
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -227,32 +166,7 @@ public final class Shegong implements AutoCloseable {
                 .routing(r -> r.register(webhook)
                         .error(WebhookRejectedException.class, webhook::rejected))
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
-                .routing(ADMIN_SOCKET, r -> r.addFilter(ConsoleService.securityHeaders(List.of(origin(config.wechat().apiBase()),
-                                "https://mp.weixin.qq.com"))).register(auth).register(caseApi).register(staffApi)
-                        .register(new CorrectionsApi(cases, audit, clock))
-                        .register(new CaseMediaApi(cases, media, audit, clock))
-                        .register(householdApi).register(new ImportApi(importJobs, audit, clock))
-                        .register(new HouseholdFormApi(households, registry, staff, areas, careCategories, audit, clock))
-                        .register(new RoutingApi(ruleStore, router, cases, areas, new Outcomes(), caseSweep::routeSoon, urgentAlerts,
-                                new CaseMerge(mongo.database(), messages), notifier,
-                                (from, into) -> texts.render(BotText.NOTIFY_MERGED, Map.of("from", from, "into", into)), audit, clock))
-                        .register(new RosterApi(rosters, staff, audit, clock))
-                        .register(new MonitoringApi(monitoring, registry, households, areas, audit, clock))
-                        .register(new FiguresApi(registryFigures, monitoring, careCategories, clock))
-                        .register(new TrainingApi(trainings, staff, CITY_AREA, audit, clock))
-                        .register(new ExportApi(cases, households, staff, careCategories, c -> words.label(c.category()),
-                                c -> words.label(c.status()), audit, clock))
-                        .register(new DashboardApi(new DashboardFigures(mongo.database()), registryFigures, monitoring, careCategories, areas,
-                                code -> words.label(Category.fromCode(code).orElse(Category.OTHER)), clock))
-                        .register(new ReportApi(new MonthlyReport(new CaseFigures(mongo.database()), registryFigures, monitoring,
-                                careCategories, code -> words.label(Category.fromCode(code).orElse(Category.OTHER)),
-                                code -> areas.byCode(code).map(t -> t.county() + t.name()).orElse(code), trainings,
-                                id -> staff.worker(id).map(cn.shegong.core.staff.Worker::stationCode)), areas, audit, clock))
-                        .register(console)
-                        .error(ApiException.class, auth::error)
-                        .error(IllegalArgumentException.class, auth::malformed)
-                        .error(java.time.format.DateTimeParseException.class, auth::malformed)
-                        .error(Passwords.Busy.class, auth::busy))
+                .routing(ADMIN_SOCKET, console::install)
                 .addFeature(Observe.feature(ADMIN_SOCKET, mongo, redis))
                 .build()
                 .start();
@@ -260,15 +174,9 @@ public final class Shegong implements AutoCloseable {
             outbox.start(scheduler);
             mediaFetcher.start();
             visitSweep.start();
-            caseSweep.start();
+            flow.sweep().start();
         }
         webhook.start();
-    }
-
-    /** scheme://host:port of a URL (where WeChat, or the fake, serves QR code images). */
-    private static String origin(String url) {
-        java.net.URI u = java.net.URI.create(url);
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
     }
 
     public static Shegong start(ShegongConfig config, Clock clock) {
@@ -335,23 +243,19 @@ public final class Shegong implements AutoCloseable {
     }
 
     RegistryFigures registryFigures() {
-        return registryFigures;
+        return console.registryFigures();
     }
 
     Rosters rosters() {
-        return rosters;
+        return flow.rosters();
     }
 
     CaseSweep caseSweep() {
-        return caseSweep;
-    }
-
-    DeadlineStore deadlines() {
-        return deadlineStore;
+        return flow.sweep();
     }
 
     ImportJobs importJobs() {
-        return importJobs;
+        return console.importJobs();
     }
 
     VisitStore visits() {
@@ -396,8 +300,8 @@ public final class Shegong implements AutoCloseable {
         webhook.stop();
         mediaFetcher.stop();
         visitSweep.stop();
-        caseSweep.stop();
-        importJobs.close();
+        flow.sweep().stop();
+        console.close();
         scheduler.shutdownNow();
         handlers.shutdown();
         try {

@@ -11,6 +11,7 @@ import cn.shegong.admin.account.Role;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
+import cn.shegong.core.casework.CaseSearch;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Outcomes;
@@ -79,15 +80,15 @@ public final class CaseApi implements HttpService {
         if (scope.role() == Role.AUDITOR) {
             throw ApiException.notFound();
         }
-        var page = cases.search(query(req, scope));
+        var page = cases.searching().search(query(req, scope));
         Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(c -> summary(c, scope)).toList()));
     }
 
     /** The inbox's filters from the request, within the account's area (also what an export holds). */
-    static CaseStore.Query query(ServerRequest req, Scope scope) {
+    static CaseSearch.Query query(ServerRequest req, Scope scope) {
         var q = req.query();
         String search = q.first("q").orElse("").strip();
-        return new CaseStore.Query(
+        return new CaseSearch.Query(
                 scope.county().or(() -> q.first("county").asOptional()), scope.township().or(() -> q.first("township").asOptional()),
                 q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(Case.Status.open()),
                 q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),

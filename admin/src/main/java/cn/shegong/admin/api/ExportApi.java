@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Case;
+import cn.shegong.core.casework.CaseSearch;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Phones;
 import cn.shegong.core.households.CareCategories;
@@ -71,10 +72,10 @@ public final class ExportApi implements HttpService {
 
     private void cases(ServerRequest req, ServerResponse res) {
         Scope scope = Http.staffScope(req);
-        CaseStore.Query q = CaseApi.query(req, scope);
+        CaseSearch.Query q = CaseApi.query(req, scope);
         boolean full = scope.seesContactDetails();
         String yes = word("exports.urgent_mark");
-        send(req, res, "cases", wb -> cases.each(q, c -> wb.row(List.of(c.number(), caseCategory.apply(c), c.urgent() ? yes : "",
+        send(req, res, "cases", wb -> cases.searching().each(q, c -> wb.row(List.of(c.number(), caseCategory.apply(c), c.urgent() ? yes : "",
                 c.township().map(t -> t.county()).orElse(""), c.township().map(t -> t.name()).orElse(""), caseStatus.apply(c),
                 MINUTE.format(c.createdAt()), c.assignee().orElse(""),
                 c.name().map(n -> full ? n : HouseholdStore.masked(n)).orElse(""),

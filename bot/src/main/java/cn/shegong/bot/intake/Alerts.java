@@ -107,8 +107,7 @@ public final class Alerts {
                             .forEach(w -> w.openid().ifPresent(out::add));
                 }
             });
-            case 2 -> c.township().ifPresent(t -> staff.workers(t.code()).stream().filter(Worker::active)
-                    .filter(w -> w.role() == Worker.Role.HEAD).forEach(w -> w.openid().ifPresent(out::add)));
+            case 2 -> c.township().ifPresent(t -> out.addAll(staff.headOpenids(t.code())));
             case 3 -> c.township().ifPresent(t -> rosters.onDuty(Rosters.county(t.countyCode()), today)
                     .forEach(id -> openid(id).ifPresent(out::add)));
             default -> {

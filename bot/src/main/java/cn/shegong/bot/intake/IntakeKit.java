@@ -66,10 +66,10 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
      */
     Effect openCase(String id, CaseStore.NewCase request, Instant since) {
         return Effect.write("case.open", () -> {
-            cases.create(id, request, now());
+            String number = cases.create(id, request, now()).number();
             messages.linkToCase(request.openid(), since, id);
-            cases.find(id).ifPresent(c -> monitoring.check(Monitoring.Subject.request(id, c.number()),
-                    c.township().map(Areas.Township::code).orElse(""), "message", request.description(), now()));
+            monitoring.check(Monitoring.Subject.request(id, number), request.township().map(Areas.Township::code).orElse(""),
+                    "message", request.description(), now());
             opened.opened(id);
         });
     }

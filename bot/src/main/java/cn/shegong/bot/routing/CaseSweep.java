@@ -192,8 +192,7 @@ public final class CaseSweep {
     }
 
     private List<String> heads(Case c) {
-        return c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).filter(w -> w.role() == Worker.Role.HEAD)
-                .flatMap(w -> w.openid().stream()).toList()).orElse(List.of());
+        return c.township().map(t -> staff.headOpenids(t.code())).orElse(List.of());
     }
 
     private static BotText label(RoutingRules.Step step) {

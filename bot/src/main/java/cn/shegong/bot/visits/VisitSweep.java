@@ -103,7 +103,7 @@ public final class VisitSweep {
         int toHeads = 0;
         int county = 0;
         for (Visit v : due) { // a due visit's household is active: an exit cancels its visit
-            List<String> stationHeads = heads.computeIfAbsent(v.stationCode(), this::headOpenids);
+            List<String> stationHeads = heads.computeIfAbsent(v.stationCode(), staff::headOpenids);
             List<String> to = v.workerId().map(w -> openids.computeIfAbsent(w, this::workerOpenid)).flatMap(o -> o)
                     .map(List::of).orElse(stationHeads);
             if (!to.isEmpty() && visits.claimReminder(v.code(), today)) {
@@ -131,10 +131,6 @@ public final class VisitSweep {
         return staff.worker(workerId).filter(Worker::active).flatMap(Worker::openid);
     }
 
-    private List<String> headOpenids(String stationCode) {
-        return staff.workers(stationCode).stream().filter(Worker::active).filter(w -> w.role() == Worker.Role.HEAD)
-                .flatMap(w -> w.openid().stream()).toList();
-    }
 
     /** Nothing sensitive: WeChat shows template messages on the lock screen. */
     private Map<String, String> values(Visit v) {

@@ -31,6 +31,12 @@ public final class Areas {
         this.townships = List.copyOf(townships);
     }
 
+    /** Whether a place (a township code; empty when unknown) lies in a county and a township, each empty meaning any. */
+    public static boolean within(String townshipCode, Optional<String> county, Optional<String> township) {
+        String t = townshipCode == null ? "" : townshipCode;
+        return county.map(t::startsWith).orElse(true) && township.map(t::equals).orElse(true);
+    }
+
     public static Areas baoshan() {
         try (InputStream in = Areas.class.getClassLoader().getResourceAsStream("areas/baoshan-areas.csv");
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

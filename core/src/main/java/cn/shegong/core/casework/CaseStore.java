@@ -42,6 +42,7 @@ public final class CaseStore {
     private final FieldCipher cipher;
     private final CaseDocuments docs;
     private final WorkerCases workers;
+    private final CaseSearch search;
 
     public CaseStore(MongoDatabase db, FieldCipher cipher, Areas areas) {
         this.cases = db.getCollection("cases");
@@ -50,6 +51,7 @@ public final class CaseStore {
         this.cipher = cipher;
         this.docs = new CaseDocuments(cipher, areas);
         this.workers = new WorkerCases(cases, docs);
+        this.search = new CaseSearch(cases, docs, cipher);
     }
 
     public void ensureIndexes() {
@@ -196,47 +198,6 @@ public final class CaseStore {
                 Updates.push("timeline", event(now, "commented", ""))));
     }
 
-    /** A search of the inbox: scope (county, township), filters, a page. Empty means "any". */
-    public record Query(Optional<String> county, Optional<String> township, List<Case.Status> statuses,
-                        Optional<Category> category, Optional<Boolean> urgent, Optional<String> number,
-                        Optional<String> phone, Optional<Instant> from, Optional<Instant> to, Optional<String> assigneeId,
-                        int page, int size) {
-    }
-
-    public record Page(List<Case> items, long total) {
-    }
-
-    /** Urgent first, then newest; by an exact case number or phone (through its blind index). */
-    public Page search(Query q) {
-        Bson filter = filter(q);
-        List<Case> items = new ArrayList<>();
-        cases.find(filter).sort(Sorts.orderBy(Sorts.descending("urgent"), Sorts.descending("createdAt")))
-                .skip(q.page() * q.size()).limit(q.size()).forEach(d -> items.add(toCase(d)));
-        return new Page(items, cases.countDocuments(filter));
-    }
-
-    /** Every case the query matches (its page ignored), newest first, one at a time: an export never holds them all. */
-    public void each(Query q, java.util.function.Consumer<Case> each) {
-        cases.find(filter(q)).sort(Sorts.descending("createdAt")).forEach(d -> each.accept(toCase(d)));
-    }
-
-    private Bson filter(Query q) {
-        List<Bson> filters = new ArrayList<>();
-        q.county().ifPresent(c -> filters.add(Filters.eq("countyCode", c)));
-        q.township().ifPresent(t -> filters.add(Filters.eq("townshipCode", t)));
-        if (!q.statuses().isEmpty()) {
-            filters.add(Filters.in("status", q.statuses().stream().map(Enum::name).toList()));
-        }
-        q.category().ifPresent(c -> filters.add(Filters.eq("category", c.code())));
-        q.urgent().ifPresent(u -> filters.add(Filters.eq("urgent", u)));
-        q.number().ifPresent(n -> filters.add(Filters.eq("number", n)));
-        q.phone().ifPresent(p -> filters.add(Filters.eq("phoneIndex", cipher.blindIndex(p))));
-        q.from().ifPresent(f -> filters.add(Filters.gte("createdAt", Date.from(f))));
-        q.to().ifPresent(t -> filters.add(Filters.lt("createdAt", Date.from(t))));
-        q.assigneeId().ifPresent(a -> filters.add(Filters.eq("assigneeId", a)));
-        return filters.isEmpty() ? new Document() : Filters.and(filters);
-    }
-
     /**
      * Assigns (or reassigns) to a station and optionally one of its workers, if nobody changed the
      * case since {@code version}. The timeline note names the worker (staff names are not sensitive).
@@ -325,5 +286,10 @@ public final class CaseStore {
     /** What a worker does to cases from WeChat: take one, send it back, record contact, list theirs. */
     public WorkerCases forWorkers() {
         return workers;
+    }
+
+    /** The inbox's searches and exports. */
+    public CaseSearch searching() {
+        return search;
     }
 }

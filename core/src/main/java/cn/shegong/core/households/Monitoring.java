@@ -85,8 +85,7 @@ public final class Monitoring {
     public List<Flag> list(Optional<String> county, Optional<String> township, Decision decision) {
         List<Flag> out = new ArrayList<>();
         flags.find(Filters.eq("decision", decision.name())).sort(new Document("updatedAt", -1)).forEach(d -> {
-            String t = d.getString("townshipCode");
-            if (county.map(t::startsWith).orElse(true) && township.map(t::equals).orElse(true)) {
+            if (cn.shegong.core.casework.Areas.within(d.getString("townshipCode"), county, township)) {
                 out.add(flag(d));
             }
         });

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import cn.shegong.core.casework.Areas;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -53,7 +54,7 @@ public final class RegistryFigures {
                 .projection(new Document("due", 1).append("status", 1).append("doneOn", 1).append("category", 1).append("stationCode", 1))
                 .forEach(d -> {
                     String station = d.getString("stationCode");
-                    if (!inArea(station, county, township)) {
+                    if (!Areas.within(station, county, township)) {
                         return;
                     }
                     Visits v = visit(d, end);
@@ -66,7 +67,7 @@ public final class RegistryFigures {
         int[] total = {0};
         households.find(Filters.eq("status", Household.Status.ACTIVE.name()))
                 .projection(new Document("townshipCode", 1).append("categories", 1).append("size", 1)).forEach(d -> {
-                    if (!inArea(d.getString("townshipCode"), county, township)) {
+                    if (!Areas.within(d.getString("townshipCode"), county, township)) {
                         return;
                     }
                     total[0]++;
@@ -106,8 +107,4 @@ public final class RegistryFigures {
         return graceEnd.isBefore(end) ? new Visits(1, 0, 0, 1, 0) : new Visits(1, 0, 0, 0, 1);
     }
 
-    private static boolean inArea(String townshipCode, Optional<String> county, Optional<String> township) {
-        String t = townshipCode == null ? "" : townshipCode;
-        return county.map(t::startsWith).orElse(true) && township.map(t::equals).orElse(true);
-    }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import cn.shegong.core.casework.Areas;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -67,7 +68,7 @@ public final class CaseFigures {
                         .append("assigneeName", 1))
                 .forEach(d -> {
                     String t = d.getString("townshipCode") == null ? "" : d.getString("townshipCode");
-                    if (!county.map(t::startsWith).orElse(true) || !township.map(t::equals).orElse(true)) {
+                    if (!Areas.within(t, county, township)) {
                         return;
                     }
                     String status = d.getString("status");

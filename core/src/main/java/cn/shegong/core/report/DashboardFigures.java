@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Case;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -57,8 +58,7 @@ public final class DashboardFigures {
                 .projection(new Document("category", 1).append("urgent", 1).append("status", 1).append("townshipCode", 1)
                         .append("createdAt", 1).append("assigneeId", 1).append("timeline", 1).append("rating", 1))
                 .forEach(d -> {
-                    String t = d.getString("townshipCode") == null ? "" : d.getString("townshipCode");
-                    if (!county.map(t::startsWith).orElse(true) || !township.map(t::equals).orElse(true)) {
+                    if (!Areas.within(d.getString("townshipCode"), county, township)) {
                         return;
                     }
                     Instant created = d.getDate("createdAt").toInstant();

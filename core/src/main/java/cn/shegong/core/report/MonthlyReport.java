@@ -105,7 +105,7 @@ public final class MonthlyReport {
         double personHours = 0;
         for (cn.shegong.core.staff.Trainings.Training t : trainings.between(from, to)) { // counted by where each attendee works
             long here = t.attendees().stream().map(workerStation).flatMap(Optional::stream)
-                    .filter(st -> county.map(st::startsWith).orElse(true) && township.map(st::equals).orElse(true)).count();
+                    .filter(st -> cn.shegong.core.casework.Areas.within(st, county, township)).count();
             sessions += here > 0 ? 1 : 0;
             persons += (int) here;
             personHours += here * t.hours();

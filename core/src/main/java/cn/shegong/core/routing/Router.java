@@ -62,12 +62,14 @@ public final class Router {
             return new Decision(rule, station, Optional.empty(), "township_unknown");
         }
         List<Worker> active = staff.workers(station.get()).stream().filter(Worker::active).toList();
-        List<Worker> free = active.stream().filter(w -> staff.openCases(w.id()) < w.capacity()).toList();
+        java.util.Map<String, Long> load = new java.util.HashMap<>(); // each worker's open requests, counted once
+        active.forEach(w -> load.put(w.id(), staff.openCases(w.id())));
+        List<Worker> free = active.stream().filter(w -> load.get(w.id()) < w.capacity()).toList();
         Optional<Worker> chosen = switch (rule.choose()) {
             case HEAD -> Optional.empty();
             case WORKER -> free.stream().filter(w -> w.id().equals(rule.worker().orElse(""))).findFirst();
             case ROUND_ROBIN -> free.isEmpty() ? Optional.empty() : Optional.of(free.get(next(station.get(), free.size(), commit)));
-            case LEAST_LOADED -> leastLoaded(free, c);
+            case LEAST_LOADED -> leastLoaded(free, c, load);
         };
         String why = chosen.isPresent() ? rule.choose().name().toLowerCase(java.util.Locale.ROOT)
                 : rule.choose() == RoutingRules.Choose.HEAD ? "head" : active.isEmpty() ? "no_worker" : "all_at_capacity";
@@ -75,9 +77,9 @@ public final class Router {
     }
 
     /** The free worker with the fewest open requests, those skilled in the category first. */
-    private Optional<Worker> leastLoaded(List<Worker> free, Case c) {
+    private Optional<Worker> leastLoaded(List<Worker> free, Case c, java.util.Map<String, Long> load) {
         Comparator<Worker> bySkill = Comparator.comparing(w -> !w.skills().contains(c.category()));
-        return free.stream().min(bySkill.thenComparingLong(w -> staff.openCases(w.id())).thenComparing(Worker::name));
+        return free.stream().min(bySkill.thenComparingLong(w -> load.get(w.id())).thenComparing(Worker::name));
     }
 
     private int next(String station, int size, boolean commit) {

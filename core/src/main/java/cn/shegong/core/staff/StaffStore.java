@@ -105,6 +105,12 @@ public final class StaffStore {
         return out;
     }
 
+    /** The WeChat openids of a station's active, bound heads (who hear of what goes wrong at the station). */
+    public List<String> headOpenids(String stationCode) {
+        return workers(stationCode).stream().filter(Worker::active).filter(w -> w.role() == Worker.Role.HEAD)
+                .flatMap(w -> w.openid().stream()).toList();
+    }
+
     /** Who answers for a household of a station: the active worker of that name there, else the station's head. */
     public Optional<String> responsibleFor(String stationCode, String name) {
         List<Worker> active = workers(stationCode).stream().filter(Worker::active).toList();
