@@ -23,11 +23,11 @@ async function loadDashboard() {
   try { d = await api('GET', '/api/dashboard'); } catch (e) { text($('d-area'), message(e.code)); return; }
   text($('d-area'), me.role === 'CITY' ? '全市' : me.role === 'COUNTY' ? '本县' : '本乡镇');
   $('d-cards').replaceChildren(
-    card('今天新求助', d.today.new, '#/inbox'),
-    card('等待派给社工', d.today.waiting, '#/inbox', true),
-    card('紧急求助办理中', d.today.urgent, '#/inbox', true),
-    card('已超期限', d.today.overdue, '#/inbox', true),
-    card('本周超期（次）', d.today.missedThisWeek, '#/inbox', true),
+    card('今天新求助', d.today.new, '#/inbox?status=ALL&from=' + d.today.date + '&to=' + d.today.date),
+    card('等待派给社工', d.today.waiting, '#/inbox?only=waiting', true),
+    card('紧急求助办理中', d.today.urgent, '#/inbox?urgent=true', true),
+    card('已超期限', d.today.overdue, '#/inbox?only=overdue', true),
+    card('本周超期（次）', d.today.missedThisWeek, '#/inbox?status=ALL&only=overdue', true),
     card('待审核风险信号', d.monitoringFlagsOpen, '#/monitoring', true),
     card('满意度（' + d.ratings + ' 条评价）', d.averageRating, '#/report'));
 
@@ -43,7 +43,7 @@ async function loadDashboard() {
   chart('d-weeks').on('click', (p) => {
     const monday = d.weeks[p.dataIndex].monday;
     const sunday = new Date(new Date(monday + 'T00:00:00Z').getTime() + 6 * 86400000).toISOString().slice(0, 10);
-    showInbox({ category: codes[p.seriesIndex], from: monday, to: sunday });
+    showInbox({ status: 'ALL', category: codes[p.seriesIndex], from: monday, to: sunday });
   });
 
   text($('d-visits-title'), '本季度入户探访（' + d.quarter.from + ' 至 ' + d.quarter.to + '，按县）');
@@ -53,6 +53,11 @@ async function loadDashboard() {
     xAxis: { type: 'category', data: d.visitsByCounty.map(c => c.name) }, yAxis: { type: 'value', minInterval: 1 },
     series: parts.map(([key, name]) => ({ name, type: 'bar', stack: 'all', data: d.visitsByCounty.map(c => c[key]) }))
   }, true);
+  chart('d-visits').off('click');
+  chart('d-visits').on('click', (p) => { // that county's visits of the quarter in that state
+    const state = { onTime: 'ON_TIME', late: 'LATE', missed: 'MISSED', open: 'OPEN' }[parts[p.seriesIndex][0]];
+    location.hash = '#/visits?county=' + d.visitsByCounty[p.dataIndex].county + '&state=' + state;
+  });
 
   chart('d-care').setOption({
     animation: false, tooltip: { trigger: 'item' },
@@ -63,16 +68,6 @@ async function loadDashboard() {
     pendingHouseholdCategory = p.data.code;
     location.hash = '#/households';
   });
-}
-
-/** Opens the inbox with filters set (a bar of the dashboard: that week's open requests of that category). */
-function showInbox(f) {
-  $('f-category').value = f.category || '';
-  $('f-from').value = f.from || '';
-  $('f-to').value = f.to || '';
-  $('f-status').value = '';
-  page = 0;
-  location.hash = '#/inbox';
 }
 
 window.addEventListener('resize', () => Object.values(charts).forEach(c => c.resize()));

@@ -9,7 +9,9 @@ import cn.shegong.admin.ConsoleService;
 import cn.shegong.admin.account.AccountStore;
 import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.api.ApiException;
+import cn.shegong.admin.api.AuditApi;
 import cn.shegong.admin.api.AuthApi;
+import cn.shegong.admin.api.ListsApi;
 import cn.shegong.admin.api.CaseApi;
 import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
@@ -45,7 +47,10 @@ import cn.shegong.core.households.ImportJobs;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.RegistryFigures;
+import cn.shegong.core.households.VisitSearch;
 import cn.shegong.core.households.VisitPolicy;
+import cn.shegong.core.households.VisitStore;
+import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.report.CaseFigures;
@@ -81,10 +86,10 @@ final class ConsoleRoutes implements AutoCloseable {
     record Parts(MongoDatabase db, FieldCipher cipher, Path dataDir, String wechatApiBase, Clock clock, Texts texts, Vocabulary words,
                  AuditLog audit, Redis redis, Areas areas, AccountStore accounts, CaseStore cases, MessageStore messages,
                  ResidentStore residents, StaffStore staff, BindCodes bindCodes, WeChatApi wechat, MediaStore media,
-                 CaseNotifier notifier, WorkerNotices workerNotices, HouseholdStore households, Registry registry,
+                 CaseNotifier notifier, WorkerNotices workerNotices, HouseholdStore households, Registry registry, VisitStore visits,
                  CareCategories careCategories, VisitPolicy policy, Monitoring monitoring, DeadlineStore deadlineStore,
                  WorkCalendar calendar, RuleStore ruleStore, Router router, CaseSweep caseSweep, UrgentAlerts urgentAlerts,
-                 Rosters rosters, Trainings trainings) {
+                 Rosters rosters, Trainings trainings, OutboxStore outbox) {
     }
 
     private final Parts p;
@@ -106,7 +111,7 @@ final class ConsoleRoutes implements AutoCloseable {
                 .register(auth)
                 .register(new CaseApi(p.cases(), p.messages(), p.residents(), p.staff(), p.media(), p.notifier(), p.workerNotices(),
                         new DeadlineView(p.deadlineStore(), new Deadlines(p.calendar()), p.calendar(), p.urgentAlerts(), clock),
-                        new Outcomes(), audit, clock))
+                        new Outcomes(), p.outbox(), audit, clock))
                 .register(new StaffApi(p.staff(), p.bindCodes(), p.wechat(), audit, clock))
                 .register(new CorrectionsApi(p.cases(), audit, clock))
                 .register(new CaseMediaApi(p.cases(), p.media(), audit, clock))
@@ -127,6 +132,9 @@ final class ConsoleRoutes implements AutoCloseable {
                 .register(new ReportApi(new MonthlyReport(new CaseFigures(p.db()), registryFigures, p.monitoring(), p.careCategories(),
                         this::categoryLabel, code -> p.areas().byCode(code).map(t -> t.county() + t.name()).orElse(code), p.trainings(),
                         id -> p.staff().worker(id).map(Worker::stationCode)), p.areas(), audit, clock))
+                .register(new AuditApi(audit, clock))
+                .register(new ListsApi(new VisitSearch(p.db(), p.visits(), p.policy()), p.monitoring(), p.households(), p.staff(), p.areas(),
+                        p.careCategories(), c -> p.words().label(c), audit, clock))
                 .register(new ConsoleService())
                 .error(ApiException.class, auth::error)
                 .error(IllegalArgumentException.class, auth::malformed)

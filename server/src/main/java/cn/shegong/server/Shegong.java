@@ -157,8 +157,8 @@ public final class Shegong implements AutoCloseable {
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
         this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(),
                 clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes, wechatApi, media, notifier,
-                workerNotices, households, registry, careCategories, policy, monitoring, flow.deadlines(), flow.calendar(), flow.rules(),
-                flow.router(), flow.sweep(), flow.urgentAlerts(), flow.rosters(), trainings));
+                workerNotices, households, registry, visits, careCategories, policy, monitoring, flow.deadlines(), flow.calendar(), flow.rules(),
+                flow.router(), flow.sweep(), flow.urgentAlerts(), flow.rosters(), trainings, outboxStore));
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())

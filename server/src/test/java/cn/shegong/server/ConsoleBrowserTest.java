@@ -137,8 +137,8 @@ class ConsoleBrowserTest {
         Case c = residentAsks("o-browser-other", "同意", "我爸中风以后生活不能自理 想找人护理", "施甸县仁和镇 13811112222 我姓周", "1");
         logInToInbox("tengchong");
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-total"), "共"));
-        assertTrue(!browser.findElement(By.id("cases")).getText().contains(c.number()));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-total"), "没有符合条件的求助"));
+        assertTrue(!browser.findElement(By.id("cases")).getText().contains(c.number()), "an empty inbox says so");
         browser.get("http://127.0.0.1:" + service.shegong.adminPort() + "/console/#/case/" + c.id());
         browser.navigate().refresh();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("case-error"), "没有找到"));
@@ -153,7 +153,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("nav-staff")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "姚关镇社工站"));
         assertTrue(!browser.findElement(By.id("stations")).getText().contains("腾冲市"), "only the county's own stations");
-        browser.findElement(By.xpath("//tbody[@id='stations']/tr[td[text()='姚关镇社工站']]")).click();
+        browser.findElement(By.xpath("//div[@id='stations']//tr[td[text()='姚关镇社工站']]")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("station-title"), "姚关镇社工站"));
         browser.findElement(By.id("w-name")).sendKeys("钱社工");
         browser.findElement(By.cssSelector("#worker-form button")).click();
@@ -183,7 +183,7 @@ class ConsoleBrowserTest {
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox")));
         browser.findElement(By.id("nav-staff")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("stations"), "仁和镇社工站"));
-        browser.findElement(By.xpath("//tbody[@id='stations']/tr[td[text()='仁和镇社工站']]")).click();
+        browser.findElement(By.xpath("//div[@id='stations']//tr[td[text()='仁和镇社工站']]")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers"), "孙社工"));
         browser.findElement(By.xpath("//tbody[@id='workers']/tr[td[text()='孙社工']]//button[text()='绑定码']")).click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("bind-code")));

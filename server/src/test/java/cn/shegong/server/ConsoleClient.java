@@ -20,6 +20,8 @@ class ConsoleClient {
     final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     private final int adminPort;
     String csrf = "";
+    /** The address a local proxy says the browser has (X-Forwarded-For, believed from loopback). */
+    String from = "127.0.0.1";
 
     ConsoleClient(int adminPort) {
         this.adminPort = adminPort;
@@ -34,7 +36,7 @@ class ConsoleClient {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).header("X-Forwarded-For", from).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, Map<String, ?> body) throws Exception {
@@ -42,7 +44,7 @@ class ConsoleClient {
     }
 
     HttpResponse<String> post(String path, Map<String, ?> body, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").header("X-Forwarded-For", from)
                 .header("X-CSRF-Token", token).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

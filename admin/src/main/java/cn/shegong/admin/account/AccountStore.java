@@ -1,8 +1,9 @@
 package cn.shegong.admin.account;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 import com.mongodb.ErrorCategory;
@@ -17,13 +18,11 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * Console accounts: bcrypt password hashes (cost 12), locked for 15 minutes after 5 failed logins,
- * and a forced password change for accounts whose password someone else chose.
+ * Console accounts: bcrypt password hashes (cost 12), the last five kept to refuse their reuse, the
+ * time of the last change (passwords expire after 90 days), and a forced password change for
+ * accounts whose password someone else chose. Guessing is limited by the API's login guard.
  */
 public final class AccountStore {
-
-    public static final int MAX_FAILED = 5;
-    public static final Duration LOCK = Duration.ofMinutes(15);
 
     private final MongoCollection<Document> accounts;
 
@@ -40,7 +39,8 @@ public final class AccountStore {
         try {
             accounts.insertOne(new Document("_id", new ObjectId()).append("username", username)
                     .append("hash", hash(password)).append("role", role.name()).append("areaCode", areaCode)
-                    .append("failedLogins", 0).append("mustChangePassword", mustChangePassword).append("createdAt", Date.from(now)));
+                    .append("mustChangePassword", mustChangePassword).append("createdAt", Date.from(now))
+                    .append("passwordChangedAt", Date.from(now)));
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -54,39 +54,31 @@ public final class AccountStore {
         return accounts.find(Filters.eq("role", role.name())).first() != null;
     }
 
-    /** The outcome of a login attempt. */
-    public sealed interface Login {
-        record Ok(Account account) implements Login { }
-        record Wrong() implements Login { }
-        record Locked(Instant until) implements Login { }
-    }
-
-    public Login login(String username, String password, Instant now) {
+    /** The account if the password is right; the same time spent whether or not the username exists. */
+    public Optional<Account> login(String username, String password) {
         Document d = accounts.find(Filters.eq("username", username)).first();
         if (d == null) {
             Passwords.spendAsLongAsACheck(password); // no username probing
-            return new Login.Wrong();
+            return Optional.empty();
         }
-        Date locked = d.getDate("lockedUntil");
-        if (locked != null && locked.toInstant().isAfter(now)) {
-            return new Login.Locked(locked.toInstant());
-        }
-        if (Passwords.matches(password, d.getString("hash"))) {
-            accounts.updateOne(Filters.eq("_id", d.getObjectId("_id")),
-                    Updates.combine(Updates.set("failedLogins", 0), Updates.unset("lockedUntil")));
-            return new Login.Ok(find(d.getObjectId("_id").toHexString()).orElseThrow());
-        }
-        int failed = (locked != null ? 0 : d.getInteger("failedLogins", 0)) + 1;
-        var update = failed >= MAX_FAILED
-                ? Updates.combine(Updates.set("failedLogins", 0), Updates.set("lockedUntil", Date.from(now.plus(LOCK))))
-                : Updates.combine(Updates.set("failedLogins", failed), Updates.unset("lockedUntil"));
-        accounts.updateOne(Filters.eq("_id", d.getObjectId("_id")), update);
-        return failed >= MAX_FAILED ? new Login.Locked(now.plus(LOCK)) : new Login.Wrong();
+        return Passwords.matches(password, d.getString("hash")) ? Optional.of(account(d)) : Optional.empty();
     }
 
-    public void changePassword(String id, String newPassword) {
-        accounts.updateOne(Filters.eq("_id", new ObjectId(id)),
-                Updates.combine(Updates.set("hash", hash(newPassword)), Updates.set("mustChangePassword", false)));
+    /** Outcomes of a password change. */
+    public enum Change { CHANGED, REUSED }
+
+    /** Sets a new password unless it is one of the last {@value PasswordPolicy#REMEMBERED}; the policy is checked by the caller. */
+    public Change changePassword(String id, String newPassword, Instant now) {
+        Document d = accounts.find(Filters.eq("_id", new ObjectId(id))).first();
+        List<String> recent = new ArrayList<>(d.getList("previousHashes", String.class, List.of()));
+        recent.add(0, d.getString("hash"));
+        if (recent.stream().anyMatch(h -> Passwords.matches(newPassword, h))) {
+            return Change.REUSED;
+        }
+        accounts.updateOne(Filters.eq("_id", d.getObjectId("_id")), Updates.combine(Updates.set("hash", hash(newPassword)),
+                Updates.set("previousHashes", recent.subList(0, Math.min(recent.size(), PasswordPolicy.REMEMBERED - 1))),
+                Updates.set("mustChangePassword", false), Updates.set("passwordChangedAt", Date.from(now))));
+        return Change.CHANGED;
     }
 
     public boolean verify(String id, String password) {
@@ -95,10 +87,13 @@ public final class AccountStore {
     }
 
     public Optional<Account> find(String id) {
-        return Optional.ofNullable(accounts.find(Filters.eq("_id", new ObjectId(id))).first()).map(d -> new Account(
-                d.getObjectId("_id").toHexString(), d.getString("username"), Role.valueOf(d.getString("role")),
-                d.getString("areaCode"), d.getInteger("failedLogins", 0),
-                Optional.ofNullable(d.getDate("lockedUntil")).map(Date::toInstant), d.getBoolean("mustChangePassword", false)));
+        return Optional.ofNullable(accounts.find(Filters.eq("_id", new ObjectId(id))).first()).map(AccountStore::account);
+    }
+
+    private static Account account(Document d) {
+        Date changed = d.getDate("passwordChangedAt") != null ? d.getDate("passwordChangedAt") : d.getDate("createdAt");
+        return new Account(d.getObjectId("_id").toHexString(), d.getString("username"), Role.valueOf(d.getString("role")),
+                d.getString("areaCode"), d.getBoolean("mustChangePassword", false), changed == null ? Instant.EPOCH : changed.toInstant());
     }
 
     private static String hash(String password) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import cn.shegong.admin.account.AccountStore;
+import cn.shegong.admin.account.PasswordPolicy;
 import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.account.Role;
 import cn.shegong.core.audit.AuditLog;
@@ -21,7 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
  * Signing in and out of the console's JSON API under {@code /api/} (admin socket only), and the
  * filter in front of every other API route: a session cookie; for every state-changing request the
  * session's CSRF token in {@code X-CSRF-Token}; an account whose password someone else set must
- * change it first. Logins and password changes are audited; the auditor reads the audit log here.
+ * change it first. Logins and password changes are audited (the log is read through {@link AuditApi}).
  * Register it before the other API services.
  */
 public final class AuthApi implements HttpService {
@@ -30,12 +31,14 @@ public final class AuthApi implements HttpService {
 
     private final AccountStore accounts;
     private final Sessions sessions;
+    private final LoginGuard guard;
     private final AuditLog audit;
     private final Clock clock;
 
     public AuthApi(AccountStore accounts, AuditLog audit, cn.shegong.core.storage.Redis redis, Clock clock) {
         this.accounts = accounts;
         this.sessions = new Sessions(redis, clock);
+        this.guard = new LoginGuard(redis, clock);
         this.audit = audit;
         this.clock = clock;
     }
@@ -47,8 +50,7 @@ public final class AuthApi implements HttpService {
                 .any("/api/*", this::authenticate)
                 .post("/api/logout", this::logout)
                 .get("/api/me", this::me)
-                .post("/api/password", this::changePassword)
-                .get("/api/audit", this::auditLog);
+                .post("/api/password", this::changePassword);
     }
 
     // ---- sessions ---------------------------------------------------------------------------------
@@ -56,24 +58,24 @@ public final class AuthApi implements HttpService {
     private void login(ServerRequest req, ServerResponse res) {
         Map<String, Object> body = Http.body(req);
         String username = String.valueOf(body.getOrDefault("username", ""));
-        var outcome = accounts.login(username, String.valueOf(body.getOrDefault("password", "")), clock.instant());
-        switch (outcome) {
-            case AccountStore.Login.Ok ok -> {
-                Session s = sessions.open(ok.account());
-                audit.record(clock.instant(), username, "login", "", Http.from(req));
-                res.headers().addCookie(SetCookie.builder(COOKIE, s.id).path("/").httpOnly(true)
-                        .sameSite(SetCookie.SameSite.STRICT).build());
-                Http.json(res, me(s));
-            }
-            case AccountStore.Login.Locked locked -> {
-                audit.record(clock.instant(), username, "login_locked", "", Http.from(req));
-                throw new ApiException(423, "locked");
-            }
-            case AccountStore.Login.Wrong wrong -> {
-                audit.record(clock.instant(), username, "login_failed", "", Http.from(req));
-                throw new ApiException(401, "wrong_credentials");
-            }
+        String from = Http.from(req);
+        if (guard.locked(username, from)) {
+            audit.record(clock.instant(), username, "login_locked", "", from);
+            throw new ApiException(423, "locked");
         }
+        var account = accounts.login(username, String.valueOf(body.getOrDefault("password", "")));
+        if (account.isEmpty()) {
+            boolean nowLocked = guard.failed(username, from);
+            audit.record(clock.instant(), username, nowLocked ? "login_locked" : "login_failed", "", from);
+            throw nowLocked ? new ApiException(423, "locked") : new ApiException(401, "wrong_credentials");
+        }
+        guard.succeeded(username, from);
+        boolean expired = account.get().passwordChangedAt().plus(PasswordPolicy.MAX_AGE).isBefore(clock.instant());
+        Session s = sessions.open(account.get(), expired);
+        audit.record(clock.instant(), username, "login", "", from);
+        res.headers().addCookie(SetCookie.builder(COOKIE, s.id).path("/").httpOnly(true).secure(Http.overTls(req))
+                .sameSite(SetCookie.SameSite.STRICT).build());
+        Http.json(res, me(s));
     }
 
     /** The filter in front of every /api/ route but login. */
@@ -103,23 +105,42 @@ public final class AuthApi implements HttpService {
 
     private static Map<String, Object> me(Session s) {
         return Map.of("username", s.username, "role", s.role.name(), "area", s.areaCode, "csrf", s.csrf,
-                "mustChangePassword", s.mustChangePassword);
+                "mustChangePassword", s.mustChangePassword, "changeReason", s.changeReason == null ? "" : s.changeReason);
     }
 
+    /**
+     * A password change: the current password (guarded like a login — five wrong ones lock it and
+     * end this session), the policy, none of the last five; then every other session of the account ends.
+     */
     private void changePassword(ServerRequest req, ServerResponse res) {
         Session s = Http.session(req);
         Map<String, Object> body = Http.body(req);
         String next = String.valueOf(body.getOrDefault("next", ""));
+        String from = Http.from(req);
+        if (guard.locked(s.username, from)) {
+            sessions.close(s.id);
+            throw new ApiException(423, "locked");
+        }
         if (!accounts.verify(s.accountId, String.valueOf(body.getOrDefault("current", "")))) {
+            if (guard.failed(s.username, from)) {
+                audit.record(clock.instant(), s.username, "login_locked", "", from);
+                sessions.close(s.id);
+                throw new ApiException(423, "locked");
+            }
             throw new ApiException(403, "wrong_credentials");
         }
-        if (next.length() < 10) {
-            throw new ApiException(400, "password_too_short");
+        guard.succeeded(s.username, from);
+        PasswordPolicy.problem(s.username, next).ifPresent(code -> {
+            throw new ApiException(400, code);
+        });
+        if (accounts.changePassword(s.accountId, next, clock.instant()) == AccountStore.Change.REUSED) {
+            throw new ApiException(400, "password_reused");
         }
-        accounts.changePassword(s.accountId, next);
         s.mustChangePassword = false;
+        s.changeReason = "";
         sessions.save(s);
-        audit.record(clock.instant(), s.username, "password_changed", "", Http.from(req));
+        sessions.closeOthers(s);
+        audit.record(clock.instant(), s.username, "password_changed", "", from);
         Http.json(res, me(s));
     }
 
@@ -130,17 +151,6 @@ public final class AuthApi implements HttpService {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    // ---- audit ------------------------------------------------------------------------------------
-
-    private void auditLog(ServerRequest req, ServerResponse res) {
-        Role role = Http.session(req).role;
-        if (role != Role.AUDITOR && role != Role.CITY) {
-            throw ApiException.notFound();
-        }
-        Http.json(res, Map.of("items", audit.latest(200).stream().map(e -> Map.of("at", e.at().toString(), "who", e.who(),
-                "action", e.action(), "record", e.record(), "from", e.from())).toList()));
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import cn.shegong.core.casework.Outcomes;
 import cn.shegong.core.casework.Phones;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
+import cn.shegong.core.outbox.OutboxItem;
+import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
@@ -45,11 +47,13 @@ public final class CaseApi implements HttpService {
     private final WorkerEvents workerEvents;
     private final DeadlineView deadlines;
     private final Outcomes outcomes;
+    private final OutboxStore outbox;
     private final AuditLog audit;
     private final Clock clock;
 
     public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, MediaStore media, CaseEvents events,
-                   WorkerEvents workerEvents, DeadlineView deadlines, Outcomes outcomes, AuditLog audit, Clock clock) {
+                   WorkerEvents workerEvents, DeadlineView deadlines, Outcomes outcomes, OutboxStore outbox, AuditLog audit, Clock clock) {
+        this.outbox = outbox;
         this.deadlines = deadlines;
         this.outcomes = outcomes;
         this.workerEvents = workerEvents;
@@ -88,14 +92,20 @@ public final class CaseApi implements HttpService {
     static CaseSearch.Query query(ServerRequest req, Scope scope) {
         var q = req.query();
         String search = q.first("q").orElse("").strip();
+        Optional<String> number = search.startsWith("BS") ? Optional.of(search) : Optional.empty();
+        Optional<String> phone = search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty();
+        String status = q.first("status").orElse("");
+        // A number or a phone is looked up in every status: the person asking does not know where it stands.
+        List<Case.Status> statuses = number.isPresent() || phone.isPresent() || status.equals("ALL") ? List.of()
+                : status.isEmpty() ? Case.Status.open() : List.of(Case.Status.valueOf(status));
         return new CaseSearch.Query(
-                scope.county().or(() -> q.first("county").asOptional()), scope.township().or(() -> q.first("township").asOptional()),
-                q.first("status").map(st -> List.of(Case.Status.valueOf(st))).orElse(Case.Status.open()),
-                q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
-                search.startsWith("BS") ? Optional.of(search) : Optional.empty(),
-                search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty(),
+                scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty())),
+                scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty())).filter(scope::coversTownship),
+                statuses, q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
+                number, phone,
                 q.first("from").asOptional().map(d -> day(d)), q.first("to").asOptional().map(d -> day(d).plus(Duration.ofDays(1))),
-                q.first("assignee").asOptional(), Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20);
+                q.first("assignee").asOptional(), q.first("only").asOptional().map(o -> CaseSearch.Only.valueOf(o.toUpperCase())),
+                Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20);
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -121,9 +131,27 @@ public final class CaseApi implements HttpService {
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
                 "id", w.id(), "name", w.name(), "role", w.role().name(), "openCases", staff.openCases(w.id()),
                 "capacity", w.capacity())).toList()).orElse(List.of()));
+        view.put("deliveries", outbox.forOpenid(c.openid()).stream().filter(o -> !o.createdAt().isBefore(c.createdAt()))
+                .map(o -> delivery(o, full)).toList());
         c.rating().ifPresent(r -> view.put("rating", r));
         c.ratingComment().ifPresent(r -> view.put("comment", r));
         Http.json(res, view);
+    }
+
+    /** A message we sent the resident and where it stands: queued, retrying (until when), sent, delivered or failed. */
+    private static Map<String, Object> delivery(OutboxItem o, boolean full) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("at", o.createdAt().toString());
+        d.put("text", o.text().map(t -> full ? t : Phones.maskAll(t)).orElse(""));
+        d.put("notice", o.notice().map(OutboxItem.Notice::kind).orElse(""));
+        d.put("status", o.status().name());
+        d.put("attempts", o.attempts());
+        d.put("nextAttemptAt", o.nextAttemptAt().toString());
+        o.sentAt().ifPresent(t -> d.put("sentAt", t.toString()));
+        o.sentAs().ifPresent(t -> d.put("sentAs", t));
+        o.delivery().ifPresent(t -> d.put("delivery", t));
+        o.lastError().ifPresent(e -> d.put("error", e));
+        return d;
     }
 
     private void assign(ServerRequest req, ServerResponse res) {

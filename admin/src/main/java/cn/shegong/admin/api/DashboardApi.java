@@ -63,7 +63,7 @@ public final class DashboardApi implements HttpService {
         RegistryFigures.Figures r = registry.of(quarter[0], quarter[1], county, township, today);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("today", Map.of("new", t.newToday(), "waiting", t.waiting(), "urgent", t.urgentOpen(), "overdue", t.overdueOpen(),
-                "missedThisWeek", t.missedThisWeek()));
+                "missedThisWeek", t.missedThisWeek(), "date", today.toString()));
         out.put("weeks", t.weeks().entrySet().stream().map(e -> {
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("monday", e.getKey().toString());

@@ -1,11 +1,6 @@
 package cn.shegong.admin.api;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -23,10 +18,6 @@ import cn.shegong.core.report.ListWorkbook;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,8 +30,7 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class ExportApi implements HttpService {
 
-    private static final HttpMediaType XLSX = HttpMediaType.create("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
+    private static final java.time.format.DateTimeFormatter MINUTE = XlsxExport.MINUTE;
 
     private final CaseStore cases;
     private final HouseholdStore households;
@@ -48,9 +38,7 @@ public final class ExportApi implements HttpService {
     private final CareCategories care;
     private final Function<Case, String> caseCategory;
     private final Function<Case, String> caseStatus;
-    private final AuditLog audit;
-    private final Clock clock;
-    private final Config labels = Config.just(ConfigSources.classpath("report/report.yaml"));
+    private final XlsxExport export;
 
     public ExportApi(CaseStore cases, HouseholdStore households, StaffStore staff, CareCategories care, Function<Case, String> caseCategory,
                      Function<Case, String> caseStatus, AuditLog audit, Clock clock) {
@@ -60,8 +48,7 @@ public final class ExportApi implements HttpService {
         this.care = care;
         this.caseCategory = caseCategory;
         this.caseStatus = caseStatus;
-        this.audit = audit;
-        this.clock = clock;
+        this.export = new XlsxExport(audit, clock);
     }
 
     @Override
@@ -97,22 +84,10 @@ public final class ExportApi implements HttpService {
     }
 
     private void send(ServerRequest req, ServerResponse res, String list, java.util.function.Consumer<ListWorkbook> rows) {
-        String filters = req.query().toMap().entrySet().stream().filter(e -> !e.getKey().equals("page"))
-                .map(e -> e.getKey() + "=" + String.join(",", e.getValue())).reduce((a, b) -> a + "；" + b).orElse(word("exports.none"));
-        audit.record(clock.instant(), Http.session(req).username, "export_" + list, filters, Http.from(req));
-        res.headers().contentType(XLSX);
-        res.headers().set(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + list + ".xlsx\"");
-        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
-        try (OutputStream out = res.outputStream();
-             ListWorkbook wb = new ListWorkbook(out, word("exports." + list + ".title"), List.of(word("exports.filters") + filters,
-                     word("exported") + MINUTE.format(clock.instant())), labels.get("exports." + list + ".headings").asList(String.class).get())) {
-            rows.accept(wb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        export.send(req, res, list, rows);
     }
 
-    private String word(String key) {
-        return labels.get(key).asString().get();
+    private static String word(String key) {
+        return XlsxExport.word(key);
     }
 }

@@ -79,6 +79,7 @@ public final class HouseholdApi implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         Scope scope = Http.staffScope(req);
         var page = households.list(query(req, scope, categories));
+        audit.record(clock.instant(), Http.session(req).username, "view_households", XlsxExport.filters(req), Http.from(req));
         Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());

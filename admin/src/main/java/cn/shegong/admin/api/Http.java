@@ -46,6 +46,12 @@ final class Http {
         return req.headers().first(HeaderNames.X_FORWARDED_FOR).map(Http::lastAddress).filter(a -> !a.isEmpty()).orElse(peer);
     }
 
+    /** Whether the browser reached us over TLS: directly, or through a proxy on this machine that says so. */
+    static boolean overTls(ServerRequest req) {
+        return req.isSecure() || (isLoopback(req.remotePeer().host())
+                && req.headers().first(HeaderNames.X_FORWARDED_PROTO).map("https"::equalsIgnoreCase).orElse(false));
+    }
+
     private static boolean isLoopback(String host) {
         return host.startsWith("127.") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("localhost");
     }

@@ -57,6 +57,7 @@ public final class MonitoringApi implements HttpService {
         Scope scope = Http.staffScope(req);
         Monitoring.Decision decision = req.query().first("decision").asOptional().flatMap(MonitoringApi::decision)
                 .orElse(Monitoring.Decision.OPEN);
+        audit.record(clock.instant(), Http.session(req).username, "view_monitoring", XlsxExport.filters(req), Http.from(req));
         Http.json(res, Map.of("items", monitoring.list(scope.county(), scope.township(), decision).stream().map(f -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", f.id());
@@ -100,7 +101,7 @@ public final class MonitoringApi implements HttpService {
         Http.json(res, Map.of("id", flag.id(), "decision", decision.name()));
     }
 
-    private static Optional<Monitoring.Decision> decision(String s) {
+    static Optional<Monitoring.Decision> decision(String s) {
         return java.util.Arrays.stream(Monitoring.Decision.values()).filter(d -> d.name().equals(s)).findFirst();
     }
 }

@@ -12,6 +12,8 @@ public final class Session {
     public String csrf;
     public long lastSeenMillis;
     public boolean mustChangePassword;
+    /** Why the password must change: "expired" after 90 days, else someone else set it. */
+    public String changeReason = "";
 
     Scope scope() {
         return new Scope(role, areaCode);

@@ -15,7 +15,8 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Console sessions in Redis, shared by all replicas. A session ends after 30 minutes without a
- * request (checked against the service clock, and expired by Redis as well) or at logout.
+ * request (checked against the service clock, and expired by Redis as well), at logout, or when
+ * the account's password changes in another session.
  */
 final class Sessions {
 
@@ -31,7 +32,7 @@ final class Sessions {
         this.clock = clock;
     }
 
-    Session open(Account account) {
+    Session open(Account account, boolean passwordExpired) {
         Session s = new Session();
         s.id = token();
         s.accountId = account.id();
@@ -39,8 +40,11 @@ final class Sessions {
         s.role = account.role();
         s.areaCode = account.areaCode();
         s.csrf = token();
-        s.mustChangePassword = account.mustChangePassword();
+        s.mustChangePassword = account.mustChangePassword() || passwordExpired;
+        s.changeReason = passwordExpired && !account.mustChangePassword() ? "expired" : "";
         save(s);
+        redis.client().sadd(accountKey(s.accountId), s.id);
+        redis.client().expire(accountKey(s.accountId), IDLE.toSeconds() * 2);
         return s;
     }
 
@@ -76,6 +80,20 @@ final class Sessions {
 
     void close(String id) {
         redis.client().del(key(id));
+    }
+
+    /** Ends every other session of this account (after a password change: a stolen session dies with the old password). */
+    void closeOthers(Session keep) {
+        for (String id : redis.client().smembers(accountKey(keep.accountId))) {
+            if (!id.equals(keep.id)) {
+                close(id);
+                redis.client().srem(accountKey(keep.accountId), id);
+            }
+        }
+    }
+
+    private String accountKey(String accountId) {
+        return redis.key("console", "account-sessions", accountId);
     }
 
     private String key(String id) {

@@ -34,8 +34,11 @@ public final class CaseSearch {
     public record Query(Optional<String> county, Optional<String> township, List<Case.Status> statuses,
                         Optional<Category> category, Optional<Boolean> urgent, Optional<String> number,
                         Optional<String> phone, Optional<Instant> from, Optional<Instant> to, Optional<String> assigneeId,
-                        int page, int size) {
+                        Optional<Only> only, int page, int size) {
     }
+
+    /** The dashboard's cards as filters: requests that missed a deadline, requests no worker has yet. */
+    public enum Only { OVERDUE, WAITING }
 
     public record Page(List<Case> items, long total) {
     }
@@ -68,6 +71,8 @@ public final class CaseSearch {
         q.from().ifPresent(f -> filters.add(Filters.gte("createdAt", Date.from(f))));
         q.to().ifPresent(t -> filters.add(Filters.lt("createdAt", Date.from(t))));
         q.assigneeId().ifPresent(a -> filters.add(Filters.eq("assigneeId", a)));
+        q.only().ifPresent(o -> filters.add(o == Only.OVERDUE ? Filters.eq("timeline.kind", "deadline_missed")
+                : Filters.eq("assigneeId", null)));
         return filters.isEmpty() ? new Document() : Filters.and(filters);
     }
 }

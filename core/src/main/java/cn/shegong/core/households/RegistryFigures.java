@@ -100,11 +100,13 @@ public final class RegistryFigures {
     }
 
     private Visits visit(Document d, LocalDate end) {
-        LocalDate graceEnd = LocalDate.parse(d.getString("due")).plusDays(graceDays);
-        if (d.getString("doneOn") != null) {
-            return LocalDate.parse(d.getString("doneOn")).isAfter(graceEnd) ? new Visits(1, 0, 1, 0, 0) : new Visits(1, 1, 0, 0, 0);
-        }
-        return graceEnd.isBefore(end) ? new Visits(1, 0, 0, 1, 0) : new Visits(1, 0, 0, 0, 1);
+        return switch (VisitSearch.state(LocalDate.parse(d.getString("due")),
+                Optional.ofNullable(d.getString("doneOn")).map(LocalDate::parse), end, graceDays)) {
+            case ON_TIME -> new Visits(1, 1, 0, 0, 0);
+            case LATE -> new Visits(1, 0, 1, 0, 0);
+            case MISSED -> new Visits(1, 0, 0, 1, 0);
+            case OPEN -> new Visits(1, 0, 0, 0, 1);
+        };
     }
 
 }

@@ -161,6 +161,11 @@ public final class VisitStore {
         Optional.ofNullable(d.getString("workerId")).ifPresent(w -> byWorker.updateOne(Filters.eq("_id", w), Updates.pull("codes", code)));
     }
 
+    /** A stored visit as a record (for {@link VisitSearch}, which reads the same collection). */
+    Visit visitOf(Document d) {
+        return visit(d);
+    }
+
     private Visit visit(Document d) {
         return new Visit(d.getString("_id"), d.getString("householdId"), Optional.ofNullable(d.getString("workerId")),
                 d.getString("stationCode"), LocalDate.parse(d.getString("due")), d.getString("rule"),
