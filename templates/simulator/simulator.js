@@ -131,6 +131,23 @@ document.querySelectorAll('[data-advance]').forEach(b => b.addEventListener('cli
   const r = await call('POST', '/_fake/clock', { advanceSeconds: Number(b.dataset.advance) });
   status('时间已快进，共 ' + Math.round(r.offsetSeconds / 3600) + ' 小时');
 }));
+$('#morning').addEventListener('click', async () => {
+  const r = await call('POST', '/_fake/demo/morning');
+  status('现在是 ' + r.at.replace('T', ' ') + '：提醒走访 ' + r.reminded + ' 户，超期上报站长 ' + r.overdueToHeads
+    + ' 户，求助快到期 ' + r.deadlinesWarned + ' 条、超过期限 ' + r.deadlinesBreached + ' 条');
+});
+// While WeChat fails: how many calls will still fail, and what waits in the service's outbox (and when it tries again).
+async function showFaults() {
+  const faults = await call('GET', '/_fake/faults');
+  const left = faults.reduce((n, f) => n + f.times, 0);
+  const box = await call('POST', '/_fake/demo/outbox').catch(() => null);
+  const parts = [];
+  if (left) parts.push('微信接口还会失败 ' + left + ' 次');
+  if (box && box.retrying) parts.push(box.retrying + ' 条消息排队重发' + (box.nextRetry ? '，下次 ' + box.nextRetry : ''));
+  else if (box && box.pending) parts.push(box.pending + ' 条消息正在发送');
+  $('#faults').textContent = parts.join('；');
+}
+setInterval(showFaults, 2000);
 $('#fail-quota').addEventListener('click', async () => {
   await call('POST', '/_fake/faults', { path: '/cgi-bin/message/custom/send', errcode: 45009, times: 3 });
   status('接下来 3 次客服消息会失败（45009），服务会退避重试');
@@ -143,7 +160,7 @@ $('#fail-clear').addEventListener('click', async () => { await call('DELETE', '/
 $('#reset').addEventListener('click', async () => {
   await call('POST', '/_fake/reset');
   for (const phone of phones) { phone.chat.replaceChildren(); phone.seen = 0; }
-  status('模拟器已重置');
+  status('模拟器已重置（服务里的数据不变；要从头再来：停止后运行 ./shegong demo --reset）');
 });
 $('#add-phone').addEventListener('click', () => {
   const name = prompt('这部手机的主人（昵称）', '居民');

@@ -21,6 +21,11 @@ final class FakeCallLog {
         faults.add(fault);
     }
 
+    /** The faults still to be produced (how many calls each will still fail). */
+    synchronized List<Fault> faults() {
+        return List.copyOf(faults);
+    }
+
     synchronized void clearFaults() {
         faults.clear();
     }

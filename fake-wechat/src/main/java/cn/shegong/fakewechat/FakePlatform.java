@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +22,9 @@ public final class FakePlatform {
     private final WeChatPush push;
     private final Clock clock;
     private final Mode mode;
+    /** What the demo's service lets the simulator do (run the morning sweeps now, say what waits in its outbox). */
+    private final Map<String, java.util.function.Supplier<Map<String, Object>>> demoActions = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** From the wall clock, so that ids stay unique across restarts of a demo (WeChat's MsgIds never repeat). */
     private final AtomicLong msgIds = new AtomicLong(System.currentTimeMillis() * 1_000);
     private final List<String> reported = new ArrayList<>();
@@ -136,5 +140,14 @@ public final class FakePlatform {
 
     private long now() {
         return clock.instant().getEpochSecond();
+    }
+
+    /** Lets the simulator trigger {@code name} on the service (demo only; wired explicitly by the demo). */
+    public void onDemoAction(String name, java.util.function.Supplier<Map<String, Object>> action) {
+        demoActions.put(name, action);
+    }
+
+    Optional<Map<String, Object>> demoAction(String name) {
+        return Optional.ofNullable(demoActions.get(name)).map(java.util.function.Supplier::get);
     }
 }

@@ -150,6 +150,10 @@ public final class FakeWeChat {
         log.clearFaults();
     }
 
+    public List<Fault> faults() {
+        return log.faults();
+    }
+
     public List<RecordedCall> calls() {
         return log.calls();
     }

@@ -17,9 +17,17 @@ public final class FakeWeChatServer implements AutoCloseable {
     private final WebServer server;
     private final String host;
 
-    private FakeWeChatServer(WebServer server, String host) {
+    private final Optional<FakePlatform> platform;
+
+    private FakeWeChatServer(WebServer server, String host, Optional<FakePlatform> platform) {
         this.server = server;
         this.host = host;
+        this.platform = platform;
+    }
+
+    /** The users' side, when one is attached (the demo wires its actions into it). */
+    public Optional<FakePlatform> platform() {
+        return platform;
     }
 
     public static FakeWeChatServer start(String host, int port, FakeWeChat fake, Optional<AdjustableClock> clock) {
@@ -37,7 +45,7 @@ public final class FakeWeChatServer implements AutoCloseable {
                         .register("/simulator", StaticContentService.builder("simulator").welcomeFileName("index.html").build()))
                 .build()
                 .start();
-        return new FakeWeChatServer(server, host);
+        return new FakeWeChatServer(server, host, platform);
     }
 
     /** What the service's {@code WECHAT_API_BASE} should be. */

@@ -31,6 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
  *       {@code …/click} {@code {"key"}}, {@code …/image}, {@code …/voice} {@code {"text"}},
  *       {@code …/location} {@code {"lat","lng","label"}} — a user acts in WeChat; answers what WeChat made of the push:
  *       {@code {"ok", "attempts", "reply", "failure"}} (when a {@link FakePlatform} is attached)</li>
+ *   <li>{@code GET /_fake/faults} — the injected faults still to come; {@code POST /_fake/demo/{action}} — what the
+ *       demo's service lets the simulator trigger (e.g. {@code sweep}, {@code outbox})</li>
  *   <li>{@code POST /_fake/reset} — forgets calls, faults and what users received; the clock goes back to now</li>
  *   <li>{@code GET /_fake/menu} — the menu the account last uploaded (for the simulator)</li>
  * </ul>
@@ -56,6 +58,16 @@ public final class FakeWeChatService implements HttpService {
                     res.status(Status.NO_CONTENT_204).send();
                 })
                 .post("/_fake/faults", this::addFault)
+                .get("/_fake/faults", (req, res) -> json(res, fake.faults().stream().map(f -> Map.of("path", f.path(),
+                        "errcode", f.errcode(), "httpStatus", f.httpStatus(), "times", f.times())).toList()))
+                .post("/_fake/demo/{action}", (req, res) -> {
+                    var done = platform.flatMap(p -> p.demoAction(req.path().pathParameters().get("action")));
+                    if (done.isEmpty()) {
+                        res.status(Status.NOT_FOUND_404).send("no such demo action");
+                    } else {
+                        json(res, done.get());
+                    }
+                })
                 .delete("/_fake/faults", (req, res) -> {
                     fake.clearFaults();
                     res.status(Status.NO_CONTENT_204).send();

@@ -69,6 +69,10 @@ final class Demo {
         try {
             Shegong shegong = Shegong.start(config, clock);
             DemoSeed.seedIfEmpty(shegong, clock);
+            fake.platform().ifPresent(p -> {
+                p.onDemoAction("morning", () -> DemoActions.nextMorning(shegong, clock));
+                p.onDemoAction("outbox", () -> DemoActions.outbox(shegong));
+            });
             try {
                 shegong.pushMenu();
             } catch (SendFailure e) {

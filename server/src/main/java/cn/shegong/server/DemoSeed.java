@@ -127,9 +127,31 @@ final class DemoSeed {
                 shegong.cases().changeStatus(c.id(), 0, status, "cancelled_by_resident", "", at.plusSeconds(600));
             }
         }
+        seedTrainingsAndPhones(shegong, names, stations, clock, random);
         // after the seeded cases, so none of them is the demo worker's: the tour's short codes stay unambiguous
         Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
         DemoHouseholds.seed(shegong, surnames, given, names.get("visit_notes").asList(String.class).get(),
                 names.get("visit_notes_risk").asList(String.class).get(), demoWorker, clock.instant(), random);
+    }
+
+    /** Station phones (obviously fake: 0875-0000xxx) and the trainings of the last weeks with who signed in. */
+    private static void seedTrainingsAndPhones(Shegong shegong, Config names, List<Station> stations, Clock clock, Random random) {
+        for (int i = 0; i < stations.size(); i++) {
+            shegong.staff().updateStation(stations.get(i).code(), String.format("0875-0000%03d", i), true);
+        }
+        java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Asia/Shanghai")));
+        for (Config t : names.get("trainings").asNodeList().get()) {
+            java.time.LocalDate day = today.minusDays(t.get("days_ago").asInt().get());
+            var training = shegong.trainings().create(t.get("title").asString().get(), day, t.get("kind").asString().get(),
+                    t.get("organiser").asString().get(), t.get("hours").asDouble().get(), Shegong.CITY_AREA, "admin", clock.instant());
+            boolean heads = t.get("heads").asBoolean().get();
+            for (Station st : stations) {
+                for (Worker w : shegong.staff().workers(st.code())) {
+                    if (heads ? w.role() == Worker.Role.HEAD : random.nextInt(4) == 0) {
+                        shegong.trainings().signIn(training.code(), w.id(), day);
+                    }
+                }
+            }
+        }
     }
 }

@@ -90,6 +90,7 @@ public final class Shegong implements AutoCloseable {
     private final VisitStore visits;
     private final Registry registry;
     private final VisitSweep visitSweep;
+    private final Trainings trainings;
     private final ConsoleRoutes console;
     private final CaseFlow flow;
     private final MediaFetcher mediaFetcher;
@@ -138,7 +139,7 @@ public final class Shegong implements AutoCloseable {
         this.media = new MediaStore(mongo.database(), cipher);
         Monitoring monitoring = new Monitoring(mongo.database(), new RiskSignals(), cipher);
         this.flow = CaseFlow.wire(mongo.database(), cases, staff, notifier, workerNotices, outbox, texts, words, config, clock);
-        Trainings trainings = new Trainings(mongo.database());
+        this.trainings = new Trainings(mongo.database());
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
                 areas, cases, residents, messages, media, monitoring, flow.alerts(), conversations,
                 workerNotices, new Menus(), flow.onOpened(clock), clock));
@@ -207,6 +208,10 @@ public final class Shegong implements AutoCloseable {
 
     ResidentStore residents() {
         return residents;
+    }
+
+    Trainings trainings() {
+        return trainings;
     }
 
     OutboxStore outboxStore() {

@@ -28,8 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The demo's guided tour, from a clean state, in headless Chromium: a resident asks for help on a
  * simulator phone, the case appears in the console, the admin assigns and closes it, and the phone
  * shows what WeChat would: the passive replies, the assignment and closure messages, the rating.
+ * Then the rest of the day: the morning sweep on demand reminds the worker of visits and tells the
+ * station head of overdue ones, an urgent message pages the on-duty worker who acknowledges, and
+ * the county admin opens the dashboard, clicks through to the missed visits and takes the report.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DemoTourTest {
 
     Demo.Running demo;
@@ -90,6 +94,7 @@ class DemoTourTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void residentAsksAdminAssignsAndClosesResidentIsToldAndRates() throws Exception {
         String simulator = demo.fake().uri() + "/simulator/?console=http://127.0.0.1:" + demo.shegong().adminPort() + "/";
         browser.get(simulator);
@@ -149,5 +154,45 @@ class DemoTourTest {
         browser.findElement(By.id("reset")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "已重置"));
         assertEquals("", phone(0).findElement(By.cssSelector(".chat")).getText(), "the phones start afresh");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void theRestOfTheDayRemindersAnUrgentPageAndTheCountysFigures() throws Exception {
+        browser.get(demo.fake().uri() + "/simulator/?console=http://127.0.0.1:" + demo.shegong().adminPort() + "/");
+        waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("section.phone"), 3));
+        browser.findElement(By.id("morning")).click(); // the next 09:00, and the morning's sweeps
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "提醒走访"));
+        waiting().until(d -> phone(2).findElement(By.cssSelector(".chat")).getText().contains("走访后回复"));
+
+        say(phone(1), "我是姚关镇的，隔壁老人说不想活了", "12356"); // 王先生: the crisis lines at once…
+        waiting().until(d -> phone(2).findElement(By.cssSelector(".chat")).getText().contains("紧急求助")); // …and the duty worker is paged
+        say(phone(2), "收到", "已确认");
+
+        String simulatorWindow = browser.getWindowHandle();
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        List<String> accounts = Demo.demoAccounts(demo.shegong(), demo.config(), java.time.Clock.systemUTC());
+        String county = accounts.stream().filter(a -> a.startsWith("shidian")).findFirst().orElseThrow().split("\\s+")[3];
+        browser.get("http://127.0.0.1:" + demo.shegong().adminPort() + "/");
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("shidian");
+        browser.findElement(By.id("password")).sendKeys(county);
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        waiting().until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return !!(window.echarts && echarts.getInstanceByDom(document.getElementById('d-visits')))"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("echarts.getInstanceByDom(document.getElementById('d-visits'))"
+                + ".trigger('click', { componentType: 'series', seriesIndex: 3, dataIndex: 0 });"); // 尚未到期 of 施甸县
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("v-total"), "次走访"));
+        assertTrue(browser.getCurrentUrl().contains("county=530521"), browser.getCurrentUrl());
+        Files.write(Path.of("target/screenshots/visits-demo.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        browser.findElement(By.id("nav-report")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("rp-tables"), "培训"));
+        String href = browser.findElement(By.id("rp-excel")).getDomAttribute("href");
+        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "fetch(arguments[0]).then(r => arguments[1](r.status + ' ' + r.headers.get('content-type')))", href);
+        assertTrue(String.valueOf(status).startsWith("200 application/vnd.openxmlformats"), String.valueOf(status));
+        browser.switchTo().window(simulatorWindow);
+        browser.findElement(By.id("reset")).click(); // the clock back to now, for another run of the tour
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "已重置"));
     }
 }

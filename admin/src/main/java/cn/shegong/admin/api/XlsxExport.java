@@ -38,10 +38,10 @@ final class XlsxExport {
         this.clock = clock;
     }
 
-    /** The filters of a list request as the audit log and the sheet show them ("全部" when none). */
+    /** The filters of a list request as the audit log and the sheet show them (the YAML's word for none when there are none). */
     static String filters(ServerRequest req) {
         return req.query().toMap().entrySet().stream().filter(e -> !e.getKey().equals("page"))
-                .map(e -> e.getKey() + "=" + String.join(",", e.getValue())).reduce((a, b) -> a + "；" + b).orElse(word("exports.none"));
+                .map(e -> e.getKey() + "=" + String.join(",", e.getValue())).reduce((a, b) -> a + word("exports.separator") + b).orElse(word("exports.none"));
     }
 
     /** A list of people in care, of their visits or of risk signals was looked at: who, which list, which filters. */

@@ -131,6 +131,18 @@ public final class OutboxStore {
         }
     }
 
+    /** What waits to be sent: all pending items, those already failed at least once, and when the next of those is tried. */
+    public record Backlog(long pending, long retrying, Optional<Instant> nextRetry) {
+    }
+
+    public Backlog backlog() {
+        var pending = Filters.eq("status", OutboxItem.Status.PENDING.name());
+        var retrying = Filters.and(pending, Filters.exists("lastError"));
+        Document next = outbox.find(retrying).sort(Sorts.ascending("nextAttemptAt")).first();
+        return new Backlog(outbox.countDocuments(pending), outbox.countDocuments(retrying),
+                Optional.ofNullable(next).map(d -> d.getDate("nextAttemptAt").toInstant()));
+    }
+
     public Optional<OutboxItem> find(String id) {
         return Optional.ofNullable(outbox.find(byId(id)).first()).map(this::item);
     }
