@@ -65,8 +65,7 @@ async function loadDashboard() {
   }, true);
   chart('d-care').off('click');
   chart('d-care').on('click', (p) => {
-    pendingHouseholdCategory = p.data.code;
-    location.hash = '#/households';
+    location.hash = '#/households?category=' + p.data.code;
   });
 }
 

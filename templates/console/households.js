@@ -15,7 +15,6 @@ const HOUSEHOLD = {
 };
 
 let hMeta = null;
-let pendingHouseholdCategory = null; // set by a slice of the dashboard
 let hPage = 0;
 let hCurrent = null;
 
@@ -46,7 +45,15 @@ async function householdMeta() {
 async function loadHouseholds() {
   show('households');
   await householdMeta();
-  if (pendingHouseholdCategory) { $('h-category').value = pendingHouseholdCategory; pendingHouseholdCategory = null; hPage = 0; }
+  const hq = hashQuery(); // a link from the dashboard or the report: #/households?category=…&county=…
+  if ([...hq.keys()].length) {
+    $('h-county').value = hq.get('county') || '';
+    $('h-county').dispatchEvent(new Event('change'));
+    $('h-township').value = hq.get('township') || '';
+    $('h-category').value = hq.get('category') || '';
+    hPage = 0;
+    history.replaceState(null, '', '#/households'); // from here the form's own filters apply
+  }
   const params = new URLSearchParams({ page: String(hPage), status: $('h-status').value });
   for (const [key, id] of [['county', 'h-county'], ['township', 'h-township'], ['category', 'h-category'], ['risk', 'h-risk']]) {
     if ($(id).value) params.set(key, $(id).value);

@@ -39,14 +39,53 @@ async function loadReport() {
       tr.appendChild(td);
       body.appendChild(tr);
     }
-    for (const row of t.rows.concat(t.total ? [t.total] : [])) {
+    t.rows.concat(t.total ? [t.total] : []).forEach((row, i) => {
       const tr = document.createElement('tr');
-      if (t.total && row === t.total) tr.className = 'total';
-      for (const v of row) tr.appendChild(text(document.createElement('td'), v === '' ? '—' : v));
+      const isTotal = t.total && row === t.total;
+      if (isTotal) tr.className = 'total';
+      row.forEach((v, col) => {
+        const td = document.createElement('td');
+        const hash = col > 0 && v !== '' ? reportLink(t.key, isTotal ? '' : (t.codes || [])[i], col, r, params) : null;
+        if (hash && (isTotal || (t.codes || [])[i])) td.appendChild(text(Object.assign(document.createElement('a'), { href: hash }), v));
+        else text(td, v === '' ? '—' : v);
+        tr.appendChild(td);
+      });
       body.appendChild(tr);
-    }
+    });
     box.appendChild(table);
   }
+}
+
+/**
+ * The records behind a number of the report: a request count opens the inbox for the period's
+ * requests of that category in that status; a visit count the visits of that category in that
+ * state; a household count the registry of that category; monitoring and trainings their pages.
+ */
+function reportLink(key, code, col, r, params) {
+  const area = {};
+  if (params.get('county')) area.county = params.get('county');
+  if (params.get('township')) area.township = params.get('township');
+  const q = (o) => new URLSearchParams(Object.assign({}, area, o)).toString();
+  if (key === 'requests') {
+    const status = [null, 'ALL', 'ALL', 'CLOSED', '', 'CANCELLED'][col];
+    const f = { status, from: r.from, to: r.to };
+    if (code) f.category = code;
+    if (col === 2) f.urgent = 'true';
+    for (const k of Object.keys(f)) if (!f[k]) delete f[k];
+    return '#/inbox?' + q(f);
+  }
+  if (key === 'visits') {
+    const f = { period: params.get('period') || '' };
+    const state = [null, '', 'ON_TIME', 'LATE', 'MISSED', 'OPEN'][col];
+    if (state) f.state = state;
+    if (code) f.category = code;
+    for (const k of Object.keys(f)) if (!f[k]) delete f[k];
+    return '#/visits?' + q(f);
+  }
+  if (key === 'households' && col === 1) return '#/households?' + q(code ? { category: code } : {});
+  if (key === 'monitoring') return '#/monitoring';
+  if (key === 'trainings') return '#/trainings';
+  return null;
 }
 
 $('rp-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadReport(); });

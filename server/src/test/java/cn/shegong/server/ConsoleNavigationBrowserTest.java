@@ -92,6 +92,14 @@ class ConsoleNavigationBrowserTest {
         browser.findElement(By.xpath("//section[@id='visits']//th[text()='服务对象']")).click();
         chromium.waiting().until(d -> "asc".equals(d.findElement(By.xpath("//section[@id='visits']//th[text()='服务对象']"))
                 .getDomAttribute("data-sorted")));
+
+        browser.findElement(By.id("nav-report")).click(); // the report's numbers open their records too
+        By lateTotal = By.xpath("//div[@id='rp-tables']/table[preceding-sibling::h3[1][contains(., '探访')]]//tr[@class='total']/td[4]/a");
+        chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(lateTotal));
+        assertEquals("1", browser.findElement(lateTotal).getText());
+        browser.findElement(lateTotal).click();
+        chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("v-total"), "共 1 次走访"));
+        assertTrue(browser.getCurrentUrl().contains("state=LATE"), browser.getCurrentUrl());
     }
 
     @Test

@@ -77,6 +77,7 @@ public final class ReportApi implements HttpService {
             m.put("title", t.title());
             m.put("headings", t.headings());
             m.put("rows", t.rows());
+            m.put("codes", t.codes());
             t.total().ifPresent(x -> m.put("total", x));
             return m;
         }).toList());

@@ -25,7 +25,9 @@ import io.helidon.config.ConfigSources;
 public final class MonthlyReport {
 
     /** One table: headings, rows (a label, then numbers or blanks), and an optional totals row. */
-    public record Table(String key, String title, List<String> headings, List<List<Object>> rows, Optional<List<Object>> total) {
+    /** {@code codes}: what each row counts (a category code), so the console can open the records behind a number; empty when rows have none. */
+    public record Table(String key, String title, List<String> headings, List<List<Object>> rows, Optional<List<Object>> total,
+                        List<String> codes) {
     }
 
     public record Report(String title, LocalDate from, LocalDate to, String area, Instant at, List<Table> tables, Map<String, String> words) {
@@ -60,14 +62,16 @@ public final class MonthlyReport {
         RegistryFigures.Figures r = registry.of(from, to, county, township, today);
         List<Table> tables = new ArrayList<>();
         List<List<Object>> requests = new ArrayList<>();
+        List<String> requestCodes = new ArrayList<>();
         c.byCategory().forEach((code, n) -> {
             if (!code.equals(CaseFigures.ALL)) {
                 requests.add(List.of(caseCategory.apply(code), n.received(), n.urgent(), n.resolved(), n.open(), n.cancelled()));
+                requestCodes.add(code);
             }
         });
         CaseFigures.Counts all = c.byCategory().getOrDefault(CaseFigures.ALL, new CaseFigures.Counts(0, 0, 0, 0, 0));
         tables.add(table("requests", requests, Optional.of(List.of(word("total"), all.received(), all.urgent(), all.resolved(), all.open(),
-                all.cancelled()))));
+                all.cancelled())), requestCodes));
         tables.add(table("timeliness", List.of(row("timeliness", "to_assign", hours(c.medianHoursToAssign())),
                 row("timeliness", "to_contact", hours(c.medianHoursToContact())), row("timeliness", "to_close", hours(c.medianHoursToClose())),
                 row("timeliness", "met", c.metDeadlines()), row("timeliness", "missed", c.missedDeadlines())), Optional.empty()));
@@ -83,21 +87,26 @@ public final class MonthlyReport {
                 row("results", "referred", c.outcomes().getOrDefault("referred", 0)),
                 row("results", "resources", c.outcomes().getOrDefault("resources", 0))), Optional.empty()));
         List<List<Object>> households = new ArrayList<>();
+        List<String> householdCodes = new ArrayList<>();
         List<List<Object>> visits = new ArrayList<>();
+        List<String> visitCodes = new ArrayList<>();
         for (CareCategories.Category k : care.all()) {
             int inCare = r.inCare().getOrDefault(k.code(), 0);
             int newly = r.newlyEnrolled().getOrDefault(k.code(), 0);
             if (inCare + newly > 0) {
                 households.add(List.of(k.label(), inCare, newly));
+                householdCodes.add(k.code());
             }
             RegistryFigures.Visits v = r.visits().get(k.code());
             if (v != null) {
                 visits.add(List.of(k.label(), v.due(), v.onTime(), v.late(), v.missed(), v.open()));
+                visitCodes.add(k.code());
             }
         }
-        tables.add(table("households", households, Optional.of(List.of(word("total"), r.households(), ""))));
+        tables.add(table("households", households, Optional.of(List.of(word("total"), r.households(), "")), householdCodes));
         RegistryFigures.Visits v = r.visits().getOrDefault(RegistryFigures.ALL, new RegistryFigures.Visits(0, 0, 0, 0, 0));
-        tables.add(table("visits", visits, Optional.of(List.of(word("total"), v.due(), v.onTime(), v.late(), v.missed(), v.open()))));
+        tables.add(table("visits", visits, Optional.of(List.of(word("total"), v.due(), v.onTime(), v.late(), v.missed(), v.open())),
+                visitCodes));
         tables.add(table("monitoring", List.of(row("monitoring", "households", r.inCare().getOrDefault("jiance", 0)),
                 row("monitoring", "flags", monitoring.list(county, township, Monitoring.Decision.OPEN).size())), Optional.empty()));
         int sessions = 0;
@@ -119,8 +128,12 @@ public final class MonthlyReport {
     }
 
     private Table table(String key, List<List<Object>> rows, Optional<List<Object>> total) {
+        return table(key, rows, total, List.of());
+    }
+
+    private Table table(String key, List<List<Object>> rows, Optional<List<Object>> total, List<String> codes) {
         Config t = labels.get("tables." + key);
-        return new Table(key, t.get("title").asString().get(), t.get("headings").asList(String.class).get(), rows, total);
+        return new Table(key, t.get("title").asString().get(), t.get("headings").asList(String.class).get(), rows, total, codes);
     }
 
     private List<Object> row(String table, String key, Object value) {
