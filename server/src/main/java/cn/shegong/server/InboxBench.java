@@ -74,7 +74,32 @@ final class InboxBench {
                 }
                 http.close();
             }
+            exportAll(shegong, out);
         }
         return 0;
+    }
+
+    /** Every case as one Excel file (the city, all statuses): time, size, and the heap's peak while it streams. */
+    private static void exportAll(Shegong shegong, PrintStream out) throws Exception {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String base = "http://127.0.0.1:" + shegong.adminPort();
+        http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"bench-city\",\"password\":\"bench-password\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        System.gc();
+        var pools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+        pools.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+        long s = System.nanoTime();
+        HttpResponse<java.io.InputStream> res = http.send(HttpRequest.newBuilder(URI.create(base + "/api/cases.xlsx?status=ALL")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long bytes;
+        try (java.io.InputStream in = res.body()) {
+            bytes = in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        long peak = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        out.printf("bench-city    /api/cases.xlsx?status=ALL   %d: %.1f s, %.1f MB, heap peak %d MB of %d MB max%n", res.statusCode(),
+                (System.nanoTime() - s) / 1e9, bytes / 1e6, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        http.close();
     }
 }

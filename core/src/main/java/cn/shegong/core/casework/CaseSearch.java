@@ -20,6 +20,12 @@ import org.bson.conversions.Bson;
  */
 public final class CaseSearch {
 
+    /**
+     * Documents a server reply may carry while an export streams: without it, the embedded store
+     * answers a sorted find of 100,000 cases in one 56 MB reply, over the driver's 48 MB limit.
+     */
+    private static final int BATCH = 1000;
+
     private final MongoCollection<Document> cases;
     private final CaseDocuments docs;
     private final FieldCipher cipher;
@@ -54,7 +60,7 @@ public final class CaseSearch {
 
     /** Every case the query matches (its page ignored), newest first, one at a time: an export never holds them all. */
     public void each(Query q, Consumer<Case> each) {
-        cases.find(filter(q)).sort(Sorts.descending("createdAt")).forEach(d -> each.accept(docs.toCase(d)));
+        cases.find(filter(q)).sort(Sorts.descending("createdAt")).batchSize(BATCH).forEach(d -> each.accept(docs.toCase(d)));
     }
 
     private Bson filter(Query q) {

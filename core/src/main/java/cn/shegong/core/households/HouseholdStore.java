@@ -180,7 +180,7 @@ public final class HouseholdStore {
     /** Every household the query matches (ID number and page ignored), opened one at a time: an export never holds them all. */
     public void each(Query q, java.util.function.Consumer<Household> each) {
         List<org.bson.conversions.Bson> and = conditions(q);
-        households.find(and.isEmpty() ? new Document() : Filters.and(and)).sort(new Document("_id", -1)).forEach(d -> each.accept(household(d)));
+        households.find(and.isEmpty() ? new Document() : Filters.and(and)).sort(new Document("_id", -1)).batchSize(1000).forEach(d -> each.accept(household(d)));
     }
 
     private static List<org.bson.conversions.Bson> conditions(Query q) {
