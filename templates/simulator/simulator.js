@@ -175,6 +175,7 @@ $('#add-phone').addEventListener('click', () => {
   addPhone('王先生（居民）', 'o-sim-wang');
   addPhone('社工 赵志强（姚关镇，已绑定）', 'o-demo-worker-zhao');
   addPhone('站长（姚关镇，已绑定）', 'o-demo-worker-head');
+  addPhone('社工 钱丽娟（姚关镇，已绑定）', 'o-demo-worker-qian');
   addPhone('值班社工（备用名单）', params.get('duty') || 'o-demo-duty-worker');
   setInterval(poll, 1000);
 })();

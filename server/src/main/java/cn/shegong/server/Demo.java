@@ -49,7 +49,7 @@ final class Demo {
         FakeWeChat api = new FakeWeChat(config.wechat().appId(), config.wechat().secret(), clock);
         new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
         config.onDutyOpenids().forEach(api::follow);
-        List.of(DemoSeed.HEAD_PHONE, DemoSeed.WORKER_PHONE).forEach(api::follow);
+        List.of(DemoSeed.HEAD_PHONE, DemoSeed.WORKER_PHONE, DemoSeed.SECOND_WORKER_PHONE).forEach(api::follow);
         String host = loopback(config);
         WeChatPush push = new WeChatPush(URI.create("http://" + host + ":" + config.serverPort()),
                 config.wechat().appId(), config.wechat().token(), config.wechat().aesKey());

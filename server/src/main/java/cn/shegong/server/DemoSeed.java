@@ -37,6 +37,8 @@ final class DemoSeed {
     static final String DEMO_STATION = "530521103";
     static final String HEAD_PHONE = "o-demo-worker-head";
     static final String WORKER_PHONE = "o-demo-worker-zhao";
+    /** A second worker of 姚关镇 on a simulator phone (relief and 低保 cases), so a station's day has more than one phone. */
+    static final String SECOND_WORKER_PHONE = "o-demo-worker-qian";
 
     /**
      * The station head and a worker of the demo station, bound to the simulator's worker phones, so
@@ -54,6 +56,8 @@ final class DemoSeed {
         Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
                 List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
         shegong.staff().bind(worker.id(), WORKER_PHONE, now);
+        Worker second = shegong.staff().addWorker("钱丽娟", DEMO_STATION, Worker.Role.WORKER, List.of(Category.DIBAO, Category.TEKUN), 10);
+        shegong.staff().bind(second.id(), SECOND_WORKER_PHONE, now);
         java.util.Map<java.time.DayOfWeek, List<String>> everyDay = new java.util.EnumMap<>(java.time.DayOfWeek.class);
         for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
             everyDay.put(d, List.of(worker.id())); // on duty every day, so the tour's urgent requests reach the simulator phone
@@ -100,7 +104,7 @@ final class DemoSeed {
             LabelledText request = requests.get(random.nextInt(requests.size()));
             Areas.Township township = areas.townships().get(random.nextInt(areas.townships().size()));
             String openid = "o-demo-seed-" + i;
-            Instant at = now.minus(Duration.ofHours(2 + random.nextInt(24 * 20)));
+            Instant at = now.minus(Duration.ofHours(2 + random.nextInt(24 * 90))); // the last three months: the report has a past
             String name = surnames.get(random.nextInt(surnames.size())) + given.get(random.nextInt(given.size()));
             Case c = shegong.cases().create(new CaseStore.NewCase(openid, request.category(), request.urgent(), Optional.of(township),
                     Optional.of(name), Optional.of(String.format("1380000%04d", i)), request.text(), false), at);

@@ -132,11 +132,18 @@ class DemoTourTest {
         WebElement worker = phone(2);
         waiting().until(d -> worker.findElement(By.cssSelector(".chat")).getText().contains(c.number()));
         say(worker, "接单 " + c.shortCode(), "已接单"); // the 4-digit code on the card, as the README's tour says
-        say(worker, "记录 " + c.shortCode() + " 已上门，老人能下床了，家属下周回来", "走访情况已记到");
+        say(worker, "回复 " + c.shortCode() + " 明天上午我到您家看看", "已转告"); // through the bot, to Li
+        waiting().until(d -> phone(0).findElement(By.cssSelector(".chat")).getText().contains("明天上午我到您家看看"));
+        say(worker, "记录 " + c.shortCode(), "开始记录"); // a visit note in parts: a photo, then words
+        worker.findElement(By.cssSelector("button.image")).click();
+        waiting().until(d -> worker.findElement(By.cssSelector(".chat")).getText().contains("共 1 条"));
+        say(worker, "已上门，老人能下床了，家属下周回来", "共 2 条");
+        say(worker, "完成", "照片 1 张");
         Files.write(Path.of("target/screenshots/simulator-worker.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.switchTo().window(consoleWindow(simulatorWindow));
         browser.navigate().refresh();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("notes"), "老人能下床了"));
+        waiting().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#media li"), 0)); // the photo, kept with the case
         browser.findElement(By.id("summary")).sendKeys("已联系家属，安排社工每周上门");
         browser.findElement(By.xpath("//div[@id='outcomes']//label[contains(., '链接社会资源')]/input")).click();
         browser.findElement(By.id("close")).click();
