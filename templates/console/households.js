@@ -51,6 +51,9 @@ async function loadHouseholds() {
     $('h-county').dispatchEvent(new Event('change'));
     $('h-township').value = hq.get('township') || '';
     $('h-category').value = hq.get('category') || '';
+    $('h-risk').value = '';       // the other filters as the figure counted: in care, any risk, no ID search
+    $('h-status').value = 'ACTIVE';
+    $('h-id').value = '';
     hPage = 0;
     history.replaceState(null, '', '#/households'); // from here the form's own filters apply
   }

@@ -138,7 +138,7 @@ $('#morning').addEventListener('click', async () => {
 });
 // While WeChat fails: how many calls will still fail, and what waits in the service's outbox (and when it tries again).
 async function showFaults() {
-  const faults = await call('GET', '/_fake/faults');
+  const faults = await call('GET', '/_fake/faults').catch(() => []);
   const left = faults.reduce((n, f) => n + f.times, 0);
   const box = await call('POST', '/_fake/demo/outbox').catch(() => null);
   const parts = [];

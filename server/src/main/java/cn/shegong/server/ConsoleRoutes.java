@@ -83,7 +83,7 @@ import io.helidon.webserver.http.HttpRouting;
 final class ConsoleRoutes implements AutoCloseable {
 
     /** What the console's APIs are built from (the service's stores, notifiers and settings). */
-    record Parts(MongoDatabase db, FieldCipher cipher, Path dataDir, String wechatApiBase, Clock clock, Texts texts, Vocabulary words,
+    record Parts(MongoDatabase db, FieldCipher cipher, Path dataDir, String wechatApiBase, List<String> trustedProxies, Clock clock, Texts texts, Vocabulary words,
                  AuditLog audit, Redis redis, Areas areas, AccountStore accounts, CaseStore cases, MessageStore messages,
                  ResidentStore residents, StaffStore staff, BindCodes bindCodes, WeChatApi wechat, MediaStore media,
                  CaseNotifier notifier, WorkerNotices workerNotices, HouseholdStore households, Registry registry, VisitStore visits,
@@ -106,7 +106,7 @@ final class ConsoleRoutes implements AutoCloseable {
     void install(HttpRouting.Builder r) {
         Clock clock = p.clock();
         AuditLog audit = p.audit();
-        var auth = new AuthApi(p.accounts(), audit, p.redis(), clock);
+        var auth = new AuthApi(p.accounts(), audit, p.redis(), p.trustedProxies(), clock);
         r.addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
                 .register(auth)
                 .register(new CaseApi(p.cases(), p.messages(), p.residents(), p.staff(), p.media(), p.notifier(), p.workerNotices(),

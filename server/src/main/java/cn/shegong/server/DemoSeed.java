@@ -46,7 +46,7 @@ final class DemoSeed {
      * routing rules (least loaded, the skilled first) give the tour's elderly and child requests to
      * the demo worker.
      */
-    private static Worker bindDemoWorkers(Shegong shegong, String workerName, Instant now) {
+    private static Worker bindDemoWorkers(Shegong shegong, String workerName, String secondName, Instant now) {
         Worker head = shegong.staff().workers(DEMO_STATION).stream().filter(w -> w.role() == Worker.Role.HEAD).findFirst().orElseThrow();
         shegong.staff().bind(head.id(), HEAD_PHONE, now);
         for (Worker w : shegong.staff().workers(DEMO_STATION)) {
@@ -56,7 +56,7 @@ final class DemoSeed {
         Worker worker = shegong.staff().addWorker(workerName, DEMO_STATION, Worker.Role.WORKER,
                 List.of(Category.ELDERLY, Category.CHILDREN, Category.LINSHI), 10);
         shegong.staff().bind(worker.id(), WORKER_PHONE, now);
-        Worker second = shegong.staff().addWorker("钱丽娟", DEMO_STATION, Worker.Role.WORKER, List.of(Category.DIBAO, Category.TEKUN), 10);
+        Worker second = shegong.staff().addWorker(secondName, DEMO_STATION, Worker.Role.WORKER, List.of(Category.DIBAO, Category.TEKUN), 10);
         shegong.staff().bind(second.id(), SECOND_WORKER_PHONE, now);
         java.util.Map<java.time.DayOfWeek, List<String>> everyDay = new java.util.EnumMap<>(java.time.DayOfWeek.class);
         for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
@@ -133,7 +133,8 @@ final class DemoSeed {
         }
         seedTrainingsAndPhones(shegong, names, stations, clock, random);
         // after the seeded cases, so none of them is the demo worker's: the tour's short codes stay unambiguous
-        Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(), clock.instant());
+        Worker demoWorker = bindDemoWorkers(shegong, names.get("demo_worker").asString().get(),
+                names.get("second_worker").asString().get(), clock.instant());
         DemoHouseholds.seed(shegong, surnames, given, names.get("visit_notes").asList(String.class).get(),
                 names.get("visit_notes_risk").asList(String.class).get(), demoWorker, clock.instant(), random);
     }

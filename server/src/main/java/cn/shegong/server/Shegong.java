@@ -156,7 +156,7 @@ public final class Shegong implements AutoCloseable {
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
-        this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(),
+        this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(), config.trustedProxies(),
                 clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes, wechatApi, media, notifier,
                 workerNotices, households, registry, visits, careCategories, policy, monitoring, flow.deadlines(), flow.calendar(), flow.rules(),
                 flow.router(), flow.sweep(), flow.urgentAlerts(), flow.rosters(), trainings, outboxStore));

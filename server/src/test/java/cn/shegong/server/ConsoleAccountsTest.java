@@ -152,6 +152,18 @@ class ConsoleAccountsTest {
     }
 
     @Test
+    void aLoginPostedAsAFormIsRefused() throws Exception {
+        account("formuser", false);
+        ConsoleClient b = browser("10.0.8.1");
+        var request = java.net.http.HttpRequest.newBuilder(b.uri("/api/login")).header("Content-Type", "text/plain")
+                .header("X-Forwarded-For", "10.0.8.1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"formuser\",\"password\":\"" + PASSWORD + "\"}")).build();
+        HttpResponse<String> r = b.http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, r.statusCode(), "a cross-site form cannot sign anyone in (or lock them out)");
+        assertEquals(200, b.login("formuser", PASSWORD).statusCode());
+    }
+
+    @Test
     void theSessionCookieIsSecureBehindATlsProxy() throws Exception {
         account("tlsuser", false);
         ConsoleClient plain = browser("10.0.7.1");

@@ -136,6 +136,14 @@ class ConsoleListsTest {
         assertEquals("审计日志", log.get(0).get(0));
         assertTrue(log.stream().anyMatch(r -> r.contains("shidian") && r.contains("下载社工名单")), log.toString());
         assertEquals(404, county.get("/api/audit").statusCode(), "the log is for the auditor and the city");
+        String idNumber = "53052119500101001" + cn.shegong.core.households.IdNumbers.checkCharacter("53052119500101001");
+        county.json("/api/households?idNumber=" + idNumber);
+        county.json("/api/cases?q=13800004321");
+        String searches = auditor.get("/api/audit?who=shidian").body();
+        assertTrue(searches.contains("view_households") && !searches.contains(idNumber), "the search is audited, the ID number masked: " + searches);
+        sheet(county, "/api/cases.xlsx?q=13800004321");
+        String caseExports = auditor.get("/api/audit?action=export_cases").body();
+        assertTrue(caseExports.contains("138****4321") && !caseExports.contains("13800004321"), caseExports);
         JsonNode again = auditor.json("/api/audit?action=export_audit");
         assertTrue(again.get("total").asInt() >= 1, "exporting the log is itself audited");
     }

@@ -44,7 +44,7 @@ public final class AuditApi implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         allowed(req);
-        int page = Math.max(0, Integer.parseInt(req.query().first("page").orElse("0")));
+        int page = Http.page(req.query().first("page").orElse("0"));
         AuditLog.Page p = audit.page(query(req.query()), page, PAGE);
         Http.json(res, Map.of("total", p.total(), "pageSize", PAGE, "actions", ACTIONS, "items", p.items().stream().map(e -> Map.of("at", e.at().toString(),
                 "who", e.who(), "action", e.action(),

@@ -35,7 +35,9 @@ public final class AuthApi implements HttpService {
     private final AuditLog audit;
     private final Clock clock;
 
-    public AuthApi(AccountStore accounts, AuditLog audit, cn.shegong.core.storage.Redis redis, Clock clock) {
+    public AuthApi(AccountStore accounts, AuditLog audit, cn.shegong.core.storage.Redis redis, java.util.List<String> trustedProxies,
+                   Clock clock) {
+        Http.trustProxies(trustedProxies);
         this.accounts = accounts;
         this.sessions = new Sessions(redis, clock);
         this.guard = new LoginGuard(redis, clock);

@@ -96,16 +96,19 @@ public final class CaseApi implements HttpService {
         Optional<String> phone = search.matches("[0-9-]{7,}") ? Optional.of(search) : Optional.empty();
         String status = q.first("status").orElse("");
         // A number or a phone is looked up in every status: the person asking does not know where it stands.
-        List<Case.Status> statuses = number.isPresent() || phone.isPresent() || status.equals("ALL") ? List.of()
+        boolean lookup = number.isPresent() || phone.isPresent(); // then the other filters would only hide what is asked for
+        List<Case.Status> statuses = lookup || status.equals("ALL") ? List.of()
                 : status.isEmpty() ? Case.Status.open() : List.of(Case.Status.valueOf(status));
         return new CaseSearch.Query(
                 scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty())),
                 scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty())).filter(scope::coversTownship),
-                statuses, q.first("category").flatMap(Category::fromCode), q.first("urgent").map(Boolean::parseBoolean),
-                number, phone,
-                q.first("from").asOptional().map(d -> day(d)), q.first("to").asOptional().map(d -> day(d).plus(Duration.ofDays(1))),
-                q.first("assignee").asOptional(), q.first("only").asOptional().map(o -> CaseSearch.Only.valueOf(o.toUpperCase())),
-                Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20);
+                statuses, q.first("category").flatMap(Category::fromCode).filter(c -> !lookup),
+                q.first("urgent").map(Boolean::parseBoolean).filter(u -> !lookup), number, phone,
+                q.first("from").asOptional().filter(d -> !lookup).map(d -> day(d)),
+                q.first("to").asOptional().filter(d -> !lookup).map(d -> day(d).plus(Duration.ofDays(1))),
+                q.first("assignee").asOptional(),
+                q.first("only").asOptional().filter(o -> !lookup).map(o -> CaseSearch.Only.valueOf(o.toUpperCase(java.util.Locale.ROOT))),
+                Http.page(q.first("page").orElse("0")), 20);
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -131,8 +134,13 @@ public final class CaseApi implements HttpService {
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
                 "id", w.id(), "name", w.name(), "role", w.role().name(), "openCases", staff.openCases(w.id()),
                 "capacity", w.capacity())).toList()).orElse(List.of()));
-        view.put("deliveries", outbox.forOpenid(c.openid()).stream().filter(o -> !o.createdAt().isBefore(c.createdAt()))
-                .map(o -> delivery(o, full)).toList());
+        // What we sent this person while this request was theirs: from its opening until their next request opened
+        // (outbox items name no case), at most the 50 latest.
+        java.time.Instant until = cases.forResident(c.openid()).stream().map(Case::createdAt).filter(t -> t.isAfter(c.createdAt()))
+                .min(java.util.Comparator.naturalOrder()).orElse(java.time.Instant.MAX);
+        List<OutboxItem> sent = outbox.forOpenid(c.openid()).stream()
+                .filter(o -> !o.createdAt().isBefore(c.createdAt()) && o.createdAt().isBefore(until)).toList();
+        view.put("deliveries", sent.subList(Math.max(0, sent.size() - 50), sent.size()).stream().map(o -> delivery(o, full)).toList());
         c.rating().ifPresent(r -> view.put("rating", r));
         c.ratingComment().ifPresent(r -> view.put("comment", r));
         Http.json(res, view);

@@ -76,8 +76,7 @@ public final class DashboardApi implements HttpService {
         t.weeks().values().forEach(m -> m.keySet().forEach(code -> labels.put(code, caseCategory.apply(code))));
         out.put("categoryLabels", labels);
         out.put("quarter", Map.of("from", quarter[0].toString(), "to", quarter[1].toString()));
-        out.put("visitsByCounty", registry.visitsByCounty(quarter[0], quarter[1], county, today).entrySet().stream()
-                .filter(e -> township.map(x -> x.startsWith(e.getKey())).orElse(true)).map(e -> Map.of(
+        out.put("visitsByCounty", registry.visitsByCounty(quarter[0], quarter[1], county, township, today).entrySet().stream().map(e -> Map.of(
                         "county", e.getKey(), "name", countyName(e.getKey()), "due", e.getValue().due(), "onTime", e.getValue().onTime(),
                         "late", e.getValue().late(), "missed", e.getValue().missed(), "open", e.getValue().open())).toList());
         out.put("inCare", care.all().stream().filter(k -> r.inCare().getOrDefault(k.code(), 0) > 0)

@@ -33,14 +33,22 @@ final class Http {
         return req.context().get(Session.class).orElseThrow(() -> new ApiException(401, "not_signed_in"));
     }
 
+    /** Proxies besides this machine whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES), set once at start. */
+    private static volatile java.util.List<String> proxies = java.util.List.of();
+
+    static void trustProxies(java.util.List<String> addressesOrRanges) {
+        proxies = java.util.List.copyOf(addressesOrRanges);
+    }
+
     /**
-     * Where a request came from, for the audit log. {@code X-Forwarded-For} is believed only from a
-     * proxy on this machine (the admin socket listens on loopback unless opened on purpose), and
-     * only its last address — the one that proxy added — reduced to the characters of an IP address.
+     * Where a request came from, for the audit log and the login guard. {@code X-Forwarded-For} is
+     * believed only from a proxy on this machine or one named in {@code TRUSTED_PROXIES} (the admin
+     * socket listens on loopback unless opened on purpose), and only its last address — the one that
+     * proxy added — reduced to the characters of an IP address.
      */
     static String from(ServerRequest req) {
         String peer = req.remotePeer().host();
-        if (!isLoopback(peer)) {
+        if (!trusted(peer)) {
             return peer;
         }
         return req.headers().first(HeaderNames.X_FORWARDED_FOR).map(Http::lastAddress).filter(a -> !a.isEmpty()).orElse(peer);
@@ -48,8 +56,40 @@ final class Http {
 
     /** Whether the browser reached us over TLS: directly, or through a proxy on this machine that says so. */
     static boolean overTls(ServerRequest req) {
-        return req.isSecure() || (isLoopback(req.remotePeer().host())
+        return req.isSecure() || (trusted(req.remotePeer().host())
                 && req.headers().first(HeaderNames.X_FORWARDED_PROTO).map("https"::equalsIgnoreCase).orElse(false));
+    }
+
+    private static boolean trusted(String peer) {
+        return isLoopback(peer) || proxies.stream().anyMatch(p -> covers(p, peer));
+    }
+
+    /** An exact address, or an IPv4 range a.b.c.d/n. */
+    static boolean covers(String proxy, String peer) {
+        int slash = proxy.indexOf('/');
+        if (slash < 0) {
+            return proxy.equalsIgnoreCase(peer);
+        }
+        long net = ipv4(proxy.substring(0, slash));
+        long addr = ipv4(peer);
+        int bits = Integer.parseInt(proxy.substring(slash + 1));
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return net >= 0 && addr >= 0 && (net & mask) == (addr & mask);
+    }
+
+    private static long ipv4(String text) {
+        String[] parts = text.split("\\.");
+        if (parts.length != 4) {
+            return -1;
+        }
+        long value = 0;
+        for (String p : parts) {
+            if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+                return -1;
+            }
+            value = value << 8 | Integer.parseInt(p);
+        }
+        return value;
     }
 
     private static boolean isLoopback(String host) {
@@ -61,12 +101,21 @@ final class Http {
         return last.length() > 45 ? last.substring(0, 45) : last;
     }
 
+    /** A page number from a query: at least 0, at most 100,000 (deeper than any list; keeps skip() from overflowing). */
+    static int page(String text) {
+        return Math.min(100_000, Math.max(0, Integer.parseInt(text)));
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> body(ServerRequest req) {
         try (InputStream in = req.content().inputStream()) {
             byte[] bytes = in.readNBytes(64 * 1024);
             if (bytes.length == 0) {
                 return Map.of();
+            }
+            // JSON only: a cross-site form (text/plain) cannot post without a CORS preflight, which we never grant
+            if (!req.headers().contentType().map(t -> t.test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)).orElse(false)) {
+                throw new ApiException(415, "json_only");
             }
             Object value = JSON.readValue(bytes, Object.class);
             if (!(value instanceof Map<?, ?> map)) { // null, a list, a number: not what any call takes

@@ -130,7 +130,7 @@ public final class ListsApi implements HttpService {
         return new VisitSearch.Query(period[0], period[1], county, township,
                 q.first("category").asOptional().filter(c -> care.byCode(c).isPresent()),
                 q.first("state").asOptional().filter(s -> !s.isEmpty()).map(VisitSearch.State::valueOf),
-                Math.max(0, Integer.parseInt(q.first("page").orElse("0"))), 20);
+                Http.page(q.first("page").orElse("0")), 20);
     }
 
     private String place(String townshipCode) {

@@ -53,10 +53,8 @@ final class LoginGuard {
     }
 
     private boolean count(String subject, int limit) {
+        redis.client().set(failKey(subject), "0", SetParams.setParams().nx().ex(LOCK.toSeconds())); // the window, and its expiry, first
         long n = redis.client().incr(failKey(subject));
-        if (n == 1) {
-            redis.client().expire(failKey(subject), LOCK.toSeconds());
-        }
         if (n < limit) {
             return false;
         }

@@ -42,9 +42,8 @@ final class Sessions {
         s.csrf = token();
         s.mustChangePassword = account.mustChangePassword() || passwordExpired;
         s.changeReason = passwordExpired && !account.mustChangePassword() ? "expired" : "";
-        save(s);
         redis.client().sadd(accountKey(s.accountId), s.id);
-        redis.client().expire(accountKey(s.accountId), IDLE.toSeconds() * 2);
+        save(s);
         return s;
     }
 
@@ -73,6 +72,7 @@ final class Sessions {
         s.lastSeenMillis = clock.millis();
         try {
             redis.client().set(key(s.id), JSON.writeValueAsString(s), SetParams.setParams().ex(IDLE.toSeconds()));
+            redis.client().expire(accountKey(s.accountId), IDLE.toSeconds() * 2); // lives as long as its newest session
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

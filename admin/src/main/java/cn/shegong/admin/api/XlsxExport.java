@@ -41,7 +41,12 @@ final class XlsxExport {
     /** The filters of a list request as the audit log and the sheet show them (the YAML's word for none when there are none). */
     static String filters(ServerRequest req) {
         return req.query().toMap().entrySet().stream().filter(e -> !e.getKey().equals("page"))
-                .map(e -> e.getKey() + "=" + String.join(",", e.getValue())).reduce((a, b) -> a + word("exports.separator") + b).orElse(word("exports.none"));
+                .map(e -> e.getKey() + "=" + String.join(",", e.getValue().stream().map(v -> masked(e.getKey(), v)).toList())).reduce((a, b) -> a + word("exports.separator") + b).orElse(word("exports.none"));
+    }
+
+    /** What a search was for, as the audit log may keep it: ID numbers and phones masked (the log is read by other roles). */
+    private static String masked(String key, String value) {
+        return key.equals("idNumber") ? cn.shegong.core.households.IdNumbers.mask(value) : cn.shegong.core.casework.Phones.maskAll(value);
     }
 
     /** A list of people in care, of their visits or of risk signals was looked at: who, which list, which filters. */

@@ -32,6 +32,9 @@ public final class AuditLog {
 
     public void ensureIndexes() {
         audit.createIndex(Indexes.descending("at"));
+        for (String field : List.of("who", "action", "record")) { // the auditor's filters
+            audit.createIndex(Indexes.compoundIndex(Indexes.ascending(field), Indexes.descending("at")));
+        }
     }
 
     public void record(Instant at, String who, String action, String record, String from) {

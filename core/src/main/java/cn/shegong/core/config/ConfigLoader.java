@@ -20,6 +20,7 @@ public final class ConfigLoader {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{3,32}");
     private static final Pattern AES_KEY = Pattern.compile("[A-Za-z0-9]{43}");
     private static final Pattern APP_ID = Pattern.compile("wx[0-9A-Za-z]{16}");
+    private static final Pattern PROXY = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[0-9A-Fa-f:]{2,39}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_.-]{1,64}");
 
     private final Config yaml;
@@ -63,7 +64,11 @@ public final class ConfigLoader {
                 optional("SHEGONG_ADMIN_PASSWORD", "admin.password").map(v -> check("SHEGONG_ADMIN_PASSWORD", v,
                         Pattern.compile("\\S{10,128}"), "10 to 128 characters without spaces")),
                 check("ROUTING", optional("ROUTING", "routing.mode").orElse("auto"), Pattern.compile("auto|manual"), "auto or manual")
-                        .equals("auto"));
+                        .equals("auto"),
+                optional("TRUSTED_PROXIES", "admin.trusted-proxies").map(v -> java.util.Arrays.stream(v.split(","))
+                        .map(String::strip).filter(x -> !x.isEmpty())
+                        .map(x -> check("TRUSTED_PROXIES", x, PROXY, "IP addresses or IPv4 CIDR ranges, separated by commas")).toList())
+                        .orElse(java.util.List.of()));
     }
 
     private Optional<String> optional(String envName, String yamlKey) {

@@ -24,7 +24,8 @@ public record ShegongConfig(
         Optional<String> dataKey,
         java.util.List<String> onDutyOpenids,
         Optional<String> adminPassword,
-        boolean autoRouting) {
+        boolean autoRouting,
+        java.util.List<String> trustedProxies) {
 
     /** The WeChat Official Account this instance serves. */
     public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
@@ -37,7 +38,7 @@ public record ShegongConfig(
 
     public ShegongConfig withPorts(int server, int admin) {
         return new ShegongConfig(host, server, admin, adminHost, wechat, mongodbUri, mongodbDatabase, redisUrl, redisPrefix, dataDir,
-                dataKey, onDutyOpenids, adminPassword, autoRouting);
+                dataKey, onDutyOpenids, adminPassword, autoRouting, trustedProxies);
     }
 
     @Override

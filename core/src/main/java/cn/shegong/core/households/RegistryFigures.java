@@ -84,14 +84,15 @@ public final class RegistryFigures {
     }
 
     /** Visit compliance of the period by county (the first six digits of each visit's township), in one read. */
-    public Map<String, Visits> visitsByCounty(LocalDate from, LocalDate to, Optional<String> county, LocalDate today) {
+    public Map<String, Visits> visitsByCounty(LocalDate from, LocalDate to, Optional<String> county, Optional<String> township,
+                                              LocalDate today) {
         Map<String, Visits> out = new TreeMap<>();
         LocalDate end = to.isBefore(today) ? to : today;
         visits.find(Filters.and(Filters.gte("due", from.toString()), Filters.lte("due", to.toString()),
                         Filters.ne("status", Visit.Status.CANCELLED.name())))
                 .projection(new Document("due", 1).append("doneOn", 1).append("stationCode", 1)).forEach(d -> {
                     String station = d.getString("stationCode") == null ? "" : d.getString("stationCode");
-                    if (station.length() < 6 || !county.map(station::startsWith).orElse(true)) {
+                    if (station.length() < 6 || !Areas.within(station, county, township)) { // a station counts its own visits only
                         return;
                     }
                     out.merge(station.substring(0, 6), visit(d, end), Visits::plus);
