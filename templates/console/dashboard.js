@@ -46,7 +46,8 @@ async function loadDashboard() {
     showInbox({ status: 'ALL', category: codes[p.seriesIndex], from: monday, to: sunday });
   });
 
-  text($('d-visits-title'), '本季度入户探访（' + d.quarter.from + ' 至 ' + d.quarter.to + '，按县）');
+  text($('d-visits-title'), '本季度入户探访（' + d.quarter.from + ' 至 ' + d.quarter.to + '，按县；走访和在册数据 ' + minute(d.registryAt)
+    + ' 统计，每 5 分钟更新）');
   const parts = [['onTime', '按时完成'], ['late', '逾期完成'], ['missed', '未访'], ['open', '尚未到期']];
   chart('d-visits').setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { top: 50, left: 40, right: 10, bottom: 30 },

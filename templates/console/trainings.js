@@ -14,6 +14,15 @@ async function loadTrainings() {
     }
     tbody.appendChild(tr);
   }
+  const a = await api('GET', '/api/trainings/attendance');
+  text($('t-total'), a.items.length ? '共 ' + a.times + ' 人次，' + a.hours + ' 学时' : '今年还没有人签到。');
+  const rows = $('t-attendance');
+  rows.replaceChildren();
+  for (const w of a.items) {
+    const tr = document.createElement('tr');
+    for (const v of [w.county, w.station + '社工站', w.worker, w.times, w.hours]) tr.appendChild(text(document.createElement('td'), v));
+    rows.appendChild(tr);
+  }
 }
 
 $('t-form').addEventListener('submit', async (ev) => {

@@ -47,6 +47,7 @@ import cn.shegong.core.households.ImportJobs;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.RegistryFigures;
+import cn.shegong.core.households.RegistrySnapshot;
 import cn.shegong.core.households.VisitSearch;
 import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
@@ -95,12 +96,14 @@ final class ConsoleRoutes implements AutoCloseable {
     private final Parts p;
     private final ImportJobs importJobs;
     private final RegistryFigures registryFigures;
+    private final RegistrySnapshot registrySnapshot;
 
     ConsoleRoutes(Parts p) {
         this.p = p;
         this.importJobs = new ImportJobs(p.db(), new HouseholdImport(p.registry(), p.households(), p.areas(), p.careCategories(),
                 p.staff()::responsibleFor, p.clock()), p.cipher(), p.texts(), p.dataDir(), p.clock());
         this.registryFigures = new RegistryFigures(p.db(), p.policy());
+        this.registrySnapshot = new RegistrySnapshot(registryFigures, p.clock());
     }
 
     void install(HttpRouting.Builder r) {
@@ -127,7 +130,7 @@ final class ConsoleRoutes implements AutoCloseable {
                 .register(new TrainingApi(p.trainings(), p.staff(), Shegong.CITY_AREA, audit, clock))
                 .register(new ExportApi(p.cases(), p.households(), p.staff(), p.careCategories(), c -> p.words().label(c.category()),
                         c -> p.words().label(c.status()), audit, clock))
-                .register(new DashboardApi(new DashboardFigures(p.db()), registryFigures, p.monitoring(), p.careCategories(), p.areas(),
+                .register(new DashboardApi(new DashboardFigures(p.db()), registrySnapshot, p.monitoring(), p.careCategories(), p.areas(),
                         this::categoryLabel, clock))
                 .register(new ReportApi(new MonthlyReport(new CaseFigures(p.db()), registryFigures, p.monitoring(), p.careCategories(),
                         this::categoryLabel, code -> p.areas().byCode(code).map(t -> t.county() + t.name()).orElse(code), p.trainings(),
@@ -163,5 +166,6 @@ final class ConsoleRoutes implements AutoCloseable {
     @Override
     public void close() {
         importJobs.close();
+        registrySnapshot.close();
     }
 }

@@ -32,7 +32,8 @@ final class InboxBench {
     }
 
     static int run(List<String> args, PrintStream out) throws Exception {
-        int n = args.size() == 2 && args.get(0).equals("--cases") ? Integer.parseInt(args.get(1)) : 100_000;
+        int n = option(args, "--cases", 100_000);
+        int households = option(args, "--households", 0);
         Map<String, String> env = new HashMap<>(Main.demoEnv());
         env.put("SHEGONG_DATA_DIR", Files.createTempDirectory("shegong-inbox-bench").toString());
         env.put("SERVER_PORT", "0");
@@ -49,6 +50,7 @@ final class InboxBench {
                         "bench " + i, false), Clock.systemUTC().instant());
             }
             out.printf("seeded %d cases in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            enrolHouseholds(shegong, households, random, out);
             shegong.accounts().create("bench-city", "bench-password", Role.CITY, Shegong.CITY_AREA, false, Clock.systemUTC().instant());
             shegong.accounts().create("bench-county", "bench-password", Role.COUNTY, "530521", false, Clock.systemUTC().instant());
             for (String user : List.of("bench-city", "bench-county")) {
@@ -77,6 +79,29 @@ final class InboxBench {
             exportAll(shegong, out);
         }
         return 0;
+    }
+
+    private static int option(List<String> args, String name, int otherwise) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : otherwise;
+    }
+
+    /** Households in care across the city (for the dashboard's registry figures), each with its next visit. */
+    private static void enrolHouseholds(Shegong shegong, int n, Random random, PrintStream out) {
+        if (n == 0) {
+            return;
+        }
+        String[] categories = {"liushou_laoren", "shineng_laoren", "liushou_ertong", "fensan_tekun", "dibao"};
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            var t = Areas.baoshan().townships().get(random.nextInt(Areas.baoshan().townships().size()));
+            shegong.registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
+                    "bench" + i, Optional.empty(), Optional.empty(), "", Optional.empty())), t.code(), t.countyCode(), "", "",
+                    Map.of(categories[random.nextInt(categories.length)], today.minusDays(random.nextInt(120))),
+                    cn.shegong.core.households.Household.Risk.LOW, ""), Optional.empty(), today, Clock.systemUTC().instant());
+        }
+        out.printf("enrolled %d households in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Every case as one Excel file (the city, all statuses): time, size, and the heap's peak while it streams. */

@@ -148,6 +148,24 @@ class ConsoleListsTest {
         assertTrue(again.get("total").asInt() >= 1, "exporting the log is itself audited");
     }
 
+    @Test
+    void trainingsAreCountedPerWorkerInPersonTimesAndHours() throws Exception {
+        var worker = service.shegong.staff().addWorker("孙培训", RENHE, cn.shegong.core.staff.Worker.Role.WORKER, List.of(), 8);
+        LocalDate today = LocalDate.now(service.clock.withZone(java.time.ZoneId.of("Asia/Shanghai")));
+        for (String title : List.of("站长培训", "线上培训")) {
+            var t = service.shegong.trainings().create(title, today, "站长培训", "保山市民政局", 2.5, Shegong.CITY_AREA, "city",
+                    service.clock.instant());
+            service.shegong.trainings().signIn(t.code(), worker.id(), today);
+        }
+        JsonNode attendance = as("renhe").json("/api/trainings/attendance");
+        JsonNode row = attendance.get("items").get(0);
+        assertEquals("孙培训", row.get("worker").asText());
+        assertEquals(2, row.get("times").asInt(), "人次: two trainings");
+        assertEquals(5.0, row.get("hours").asDouble());
+        List<List<String>> sheet = sheet(as("shidian"), "/api/trainings/attendance.xlsx");
+        assertTrue(sheet.stream().anyMatch(r -> r.contains("孙培训") && r.contains("2") && (r.contains("5.0") || r.contains("5"))), sheet.toString());
+    }
+
     XSSFWorkbook workbook(ConsoleClient c, String path) throws Exception {
         var res = c.http.send(HttpRequest.newBuilder(c.uri(path)).header("X-Forwarded-For", c.from).build(),
                 HttpResponse.BodyHandlers.ofByteArray());

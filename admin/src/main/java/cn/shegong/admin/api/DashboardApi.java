@@ -11,7 +11,7 @@ import java.util.function.Function;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.households.CareCategories;
 import cn.shegong.core.households.Monitoring;
-import cn.shegong.core.households.RegistryFigures;
+import cn.shegong.core.households.RegistrySnapshot;
 import cn.shegong.core.report.DashboardFigures;
 
 import io.helidon.webserver.http.HttpRules;
@@ -22,7 +22,8 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The dashboard's figures, within the account's area: today's requests (new, waiting for a worker,
  * urgent, past a deadline), deadlines missed this week, requests by week and category, this
- * quarter's visit compliance by county, households in care by category, monitoring flags waiting,
+ * quarter's visit compliance by county, households in care by category (from a snapshot of every
+ * township, at most five minutes old: {@link RegistrySnapshot}), monitoring flags waiting,
  * satisfaction. Figures only: every role but the auditor.
  */
 public final class DashboardApi implements HttpService {
@@ -30,14 +31,14 @@ public final class DashboardApi implements HttpService {
     private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
 
     private final DashboardFigures dashboard;
-    private final RegistryFigures registry;
+    private final RegistrySnapshot registry;
     private final Monitoring monitoring;
     private final CareCategories care;
     private final Areas areas;
     private final Function<String, String> caseCategory;
     private final Clock clock;
 
-    public DashboardApi(DashboardFigures dashboard, RegistryFigures registry, Monitoring monitoring, CareCategories care, Areas areas,
+    public DashboardApi(DashboardFigures dashboard, RegistrySnapshot registry, Monitoring monitoring, CareCategories care, Areas areas,
                         Function<String, String> caseCategory, Clock clock) {
         this.dashboard = dashboard;
         this.registry = registry;
@@ -60,7 +61,8 @@ public final class DashboardApi implements HttpService {
         Optional<String> township = scope.township();
         DashboardFigures.Today t = dashboard.of(county, township, today);
         LocalDate[] quarter = FiguresApi.period("", today);
-        RegistryFigures.Figures r = registry.of(quarter[0], quarter[1], county, township, today);
+        RegistrySnapshot.Snapshot r = registry.of(quarter[0], quarter[1], today);
+        Map<String, Integer> inCare = r.inCare(county, township);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("today", Map.of("new", t.newToday(), "waiting", t.waiting(), "urgent", t.urgentOpen(), "overdue", t.overdueOpen(),
                 "missedThisWeek", t.missedThisWeek(), "date", today.toString()));
@@ -76,11 +78,12 @@ public final class DashboardApi implements HttpService {
         t.weeks().values().forEach(m -> m.keySet().forEach(code -> labels.put(code, caseCategory.apply(code))));
         out.put("categoryLabels", labels);
         out.put("quarter", Map.of("from", quarter[0].toString(), "to", quarter[1].toString()));
-        out.put("visitsByCounty", registry.visitsByCounty(quarter[0], quarter[1], county, township, today).entrySet().stream().map(e -> Map.of(
+        out.put("registryAt", r.at().toString()); // visits and households: at most RegistrySnapshot.FRESH old
+        out.put("visitsByCounty", r.visitsByCounty(county, township).entrySet().stream().map(e -> Map.of(
                         "county", e.getKey(), "name", countyName(e.getKey()), "due", e.getValue().due(), "onTime", e.getValue().onTime(),
                         "late", e.getValue().late(), "missed", e.getValue().missed(), "open", e.getValue().open())).toList());
-        out.put("inCare", care.all().stream().filter(k -> r.inCare().getOrDefault(k.code(), 0) > 0)
-                .map(k -> Map.of("code", k.code(), "label", k.label(), "households", r.inCare().get(k.code()))).toList());
+        out.put("inCare", care.all().stream().filter(k -> inCare.getOrDefault(k.code(), 0) > 0)
+                .map(k -> Map.of("code", k.code(), "label", k.label(), "households", inCare.get(k.code()))).toList());
         out.put("monitoringFlagsOpen", monitoring.list(county, township, Monitoring.Decision.OPEN).size());
         out.put("ratings", t.ratings());
         out.put("averageRating", t.averageRating().map(a -> Math.round(a * 10) / 10.0).orElse(null));

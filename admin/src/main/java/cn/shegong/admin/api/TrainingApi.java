@@ -43,7 +43,48 @@ public final class TrainingApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/trainings", this::list)
+                .get("/api/trainings/attendance", this::attendance)
+                .get("/api/trainings/attendance.xlsx", this::attendanceExcel)
                 .post("/api/trainings", this::create);
+    }
+
+    /** One worker's trainings in a period: how many (人次) and how many hours. */
+    record Attendance(String county, String station, String worker, int times, double hours) {
+    }
+
+    /** Per worker of the account's area, the trainings of the period they signed in to (the year by default). */
+    private java.util.List<Attendance> attendanceOf(ServerRequest req) {
+        Scope scope = Http.staffScope(req);
+        LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
+        LocalDate[] period = FiguresApi.period(req.query().first("period").orElse(String.valueOf(today.getYear())), today);
+        Map<String, double[]> byWorker = new LinkedHashMap<>();
+        for (Trainings.Training t : trainings.between(period[0], period[1])) {
+            for (String id : t.attendees()) {
+                double[] n = byWorker.computeIfAbsent(id, k -> new double[2]);
+                n[0]++;
+                n[1] += t.hours();
+            }
+        }
+        java.util.List<Attendance> out = new java.util.ArrayList<>();
+        byWorker.forEach((id, n) -> staff.worker(id).ifPresent(w -> staff.station(w.stationCode())
+                .filter(st -> scope.county().map(st.countyCode()::equals).orElse(true) && scope.township().map(st.code()::equals).orElse(true))
+                .ifPresent(st -> out.add(new Attendance(st.county(), st.township(), w.name(), (int) n[0], n[1])))));
+        out.sort(java.util.Comparator.comparing(Attendance::county).thenComparing(Attendance::station).thenComparing(Attendance::worker));
+        return out;
+    }
+
+    private void attendance(ServerRequest req, ServerResponse res) {
+        var rows = attendanceOf(req);
+        Http.json(res, Map.of("times", rows.stream().mapToInt(Attendance::times).sum(),
+                "hours", rows.stream().mapToDouble(Attendance::hours).sum(),
+                "items", rows.stream().map(a -> Map.of("county", a.county(), "station", a.station(), "worker", a.worker(),
+                        "times", a.times(), "hours", a.hours())).toList()));
+    }
+
+    private void attendanceExcel(ServerRequest req, ServerResponse res) {
+        var rows = attendanceOf(req);
+        new XlsxExport(audit, clock).send(req, res, "trainings", wb -> rows.forEach(a -> wb.row(java.util.List.of(a.county(), a.station(),
+                a.worker(), String.valueOf(a.times()), String.valueOf(a.hours())))));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -22,7 +22,7 @@ public final class RegistryFigures {
 
     /** Visit compliance of one category (or of all: the key {@code *}). */
     public record Visits(int due, int onTime, int late, int missed, int open) {
-        Visits plus(Visits o) {
+        public Visits plus(Visits o) {
             return new Visits(due + o.due, onTime + o.onTime, late + o.late, missed + o.missed, open + o.open);
         }
     }
@@ -83,21 +83,26 @@ public final class RegistryFigures {
         return new Figures(from, to, byCategory, inCare, enrolled, persons, total[0]);
     }
 
-    /** Visit compliance of the period by county (the first six digits of each visit's township), in one read. */
-    public Map<String, Visits> visitsByCounty(LocalDate from, LocalDate to, Optional<String> county, Optional<String> township,
-                                              LocalDate today) {
-        Map<String, Visits> out = new TreeMap<>();
+    /** Township code → category → visits of the period, and township code → category → households in care. */
+    public record ByTownship(Map<String, Map<String, Visits>> visits, Map<String, Map<String, Integer>> inCare) {
+    }
+
+    /** Every township's visits of the period and households in care, in one read of each (for {@link RegistrySnapshot}). */
+    public ByTownship byTownship(LocalDate from, LocalDate to, LocalDate today) {
+        Map<String, Map<String, Visits>> visitsByTownship = new TreeMap<>();
         LocalDate end = to.isBefore(today) ? to : today;
         visits.find(Filters.and(Filters.gte("due", from.toString()), Filters.lte("due", to.toString()),
                         Filters.ne("status", Visit.Status.CANCELLED.name())))
-                .projection(new Document("due", 1).append("doneOn", 1).append("stationCode", 1)).forEach(d -> {
-                    String station = d.getString("stationCode") == null ? "" : d.getString("stationCode");
-                    if (station.length() < 6 || !Areas.within(station, county, township)) { // a station counts its own visits only
-                        return;
-                    }
-                    out.merge(station.substring(0, 6), visit(d, end), Visits::plus);
+                .projection(new Document("due", 1).append("doneOn", 1).append("category", 1).append("stationCode", 1)).batchSize(1000)
+                .forEach(d -> visitsByTownship.computeIfAbsent(String.valueOf(d.getString("stationCode")), k -> new TreeMap<>())
+                        .merge(d.getString("category"), visit(d, end), Visits::plus));
+        Map<String, Map<String, Integer>> inCare = new TreeMap<>();
+        households.find(Filters.eq("status", Household.Status.ACTIVE.name()))
+                .projection(new Document("townshipCode", 1).append("categories", 1)).batchSize(1000).forEach(d -> {
+                    Map<String, Integer> here = inCare.computeIfAbsent(String.valueOf(d.getString("townshipCode")), k -> new TreeMap<>());
+                    d.get("categories", new Document()).keySet().forEach(code -> here.merge(code, 1, Integer::sum));
                 });
-        return out;
+        return new ByTownship(visitsByTownship, inCare);
     }
 
     private Visits visit(Document d, LocalDate end) {

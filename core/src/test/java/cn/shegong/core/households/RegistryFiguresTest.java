@@ -69,6 +69,23 @@ class RegistryFiguresTest {
                 .visits().get(RegistryFigures.ALL), "nothing due there in October");
         assertEquals(List.of(), List.copyOf(figures.of(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), Optional.empty(),
                 Optional.of("530521104"), today).inCare().keySet()));
+
+        // The dashboard's snapshot: the same numbers, summed from townships, for any area.
+        cn.shegong.core.time.AdjustableClock clock = new cn.shegong.core.time.AdjustableClock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        try (RegistrySnapshot snapshots = new RegistrySnapshot(figures, clock)) {
+            RegistrySnapshot.Snapshot s = snapshots.of(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), today);
+            assertEquals(Map.of("530502", new RegistryFigures.Visits(1, 0, 0, 1, 0), "530521", new RegistryFigures.Visits(3, 1, 1, 0, 1)),
+                    s.visitsByCounty(Optional.empty(), Optional.empty()));
+            assertEquals(Map.of("530521", new RegistryFigures.Visits(3, 1, 1, 0, 1)), s.visitsByCounty(Optional.empty(), Optional.of("530521103")),
+                    "a station counts its own visits");
+            assertEquals(q4.inCare(), s.inCare(Optional.empty(), Optional.empty()));
+            assertEquals(Map.of("fensan_tekun", 2, "liushou_laoren", 1), s.inCare(Optional.of("530521"), Optional.empty()));
+            enrol(registry, "530521197001010012", "530521103", "liushou_laoren", LocalDate.of(2026, 11, 2), now);
+            assertEquals(s, snapshots.of(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), today), "within five minutes: the same snapshot");
+            RegistrySnapshot.Snapshot tomorrow = snapshots.of(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 12, 31), today.plusDays(1));
+            assertEquals(2, tomorrow.inCare(Optional.of("530521"), Optional.empty()).get("liushou_laoren"),
+                    "a new day reads afresh: the household enrolled since is counted");
+        }
     }
 
     private static String enrol(Registry registry, String id, String township, String category, LocalDate since, Instant now) {
