@@ -56,7 +56,7 @@ public final class DashboardFigures {
         List<String> open = Case.Status.open().stream().map(Enum::name).toList();
         cases.find(Filters.or(Filters.gte("createdAt", Date.from(since)), Filters.in("status", open)))
                 .projection(new Document("category", 1).append("urgent", 1).append("status", 1).append("townshipCode", 1)
-                        .append("createdAt", 1).append("assigneeId", 1).append("timeline", 1).append("rating", 1))
+                        .append("createdAt", 1).append("assigneeId", 1).append("timeline.kind", 1).append("timeline.at", 1).append("rating", 1))
                 .forEach(d -> {
                     if (!Areas.within(d.getString("townshipCode"), county, township)) {
                         return;
