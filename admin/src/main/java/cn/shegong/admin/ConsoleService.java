@@ -30,8 +30,17 @@ public final class ConsoleService implements HttpService {
             res.header(HeaderNames.create("X-Frame-Options"), "DENY");
             res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
             res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+            res.beforeSend(() -> res.headers().contentType().filter(ConsoleService::textWithoutCharset)
+                    .ifPresent(t -> res.headers().contentType(t.withCharset("UTF-8")))); // static pages, scripts, styles: UTF-8 said
             chain.proceed();
         };
+    }
+
+    private static boolean textWithoutCharset(io.helidon.http.HttpMediaType type) {
+        String t = type.mediaType().type();
+        String sub = type.mediaType().subtype();
+        return type.charset().isEmpty() && (t.equals("text") || sub.equals("javascript") || sub.equals("json") || sub.equals("yaml")
+                || sub.endsWith("+xml"));
     }
 
     @Override

@@ -278,11 +278,12 @@ class AdminApiTest {
         @Test
         void everyAnswerCarriesTheSecurityHeaders() throws Exception {
             Browser b = signedIn("city");
-            for (HttpResponse<String> r : List.of(b.get("/api/me"), b.get("/console/"))) {
+            for (HttpResponse<String> r : List.of(b.get("/api/me"), b.get("/console/"), b.get("/console/app.js"), b.get("/console/app.css"))) {
                 assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"), r.uri().toString());
                 assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""));
                 assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
                 assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(""));
+                assertTrue(r.headers().firstValue("Content-Type").orElse("").toLowerCase().contains("charset=utf-8"), r.uri().toString());
             }
         }
 
