@@ -37,7 +37,7 @@ public final class CaseMerge {
         if (!duplicate.status().isOpen() || !into.status().isOpen() || duplicate.id().equals(into.id())) {
             return false;
         }
-        boolean ended = cases.updateOne(Filters.and(CaseDocuments.byId(duplicate.id()), Filters.eq("version", version)), Updates.combine(
+        boolean ended = cases.updateOne(CaseDocuments.atVersion(duplicate.id(), version), Updates.combine(
                 Updates.set("status", Case.Status.CANCELLED.name()), Updates.set("mergedInto", into.id()),
                 Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
                 Updates.push("timeline", CaseDocuments.event(now, "merged_into", into.number())))).getModifiedCount() == 1;

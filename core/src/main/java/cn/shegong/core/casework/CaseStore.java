@@ -57,6 +57,9 @@ public final class CaseStore {
     public void ensureIndexes() {
         byResident.backfill();
         cases.createIndex(Indexes.ascending("number"), new IndexOptions().name("number").unique(true));
+        // Versioned changes find the case by {_id, version}: on the embedded store only a unique index of that shape is used.
+        cases.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending("version")),
+                new IndexOptions().name("id_version").unique(true));
         cases.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.descending("createdAt")),
                 new IndexOptions().name("openid_createdAt"));
         cases.createIndex(Indexes.ascending("phoneIndex"), new IndexOptions().name("phoneIndex").sparse(true));
@@ -169,7 +172,7 @@ public final class CaseStore {
      * (optimistic locking: the caller reloads and tells the person).
      */
     public boolean changeStatus(String id, int version, Case.Status status, String kind, String note, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)),
+        return cases.updateOne(CaseDocuments.atVersion(id, version),
                 Updates.combine(Updates.set("status", status.name()), Updates.set("updatedAt", Date.from(now)),
                         Updates.inc("version", 1), Updates.push("timeline", event(now, kind, note)))).getModifiedCount() == 1;
     }
@@ -209,12 +212,12 @@ public final class CaseStore {
                 Updates.push("timeline", event(now, "assigned", workerName.orElse("")))));
         sets.add(workerId.map(w -> Updates.set("assigneeId", w)).orElse(Updates.unset("assigneeId")));
         sets.add(workerName.map(w -> Updates.set("assigneeName", w)).orElse(Updates.unset("assigneeName")));
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(sets)).getModifiedCount() == 1;
+        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(sets)).getModifiedCount() == 1;
     }
 
     /** Sets or corrects the place of a request (one whose township was unknown waits for it to be routed). */
     public boolean setPlace(String id, int version, Areas.Township township, String by, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(
                 Updates.set("townshipCode", township.code()), Updates.set("countyCode", township.countyCode()),
                 Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
                 Updates.push("timeline", event(now, "place_set", township.county() + township.name())))).getModifiedCount() == 1;
@@ -254,7 +257,7 @@ public final class CaseStore {
 
     /** Corrects category and urgency, with the reason on the timeline; optimistic like every staff edit. */
     public boolean reclassify(String id, int version, Category category, boolean urgent, String reason, Instant now) {
-        return cases.updateOne(Filters.and(byId(id), Filters.eq("version", version)), Updates.combine(
+        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(
                 Updates.set("category", category.code()), Updates.set("urgent", urgent), Updates.inc("version", 1),
                 Updates.set("updatedAt", Date.from(now)), Updates.push("timeline", event(now, "reclassified", reason))))
                 .getModifiedCount() == 1;

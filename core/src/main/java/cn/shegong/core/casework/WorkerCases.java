@@ -31,7 +31,10 @@ public final class WorkerCases {
 
     /** The worker takes the case on (it was assigned to them, or waiting unassigned at their station). */
     public boolean accept(String id, int version, String workerId, String workerName, String stationCode, Instant now) {
-        return cases.updateOne(Filters.and(CaseDocuments.byId(id), Filters.eq("version", version), Filters.in("status", OPEN)), Updates.combine(
+        if (!openAt(id, version)) {
+            return false;
+        }
+        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(
                 Updates.set("status", Case.Status.IN_PROGRESS.name()), Updates.set("assigneeId", workerId),
                 Updates.set("assigneeName", workerName), Updates.set("stationCode", stationCode), Updates.set("acceptedAt", Date.from(now)),
                 Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
@@ -43,7 +46,10 @@ public final class WorkerCases {
      * text). Sent back a second time, it goes up to the county, with its history on the timeline.
      */
     public boolean sendBack(String id, int version, String workerName, Instant now) {
-        Document after = cases.findOneAndUpdate(Filters.and(CaseDocuments.byId(id), Filters.eq("version", version), Filters.in("status", OPEN)),
+        if (!openAt(id, version)) {
+            return false;
+        }
+        Document after = cases.findOneAndUpdate(CaseDocuments.atVersion(id, version),
                 Updates.combine(Updates.set("status", Case.Status.NEW.name()), Updates.unset("assigneeId"), Updates.unset("assigneeName"),
                         Updates.inc("sentBack", 1), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
                         Updates.push("timeline", CaseDocuments.event(now, "sent_back", workerName))),
@@ -55,6 +61,12 @@ public final class WorkerCases {
             cases.updateOne(CaseDocuments.byId(id), Updates.push("timeline", CaseDocuments.event(now, "escalated_to_county", "sent_back_twice")));
         }
         return true;
+    }
+
+    /** Open at this version (read by key; the update that follows names the version, so nothing changes in between unnoticed). */
+    private boolean openAt(String id, int version) {
+        return CaseDocuments.openAt(cases.find(CaseDocuments.byId(id)).projection(new Document("version", 1).append("status", 1)).first(),
+                version, OPEN);
     }
 
     /** The worker reached the person: the first time counts for the promise we made (one working day). */
