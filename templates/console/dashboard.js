@@ -21,7 +21,7 @@ async function loadDashboard() {
   show('dashboard');
   let d;
   try { d = await api('GET', '/api/dashboard'); } catch (e) { text($('d-area'), message(e.code)); return; }
-  text($('d-area'), me.role === 'CITY' ? '全市' : me.role === 'COUNTY' ? '本县' : '本乡镇');
+  text($('d-area'), (me.role === 'CITY' ? '全市' : me.role === 'COUNTY' ? '本县' : '本乡镇') + '（求助统计于 ' + time(d.requestsAt) + '）');
   $('d-cards').replaceChildren(
     card('今天新求助', d.today.new, '#/inbox?status=ALL&from=' + d.today.date + '&to=' + d.today.date),
     card('等待派给社工', d.today.waiting, '#/inbox?only=waiting', true),

@@ -56,6 +56,7 @@ import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.report.CaseFigures;
 import cn.shegong.core.report.DashboardFigures;
+import cn.shegong.core.time.Kept;
 import cn.shegong.core.report.MonthlyReport;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.routing.DeadlineStore;
@@ -97,6 +98,7 @@ final class ConsoleRoutes implements AutoCloseable {
     private final ImportJobs importJobs;
     private final RegistryFigures registryFigures;
     private final RegistrySnapshot registrySnapshot;
+    private final Kept<java.time.LocalDate, Map<String, DashboardFigures.Counts>> dashboardRequests;
 
     ConsoleRoutes(Parts p) {
         this.p = p;
@@ -104,6 +106,9 @@ final class ConsoleRoutes implements AutoCloseable {
                 p.staff()::responsibleFor, p.clock()), p.cipher(), p.texts(), p.dataDir(), p.clock());
         this.registryFigures = new RegistryFigures(p.db(), p.policy());
         this.registrySnapshot = new RegistrySnapshot(registryFigures, p.clock());
+        // The dashboard's requests: every township's counts, read in one pass, at most 20 seconds old.
+        DashboardFigures requests = new DashboardFigures(p.db());
+        this.dashboardRequests = new Kept<>(java.time.Duration.ofSeconds(20), p.clock(), "dashboard", requests::byTownship);
     }
 
     void install(HttpRouting.Builder r) {
@@ -130,7 +135,7 @@ final class ConsoleRoutes implements AutoCloseable {
                 .register(new TrainingApi(p.trainings(), p.staff(), Shegong.CITY_AREA, audit, clock))
                 .register(new ExportApi(p.cases(), p.households(), p.staff(), p.careCategories(), c -> p.words().label(c.category()),
                         c -> p.words().label(c.status()), audit, clock))
-                .register(new DashboardApi(new DashboardFigures(p.db()), registrySnapshot, p.monitoring(), p.careCategories(), p.areas(),
+                .register(new DashboardApi(dashboardRequests, registrySnapshot, p.monitoring(), p.careCategories(), p.areas(),
                         this::categoryLabel, clock))
                 .register(new ReportApi(new MonthlyReport(new CaseFigures(p.db()), registryFigures, p.monitoring(), p.careCategories(),
                         this::categoryLabel, code -> p.areas().byCode(code).map(t -> t.county() + t.name()).orElse(code), p.trainings(),
@@ -167,5 +172,6 @@ final class ConsoleRoutes implements AutoCloseable {
     public void close() {
         importJobs.close();
         registrySnapshot.close();
+        dashboardRequests.close();
     }
 }

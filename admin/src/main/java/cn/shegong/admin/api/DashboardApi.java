@@ -13,6 +13,7 @@ import cn.shegong.core.households.CareCategories;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistrySnapshot;
 import cn.shegong.core.report.DashboardFigures;
+import cn.shegong.core.time.Kept;
 
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -20,7 +21,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The dashboard's figures, within the account's area: today's requests (new, waiting for a worker,
+ * The dashboard's figures, within the account's area, summed from every township's counts read in
+ * one pass and kept briefly ({@link Kept}): today's requests (new, waiting for a worker,
  * urgent, past a deadline), deadlines missed this week, requests by week and category, this
  * quarter's visit compliance by county, households in care by category (from a snapshot of every
  * township, at most five minutes old: {@link RegistrySnapshot}), monitoring flags waiting,
@@ -30,7 +32,7 @@ public final class DashboardApi implements HttpService {
 
     private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
 
-    private final DashboardFigures dashboard;
+    private final Kept<LocalDate, Map<String, DashboardFigures.Counts>> requests;
     private final RegistrySnapshot registry;
     private final Monitoring monitoring;
     private final CareCategories care;
@@ -38,9 +40,9 @@ public final class DashboardApi implements HttpService {
     private final Function<String, String> caseCategory;
     private final Clock clock;
 
-    public DashboardApi(DashboardFigures dashboard, RegistrySnapshot registry, Monitoring monitoring, CareCategories care, Areas areas,
+    public DashboardApi(Kept<LocalDate, Map<String, DashboardFigures.Counts>> requests, RegistrySnapshot registry, Monitoring monitoring, CareCategories care, Areas areas,
                         Function<String, String> caseCategory, Clock clock) {
-        this.dashboard = dashboard;
+        this.requests = requests;
         this.registry = registry;
         this.monitoring = monitoring;
         this.care = care;
@@ -59,7 +61,8 @@ public final class DashboardApi implements HttpService {
         LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
         Optional<String> county = scope.county();
         Optional<String> township = scope.township();
-        DashboardFigures.Today t = dashboard.of(county, township, today);
+        Kept.Value<Map<String, DashboardFigures.Counts>> byTownship = requests.get(today);
+        DashboardFigures.Today t = DashboardFigures.sum(byTownship.value(), county, township, today);
         LocalDate[] quarter = FiguresApi.period("", today);
         RegistrySnapshot.Snapshot r = registry.of(quarter[0], quarter[1], today);
         Map<String, Integer> inCare = r.inCare(county, township);
@@ -79,6 +82,7 @@ public final class DashboardApi implements HttpService {
         out.put("categoryLabels", labels);
         out.put("quarter", Map.of("from", quarter[0].toString(), "to", quarter[1].toString()));
         out.put("registryAt", r.at().toString()); // visits and households: at most RegistrySnapshot.FRESH old
+        out.put("requestsAt", byTownship.at().toString()); // requests: at most a few seconds old (ConsoleRoutes)
         out.put("visitsByCounty", r.visitsByCounty(county, township).entrySet().stream().map(e -> Map.of(
                         "county", e.getKey(), "name", countyName(e.getKey()), "due", e.getValue().due(), "onTime", e.getValue().onTime(),
                         "late", e.getValue().late(), "missed", e.getValue().missed(), "open", e.getValue().open())).toList());

@@ -7,13 +7,9 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import cn.shegong.core.casework.Areas;
+import cn.shegong.core.time.Kept;
 
 /**
  * The registry's part of the dashboard — a quarter's visit compliance and the households in care —
@@ -26,7 +22,6 @@ import cn.shegong.core.casework.Areas;
 public final class RegistrySnapshot implements AutoCloseable {
 
     public static final Duration FRESH = Duration.ofMinutes(5);
-    private static final Logger LOG = Logger.getLogger(RegistrySnapshot.class.getName());
 
     /** Per township code: visits by category, households in care by category; and when it was read. */
     public record Snapshot(LocalDate from, LocalDate to, LocalDate today, Instant at,
@@ -55,46 +50,23 @@ public final class RegistrySnapshot implements AutoCloseable {
         }
     }
 
-    private final RegistryFigures figures;
-    private final Clock clock;
-    private final AtomicBoolean refreshing = new AtomicBoolean();
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("shegong-registry-snapshot").factory());
-    private volatile Snapshot current;
+    private record Period(LocalDate from, LocalDate to, LocalDate today) {
+    }
+
+    private final Kept<Period, RegistryFigures.ByTownship> kept;
 
     public RegistrySnapshot(RegistryFigures figures, Clock clock) {
-        this.figures = figures;
-        this.clock = clock;
+        this.kept = new Kept<>(FRESH, clock, "registry", p -> figures.byTownship(p.from(), p.to(), p.today()));
     }
 
+    /** The snapshot of this period (a new quarter or a new day is read at once: visits' states change with it). */
     public Snapshot of(LocalDate from, LocalDate to, LocalDate today) {
-        Snapshot s = current;
-        if (s == null || !s.from().equals(from) || !s.to().equals(to) || !s.today().equals(today)) {
-            s = read(from, to, today); // a new quarter or a new day: the states of visits change with it
-            current = s;
-            return s;
-        }
-        if (s.at().plus(FRESH).isBefore(clock.instant()) && refreshing.compareAndSet(false, true)) {
-            refresher.execute(() -> {
-                try {
-                    current = read(from, to, today);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "registry snapshot failed: " + e.getClass().getName(), e);
-                } finally {
-                    refreshing.set(false);
-                }
-            });
-        }
-        return s;
-    }
-
-    private Snapshot read(LocalDate from, LocalDate to, LocalDate today) {
-        Instant at = clock.instant();
-        RegistryFigures.ByTownship t = figures.byTownship(from, to, today);
-        return new Snapshot(from, to, today, at, t.visits(), t.inCare());
+        Kept.Value<RegistryFigures.ByTownship> v = kept.get(new Period(from, to, today));
+        return new Snapshot(from, to, today, v.at(), v.value().visits(), v.value().inCare());
     }
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        kept.close();
     }
 }
