@@ -24,7 +24,8 @@ import org.bson.Document;
  * ({@code visit_day_chunks}, {@code _id} date:n) lists up to a thousand codes, so an import that
  * makes fifty thousand visits due today never rewrites one huge document — and the daily sweep
  * reads a few hundred small documents and the visits in them; a worker's open visits are listed on their own document
- * ({@code worker_visits}). Reminders and escalations are claimed atomically on the visit, so
+ * ({@code worker_visits}). Reminders and escalations are claimed by inserting a claim document
+ * keyed by visit and day (or level) into {@code visit_claims}, so
  * replicas sweeping at once, or a sweep run twice, act once per visit per day.
  */
 public final class VisitStore {
@@ -36,6 +37,7 @@ public final class VisitStore {
     private final MongoCollection<Document> byWorker;
     private final MongoCollection<Document> counters;
     private final MongoCollection<Document> sweeps;
+    private final MongoCollection<Document> claims;
     private final FieldCipher cipher;
 
     public VisitStore(MongoDatabase db, FieldCipher cipher) {
@@ -45,6 +47,7 @@ public final class VisitStore {
         this.byWorker = db.getCollection("worker_visits");
         this.counters = db.getCollection("counters");
         this.sweeps = db.getCollection("visit_sweeps");
+        this.claims = db.getCollection("visit_claims");
         this.cipher = cipher;
     }
 
@@ -139,19 +142,45 @@ public final class VisitStore {
 
     public void markSwept(LocalDate day, Instant now) {
         sweeps.updateOne(Filters.eq("_id", day.toString()), Updates.setOnInsert("at", Date.from(now)), new UpdateOptions().upsert(true));
+        // reminder claims of days long past (escalation claims, with no day, stay while their visit does)
+        claims.deleteMany(Filters.and(Filters.gt("day", ""), Filters.lt("day", day.minusDays(7).toString())));
     }
 
-    /** True for the one caller that may remind about this visit today (across replicas and reruns). */
+    /**
+     * True for the one caller that may remind about this due visit today (across replicas and
+     * reruns): the claim is a document whose {@code _id} names the visit and the day, inserted once —
+     * found by key on any store (a conditional update by {@code _id} plus other fields scanned every
+     * visit on the embedded one).
+     */
     public boolean claimReminder(String code, LocalDate today) {
-        return visits.updateOne(Filters.and(Filters.eq("_id", code), Filters.eq("status", Visit.Status.DUE.name()),
-                Filters.ne("remindedOn", today.toString())), Updates.combine(Updates.set("remindedOn", today.toString()),
-                Updates.inc("reminders", 1))).getModifiedCount() == 1;
+        if (!claim("R:" + code + ":" + today, today)) {
+            return false;
+        }
+        visits.updateOne(Filters.eq("_id", code), Updates.combine(Updates.set("remindedOn", today.toString()), Updates.inc("reminders", 1)));
+        return true;
     }
 
-    /** True for the one caller that raises this visit to escalation {@code level} (1 the station head, 2 the county). */
+    /** True for the one caller that raises this visit to escalation {@code level} (1 the station head, 2 the county), once. */
     public boolean claimEscalation(String code, int level) {
-        return visits.updateOne(Filters.and(Filters.eq("_id", code), Filters.lt("escalation", level)),
-                Updates.set("escalation", level)).getModifiedCount() == 1;
+        Document d = visits.find(Filters.eq("_id", code)).projection(new Document("escalation", 1)).first();
+        if (d == null || d.getInteger("escalation", 0) >= level || !claim("E:" + code + ":" + level, null)) {
+            return false;
+        }
+        visits.updateOne(Filters.eq("_id", code), Updates.max("escalation", level));
+        return true;
+    }
+
+    /** Inserts a claim once; false when someone (another replica, an earlier run) holds it. */
+    private boolean claim(String id, LocalDate day) {
+        try {
+            claims.insertOne(new Document("_id", id).append("day", day == null ? "" : day.toString()));
+            return true;
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private void forget(Document d) {
