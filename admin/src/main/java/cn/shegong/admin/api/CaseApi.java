@@ -100,8 +100,7 @@ public final class CaseApi implements HttpService {
         List<Case.Status> statuses = lookup || status.equals("ALL") ? List.of()
                 : status.isEmpty() ? Case.Status.open() : List.of(Case.Status.valueOf(status));
         return new CaseSearch.Query(
-                scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty())),
-                scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty())).filter(scope::coversTownship),
+                scope.county(q), scope.township(q),
                 statuses, q.first("category").flatMap(Category::fromCode).filter(c -> !lookup),
                 q.first("urgent").map(Boolean::parseBoolean).filter(u -> !lookup), number, phone,
                 q.first("from").asOptional().filter(d -> !lookup).map(d -> day(d)),

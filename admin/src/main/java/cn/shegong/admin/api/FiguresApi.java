@@ -51,9 +51,8 @@ public final class FiguresApi implements HttpService {
         Scope scope = Http.staffScope(req);
         LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
         LocalDate[] period = period(req.query().first("period").orElse(""), today);
-        Optional<String> county = scope.county().or(() -> req.query().first("county").asOptional().filter(c -> !c.isEmpty()));
-        Optional<String> township = scope.township().or(() -> req.query().first("township").asOptional().filter(t -> !t.isEmpty()))
-                .filter(scope::coversTownship);
+        Optional<String> county = scope.county(req.query());
+        Optional<String> township = scope.township(req.query());
         RegistryFigures.Figures f = figures.of(period[0], period[1], county, township, today);
         Map<String, Object> visits = new LinkedHashMap<>();
         f.visits().forEach((code, v) -> visits.put(code.equals(RegistryFigures.ALL) ? "all" : categories.label(code), Map.of(

@@ -97,9 +97,8 @@ public final class HouseholdApi implements HttpService {
     /** The list's filters from the request, within the account's area (also what an export holds). */
     static HouseholdStore.Query query(ServerRequest req, Scope scope, CareCategories categories) {
         Parameters q = req.query();
-        Optional<String> county = scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty()));
-        Optional<String> township = scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty()))
-                .filter(scope::coversTownship);
+        Optional<String> county = scope.county(q);
+        Optional<String> township = scope.township(q);
         return new HouseholdStore.Query(county, township,
                 q.first("category").asOptional().filter(c -> categories.byCode(c).isPresent()),
                 q.first("risk").asOptional().flatMap(HouseholdApi::risk),

@@ -124,9 +124,8 @@ public final class ListsApi implements HttpService {
     private VisitSearch.Query visitQuery(ServerRequest req, Scope scope) {
         Parameters q = req.query();
         LocalDate[] period = FiguresApi.period(q.first("period").orElse(""), today());
-        Optional<String> county = scope.county().or(() -> q.first("county").asOptional().filter(c -> !c.isEmpty()));
-        Optional<String> township = scope.township().or(() -> q.first("township").asOptional().filter(t -> !t.isEmpty()))
-                .filter(scope::coversTownship);
+        Optional<String> county = scope.county(q);
+        Optional<String> township = scope.township(q);
         return new VisitSearch.Query(period[0], period[1], county, township,
                 q.first("category").asOptional().filter(c -> care.byCode(c).isPresent()),
                 q.first("state").asOptional().filter(s -> !s.isEmpty()).map(VisitSearch.State::valueOf),

@@ -54,9 +54,8 @@ public final class ReportApi implements HttpService {
         Scope scope = Http.staffScope(req);
         LocalDate today = LocalDate.now(clock.withZone(BAOSHAN));
         LocalDate[] period = FiguresApi.period(req.query().first("period").orElse(""), today);
-        Optional<String> county = scope.county().or(() -> req.query().first("county").asOptional().filter(c -> !c.isEmpty()));
-        Optional<String> township = scope.township().or(() -> req.query().first("township").asOptional().filter(t -> !t.isEmpty()))
-                .filter(scope::coversTownship);
+        Optional<String> county = scope.county(req.query());
+        Optional<String> township = scope.township(req.query());
         String name = township.flatMap(areas::byCode).map(t -> t.county() + t.name())
                 .or(() -> county.flatMap(c -> areas.townships().stream().filter(t -> t.countyCode().equals(c)).findFirst()).map(Areas.Township::county))
                 .orElse("");

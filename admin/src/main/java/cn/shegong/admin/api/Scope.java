@@ -40,6 +40,16 @@ record Scope(Role role, String areaCode) {
         return role == Role.STATION ? Optional.of(areaCode) : Optional.empty();
     }
 
+    /** The county a list asks for ({@code county=}), never wider than the account's own. */
+    Optional<String> county(io.helidon.common.parameters.Parameters query) {
+        return county().or(() -> query.first("county").asOptional().filter(c -> !c.isEmpty()));
+    }
+
+    /** The township a list asks for ({@code township=}): the account's own for a station, else one within its area. */
+    Optional<String> township(io.helidon.common.parameters.Parameters query) {
+        return township().or(() -> query.first("township").asOptional().filter(t -> !t.isEmpty())).filter(this::coversTownship);
+    }
+
     /** Stations handle the case and call the person: they see name and phone in full. */
     boolean seesContactDetails() {
         return role == Role.STATION;
