@@ -83,7 +83,7 @@ function minute(iso) {
 }
 
 async function start() {
-  stations = null;
+  allStations = null;
   page = 0;
   try { me = await api('GET', '/api/me'); } catch (e) { me = null; }
   if (!me) {
@@ -103,6 +103,48 @@ async function start() {
   }
   $('who').hidden = false;
   route();
+}
+
+// ---- helpers every list page uses ----------------------------------------------------------------
+
+let allStations = null; // the stations of the account's area, read once per page load
+async function stationList() {
+  if (!allStations) allStations = (await api('GET', '/api/stations')).items;
+  return allStations;
+}
+
+function fillSelect(select, pairs, blank) {
+  select.replaceChildren();
+  if (blank) select.appendChild(text(Object.assign(document.createElement('option'), { value: '' }), blank));
+  for (const [value, label] of pairs) {
+    const o = text(document.createElement('option'), label); o.value = value; select.appendChild(o);
+  }
+}
+
+/** A list's county dropdown (hidden when the account sees one county) and township dropdown (of the chosen county). */
+function fillCounties(select, stations) {
+  const counties = new Map(stations.map(s => [s.code.slice(0, 6), s.county]));
+  fillSelect(select, [...counties], '全部县（区、市）');
+  select.hidden = counties.size < 2;
+}
+function fillTownships(select, county, stations) {
+  fillSelect(select, stations.filter(s => !county || s.code.startsWith(county)).map(s => [s.code, s.township]), '全部乡镇（街道）');
+  select.hidden = stations.length < 2;
+}
+
+/** The filters of a list's form: [query parameter, control id] pairs to values (empty ones left out by showList). */
+function formValues(pairs) {
+  const f = {};
+  for (const [key, id] of pairs) f[key] = $(id).value.trim();
+  return f;
+}
+
+/** Shows a list page with these filters in the address (#/visits?state=LATE…); the route loads it (the same address: load again). */
+function showList(path, filters, load) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+  const next = path + (params.toString() ? '?' + params : '');
+  if (location.hash === next) load(); else location.hash = next;
 }
 
 // The left menu by role: the auditor sees only the audit log; the audit log is for the auditor and the city.

@@ -5,18 +5,8 @@
 const AUDIT_FILTERS = [['who', 'a-who'], ['action', 'a-action'], ['record', 'a-record'], ['from', 'a-from'], ['to', 'a-to']];
 let auditPage = 0;
 
-function showAudit(filters) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
-  const next = '#/audit' + (params.toString() ? '?' + params : '');
-  if (location.hash === next) loadAudit(); else location.hash = next;
-}
-
-function auditForm() {
-  const f = {};
-  for (const [key, id] of AUDIT_FILTERS) f[key] = $(id).value.trim();
-  return f;
-}
+function showAudit(filters) { showList('#/audit', filters, loadAudit); }
+function auditForm() { return formValues(AUDIT_FILTERS); }
 
 async function loadAudit() {
   show('audit');

@@ -24,20 +24,9 @@ async function householdMeta() {
   for (const c of hMeta.categories) {
     const o = text(document.createElement('option'), c.label); o.value = c.code; $('h-category').appendChild(o);
   }
-  const all = (await api('GET', '/api/stations')).items;
-  const counties = [...new Map(all.map(s => [s.code.slice(0, 6), s.county])).entries()];
-  $('h-county').hidden = counties.length < 2;
-  for (const [code, name] of counties) {
-    const o = text(document.createElement('option'), name); o.value = code; $('h-county').appendChild(o);
-  }
-  const fill = () => {
-    const county = $('h-county').value;
-    $('h-township').replaceChildren(text(Object.assign(document.createElement('option'), { value: '' }), '全部乡镇（街道）'));
-    for (const s of all.filter(s => !county || s.code.startsWith(county))) {
-      const o = text(document.createElement('option'), s.township); o.value = s.code; $('h-township').appendChild(o);
-    }
-    $('h-township').hidden = all.length < 2;
-  };
+  const all = await stationList();
+  fillCounties($('h-county'), all);
+  const fill = () => fillTownships($('h-township'), $('h-county').value, all);
   $('h-county').addEventListener('change', fill);
   fill();
 }

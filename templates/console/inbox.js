@@ -2,42 +2,16 @@
 // search by number or phone across every status, and what staff do on a case. Uses the helpers of app.js.
 'use strict';
 
-let stations = null;
-async function areaOptions() {
-  if (stations) return;
-  stations = (await api('GET', '/api/stations')).items;
-  const counties = [...new Map(stations.map(s => [s.code.slice(0, 6), s.county])).entries()];
-  $('f-county').hidden = counties.length < 2;
-  for (const [code, name] of counties) {
-    const o = text(document.createElement('option'), name); o.value = code; $('f-county').appendChild(o);
-  }
-  fillTownships();
-}
-function fillTownships() {
-  const county = $('f-county').value;
-  const select = $('f-township');
-  select.replaceChildren(text(Object.assign(document.createElement('option'), { value: '' }), '全部乡镇（街道）'));
-  for (const s of stations.filter(s => !county || s.code.startsWith(county))) {
-    const o = text(document.createElement('option'), s.township); o.value = s.code; select.appendChild(o);
-  }
-  select.hidden = stations.length < 2;
-}
 let page = 0;
 // Each inbox filter: its query parameter and its control. The address holds them (#/inbox?status=ALL…).
 const INBOX_FILTERS = [['status', 'f-status'], ['category', 'f-category'], ['county', 'f-county'], ['township', 'f-township'],
                        ['from', 'f-from'], ['to', 'f-to'], ['q', 'f-q']];
 
 /** Shows the inbox with these filters (from a dashboard card or the form): the address changes, the route loads it. */
-function showInbox(filters) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
-  const next = '#/inbox' + (params.toString() ? '?' + params : '');
-  if (location.hash === next) loadInbox(); else location.hash = next;
-}
+function showInbox(filters) { showList('#/inbox', filters, loadInbox); }
 
 function inboxForm() {
-  const f = {};
-  for (const [key, id] of INBOX_FILTERS) f[key] = $(id).value.trim();
+  const f = formValues(INBOX_FILTERS);
   if ($('f-urgent').checked) f.urgent = 'true';
   const only = hashQuery().get('only');
   if (only) f.only = only;
@@ -46,11 +20,12 @@ function inboxForm() {
 
 async function loadInbox() {
   show('inbox');
-  await areaOptions();
+  const stations = await stationList();
+  if ($('f-county').options.length < 2) fillCounties($('f-county'), stations);
   const q = hashQuery();
   page = Number(q.get('page')) || 0;
   $('f-county').value = q.get('county') || '';
-  fillTownships();
+  fillTownships($('f-township'), $('f-county').value, stations);
   for (const [key, id] of INBOX_FILTERS) $(id).value = q.get(key) || '';
   $('f-urgent').checked = q.get('urgent') === 'true';
   text($('inbox-only'), { overdue: '只看超过期限的求助', waiting: '只看还没派给社工的求助' }[q.get('only')] || '');

@@ -4,21 +4,6 @@
 'use strict';
 
 let routingVersion = 0;
-let allStations = null;
-
-async function stationList() {
-  if (!allStations) allStations = (await api('GET', '/api/stations')).items;
-  return allStations;
-}
-
-function fillSelect(select, pairs, blank) {
-  select.replaceChildren();
-  if (blank) select.appendChild(text(Object.assign(document.createElement('option'), { value: '' }), blank));
-  for (const [value, label] of pairs) {
-    const o = text(document.createElement('option'), label); o.value = value; select.appendChild(o);
-  }
-}
-
 async function loadRouting() {
   show('routing');
   text($('r-error'), '');

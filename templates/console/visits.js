@@ -7,35 +7,14 @@ const VISIT_FILTERS = [['period', 'v-when'], ['county', 'v-county'], ['township'
 const VISIT_STATES = { ON_TIME: '按时完成', LATE: '逾期完成', MISSED: '未访', OPEN: '尚未到期' };
 let visitPage = 0;
 
-function showVisits(filters) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
-  const next = '#/visits' + (params.toString() ? '?' + params : '');
-  if (location.hash === next) loadVisits(); else location.hash = next;
-}
-
-function visitForm() {
-  const f = {};
-  for (const [key, id] of VISIT_FILTERS) f[key] = $(id).value.trim();
-  return f;
-}
+function showVisits(filters) { showList('#/visits', filters, loadVisits); }
+function visitForm() { return formValues(VISIT_FILTERS); }
 
 async function visitOptions() {
   if ($('v-category').options.length > 1) return;
-  const all = await stationList();
-  const counties = new Map(all.map(s => [s.code.slice(0, 6), s.county]));
-  fillSelect($('v-county'), [['', '全部县（区、市）']].concat([...counties]), null);
-  $('v-county').hidden = counties.size < 2;
+  fillCounties($('v-county'), await stationList());
   const meta = await api('GET', '/api/registry/meta');
   fillSelect($('v-category'), [['', '全部类别']].concat(meta.categories.map(c => [c.code, c.label])), null);
-}
-
-function visitTownships() {
-  const county = $('v-county').value;
-  const all = allStations || [];
-  fillSelect($('v-township'), [['', '全部乡镇（街道）']].concat(all.filter(s => !county || s.code.startsWith(county))
-    .map(s => [s.code, s.township])), null);
-  $('v-township').hidden = all.length < 2;
 }
 
 async function loadVisits() {
@@ -44,7 +23,7 @@ async function loadVisits() {
   const q = hashQuery();
   visitPage = Number(q.get('page')) || 0;
   $('v-county').value = q.get('county') || '';
-  visitTownships();
+  fillTownships($('v-township'), $('v-county').value, await stationList());
   for (const [key, id] of VISIT_FILTERS) $(id).value = q.get(key) || '';
   const params = new URLSearchParams(q);
   params.set('page', String(visitPage));
