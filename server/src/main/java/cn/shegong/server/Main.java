@@ -52,6 +52,7 @@ public final class Main {
                 case "demo" -> rest.stream().allMatch("--reset"::equals) ? demo(rest) : unknown("demo " + String.join(" ", rest));
                 case "say" -> Say.run(demoEnv(), rest, System.out);
                 case "fake-wechat" -> fakeWeChat();
+                case "mongo" -> MongoCommand.run(rest, java.nio.file.Path.of(System.getenv().getOrDefault("SHEGONG_DATA_DIR", "data")), System.out);
                 case "triage" -> TriageCommand.run(rest, System.in, System.out);
                 case "admin" -> AdminCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "worker" -> WorkerCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
@@ -168,6 +169,8 @@ public final class Main {
                   say [--from OPENID] TEXT
                                    in a running demo, a WeChat user types TEXT; prints the reply
                   fake-wechat      run only the fake WeChat platform (API and users) for a service on SERVER_PORT
+                  mongo [--port N] serve the data folder's embedded MongoDB-wire store on 127.0.0.1 (default 27017)
+                                   for several service processes on one machine (MONGODB_URI); Ctrl-C stops it
                   admin create USERNAME [ROLE AREA]
                                    add a console account (CITY, COUNTY, STATION or AUDITOR) with a generated password
                   worker list      every worker with id, station and whether their WeChat is bound

@@ -61,6 +61,34 @@ public final class Mongo implements AutoCloseable {
         return new Mongo(MongoClients.create(settings(connection)), database, server, backend);
     }
 
+    /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
+    public record Served(MongoServer server, H2Backend backend, String uri) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.shutdown();
+            backend.close();
+        }
+    }
+
+    /**
+     * Serves the embedded store of {@code dataDir} on {@code host:port} (0: any free port) —
+     * {@code ./shegong mongo}, so two service processes on one machine can share one MongoDB-wire
+     * store (what {@code ./shegong cluster-check} needs; production uses a replica set).
+     */
+    public static Served serve(Path dataDir, String host, int port) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data folder " + dataDir, e);
+        }
+        H2Backend backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
+                .cacheSize(embeddedCacheMb()).open());
+        MongoServer server = new MongoServer(backend);
+        server.bind(host, port);
+        java.net.InetSocketAddress at = server.getLocalAddress();
+        return new Served(server, backend, "mongodb://" + at.getHostString() + ":" + at.getPort());
+    }
+
     /**
      * The embedded store's page cache: a quarter of the heap, at most 256 MB. Its default, 16 MB,
      * holds about 20,000 households; past that every scan (the store has no secondary indexes)
