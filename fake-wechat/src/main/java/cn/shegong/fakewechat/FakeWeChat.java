@@ -59,10 +59,9 @@ public final class FakeWeChat {
     static final int WINDOW_QUOTA = 5;
     static final int TEMPLATE_VALUE_MAX = 20;
 
-    private final String appId;
-    private final String secret;
     private final Clock clock;
     private final FakeTokens tokens;
+    private final FakeTokenEndpoints tokenEndpoints;
     private final Map<String, FakeUser> users = new ConcurrentHashMap<>();
     private final FakeCallLog log = new FakeCallLog();
     private final FakeMedia media;
@@ -77,10 +76,9 @@ public final class FakeWeChat {
     }
 
     public FakeWeChat(String appId, String secret, Clock clock) {
-        this.appId = appId;
-        this.secret = secret;
         this.clock = clock;
         this.tokens = new FakeTokens(clock);
+        this.tokenEndpoints = new FakeTokenEndpoints(appId, secret, tokens);
         this.qr = new FakeQrCodes(clock);
         this.media = new FakeMedia(clock);
         this.messages = new FakeMessages(users, clock, seq);
@@ -213,10 +211,10 @@ public final class FakeWeChat {
 
     private Answer route(String path, Map<String, String> query, Map<String, Object> json, byte[] body, String contentType) {
         if (path.equals("/cgi-bin/token")) {
-            return token(query);
+            return tokenEndpoints.token(query);
         }
         if (path.equals("/cgi-bin/stable_token")) {
-            return stableToken(json);
+            return tokenEndpoints.stableToken(json);
         }
         if (path.equals("/cgi-bin/showqrcode")) {
             return qr.show(query.get("ticket")); // an image anyone may fetch: no access token
@@ -240,36 +238,6 @@ public final class FakeWeChat {
             case "/cgi-bin/user/info" -> userInfo(query);
             default -> Answer.json(Map.of("errcode", 40066, "errmsg", "invalid url"));
         };
-    }
-
-    private Answer token(Map<String, String> query) {
-        int refused = credentials(query.get("grant_type"), query.get("appid"), query.get("secret"));
-        if (refused != 0) {
-            return Answer.error(refused);
-        }
-        String token = tokens.rotate();
-        return token == null ? Answer.error(45009)
-                : Answer.json(Map.of("access_token", token, "expires_in", FakeTokens.LIFETIME.toSeconds()));
-    }
-
-    private Answer stableToken(Map<String, Object> json) {
-        int refused = credentials(json.get("grant_type"), json.get("appid"), json.get("secret"));
-        if (refused != 0) {
-            return Answer.error(refused);
-        }
-        String token = tokens.stable(Boolean.TRUE.equals(json.get("force_refresh")));
-        return Answer.json(Map.of("access_token", token, "expires_in", tokens.expiresIn(token)));
-    }
-
-    /** 0 when the account's credentials are right, else WeChat's errcode. */
-    private int credentials(Object grantType, Object appid, Object givenSecret) {
-        if (!"client_credential".equals(grantType)) {
-            return 40002;
-        }
-        if (!appId.equals(appid)) {
-            return 40013;
-        }
-        return secret.equals(givenSecret) ? 0 : 40125;
     }
 
     private Answer userInfo(Map<String, String> query) {

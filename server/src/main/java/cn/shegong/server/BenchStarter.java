@@ -23,22 +23,22 @@ final class BenchStarter implements VisitsBench.Starter {
         return new Running() {
             @Override
             public void enrol(HouseholdStore.Facts facts, String workerId, LocalDate today) {
-                shegong.registry().enrol(facts, Optional.of(workerId), today, clock.instant());
+                shegong.households().registry().enrol(facts, Optional.of(workerId), today, clock.instant());
             }
 
             @Override
             public String sweep() {
-                return shegong.visitSweep().runOnce().toString();
+                return shegong.households().sweep().runOnce().toString();
             }
 
             @Override
             public int openVisits(String workerId) {
-                return shegong.visits().openFor(workerId).size();
+                return shegong.households().visits().openFor(workerId).size();
             }
 
             @Override
             public HouseholdStore.Page list(HouseholdStore.Query query) {
-                return shegong.households().list(query);
+                return shegong.households().households().list(query);
             }
 
             @Override

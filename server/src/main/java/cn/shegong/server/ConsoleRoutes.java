@@ -17,6 +17,7 @@ import cn.shegong.admin.api.CaseMediaApi;
 import cn.shegong.admin.api.CorrectionsApi;
 import cn.shegong.admin.api.DashboardApi;
 import cn.shegong.admin.api.DeadlineView;
+import cn.shegong.admin.api.DeliveryView;
 import cn.shegong.admin.api.ExportApi;
 import cn.shegong.admin.api.FiguresApi;
 import cn.shegong.admin.api.HouseholdApi;
@@ -32,7 +33,6 @@ import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.intake.CaseNotifier;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.outbound.WeChatApi;
-import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.bot.worker.WorkerNotices;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Areas;
@@ -40,17 +40,11 @@ import cn.shegong.core.casework.CaseMerge;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.casework.Outcomes;
-import cn.shegong.core.households.CareCategories;
 import cn.shegong.core.households.HouseholdImport;
-import cn.shegong.core.households.HouseholdStore;
 import cn.shegong.core.households.ImportJobs;
-import cn.shegong.core.households.Monitoring;
-import cn.shegong.core.households.Registry;
 import cn.shegong.core.households.RegistryFigures;
 import cn.shegong.core.households.RegistrySnapshot;
 import cn.shegong.core.households.VisitSearch;
-import cn.shegong.core.households.VisitPolicy;
-import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
@@ -59,16 +53,9 @@ import cn.shegong.core.report.DashboardFigures;
 import cn.shegong.core.time.Kept;
 import cn.shegong.core.report.MonthlyReport;
 import cn.shegong.core.resident.ResidentStore;
-import cn.shegong.core.routing.DeadlineStore;
 import cn.shegong.core.routing.Deadlines;
-import cn.shegong.core.routing.Router;
-import cn.shegong.core.routing.RuleStore;
-import cn.shegong.core.routing.WorkCalendar;
 import cn.shegong.core.staff.BindCodes;
-import cn.shegong.core.staff.Rosters;
 import cn.shegong.core.staff.StaffStore;
-import cn.shegong.core.staff.Trainings;
-import cn.shegong.core.staff.UrgentAlerts;
 import cn.shegong.core.staff.Worker;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
@@ -85,13 +72,10 @@ import io.helidon.webserver.http.HttpRouting;
 final class ConsoleRoutes implements AutoCloseable {
 
     /** What the console's APIs are built from (the service's stores, notifiers and settings). */
-    record Parts(MongoDatabase db, FieldCipher cipher, Path dataDir, String wechatApiBase, List<String> trustedProxies, Clock clock, Texts texts, Vocabulary words,
-                 AuditLog audit, Redis redis, Areas areas, AccountStore accounts, CaseStore cases, MessageStore messages,
-                 ResidentStore residents, StaffStore staff, BindCodes bindCodes, WeChatApi wechat, MediaStore media,
-                 CaseNotifier notifier, WorkerNotices workerNotices, HouseholdStore households, Registry registry, VisitStore visits,
-                 CareCategories careCategories, VisitPolicy policy, Monitoring monitoring, DeadlineStore deadlineStore,
-                 WorkCalendar calendar, RuleStore ruleStore, Router router, CaseSweep caseSweep, UrgentAlerts urgentAlerts,
-                 Rosters rosters, Trainings trainings, OutboxStore outbox) {
+    record Parts(MongoDatabase db, FieldCipher cipher, Path dataDir, String wechatApiBase, List<String> trustedProxies, Clock clock,
+                 Texts texts, Vocabulary words, AuditLog audit, Redis redis, Areas areas, AccountStore accounts, CaseStore cases,
+                 MessageStore messages, ResidentStore residents, StaffStore staff, BindCodes bindCodes, WeChatApi wechat, MediaStore media,
+                 CaseNotifier notifier, WorkerNotices workerNotices, OutboxStore outbox, CaseFlow flow, RegistryFlow households) {
     }
 
     private final Parts p;
@@ -102,9 +86,9 @@ final class ConsoleRoutes implements AutoCloseable {
 
     ConsoleRoutes(Parts p) {
         this.p = p;
-        this.importJobs = new ImportJobs(p.db(), new HouseholdImport(p.registry(), p.households(), p.areas(), p.careCategories(),
+        this.importJobs = new ImportJobs(p.db(), new HouseholdImport(p.households().registry(), p.households().households(), p.areas(), p.households().careCategories(),
                 p.staff()::responsibleFor, p.clock()), p.cipher(), p.texts(), p.dataDir(), p.clock());
-        this.registryFigures = new RegistryFigures(p.db(), p.policy());
+        this.registryFigures = new RegistryFigures(p.db(), p.households().policy());
         this.registrySnapshot = new RegistrySnapshot(registryFigures, p.clock());
         // The dashboard's requests: every township's counts, read in one pass, at most 20 seconds old.
         DashboardFigures requests = new DashboardFigures(p.db());
@@ -118,31 +102,31 @@ final class ConsoleRoutes implements AutoCloseable {
         r.addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
                 .register(auth)
                 .register(new CaseApi(p.cases(), p.messages(), p.residents(), p.staff(), p.media(), p.notifier(), p.workerNotices(),
-                        new DeadlineView(p.deadlineStore(), new Deadlines(p.calendar()), p.calendar(), p.urgentAlerts(), clock),
-                        new Outcomes(), p.outbox(), audit, clock))
+                        new DeadlineView(p.flow().deadlines(), new Deadlines(p.flow().calendar()), p.flow().calendar(), p.flow().urgentAlerts(), clock),
+                        new Outcomes(), new DeliveryView(p.outbox(), p.cases()), audit, clock))
                 .register(new StaffApi(p.staff(), p.bindCodes(), p.wechat(), audit, clock))
                 .register(new CorrectionsApi(p.cases(), audit, clock))
                 .register(new CaseMediaApi(p.cases(), p.media(), audit, clock))
-                .register(new HouseholdApi(p.households(), p.registry(), p.staff(), p.areas(), p.careCategories(), p.policy(), audit, clock))
+                .register(new HouseholdApi(p.households().households(), p.households().registry(), p.staff(), p.areas(), p.households().careCategories(), p.households().policy(), audit, clock))
                 .register(new ImportApi(importJobs, audit, clock))
-                .register(new HouseholdFormApi(p.households(), p.registry(), p.staff(), p.areas(), p.careCategories(), audit, clock))
-                .register(new RoutingApi(p.ruleStore(), p.router(), p.cases(), p.areas(), new Outcomes(), p.caseSweep()::routeSoon,
-                        p.urgentAlerts(), new CaseMerge(p.db(), p.messages()), p.notifier(),
+                .register(new HouseholdFormApi(p.households().households(), p.households().registry(), p.staff(), p.areas(), p.households().careCategories(), audit, clock))
+                .register(new RoutingApi(p.flow().rules(), p.flow().router(), p.cases(), p.areas(), new Outcomes(), p.flow().sweep()::routeSoon,
+                        p.flow().urgentAlerts(), new CaseMerge(p.db(), p.messages()), p.notifier(),
                         (from, into) -> p.texts().render(BotText.NOTIFY_MERGED, Map.of("from", from, "into", into)), audit, clock))
-                .register(new RosterApi(p.rosters(), p.staff(), audit, clock))
-                .register(new MonitoringApi(p.monitoring(), p.registry(), p.households(), p.areas(), audit, clock))
-                .register(new FiguresApi(registryFigures, p.monitoring(), p.careCategories(), clock))
-                .register(new TrainingApi(p.trainings(), p.staff(), Shegong.CITY_AREA, audit, clock))
-                .register(new ExportApi(p.cases(), p.households(), p.staff(), p.careCategories(), c -> p.words().label(c.category()),
+                .register(new RosterApi(p.flow().rosters(), p.staff(), audit, clock))
+                .register(new MonitoringApi(p.households().monitoring(), p.households().registry(), p.households().households(), p.areas(), audit, clock))
+                .register(new FiguresApi(registryFigures, p.households().monitoring(), p.households().careCategories(), clock))
+                .register(new TrainingApi(p.households().trainings(), p.staff(), Shegong.CITY_AREA, audit, clock))
+                .register(new ExportApi(p.cases(), p.households().households(), p.staff(), p.households().careCategories(), c -> p.words().label(c.category()),
                         c -> p.words().label(c.status()), audit, clock))
-                .register(new DashboardApi(dashboardRequests, registrySnapshot, p.monitoring(), p.careCategories(), p.areas(),
+                .register(new DashboardApi(dashboardRequests, registrySnapshot, p.households().monitoring(), p.households().careCategories(), p.areas(),
                         this::categoryLabel, clock))
-                .register(new ReportApi(new MonthlyReport(new CaseFigures(p.db()), registryFigures, p.monitoring(), p.careCategories(),
-                        this::categoryLabel, code -> p.areas().byCode(code).map(t -> t.county() + t.name()).orElse(code), p.trainings(),
+                .register(new ReportApi(new MonthlyReport(new CaseFigures(p.db()), registryFigures, p.households().monitoring(), p.households().careCategories(),
+                        this::categoryLabel, code -> p.areas().byCode(code).map(t -> t.county() + t.name()).orElse(code), p.households().trainings(),
                         id -> p.staff().worker(id).map(Worker::stationCode)), p.areas(), audit, clock))
                 .register(new AuditApi(audit, clock))
-                .register(new ListsApi(new VisitSearch(p.db(), p.visits(), p.policy()), p.monitoring(), p.households(), p.staff(), p.areas(),
-                        p.careCategories(), c -> p.words().label(c), audit, clock))
+                .register(new ListsApi(new VisitSearch(p.db(), p.households().visits(), p.households().policy()), p.households().monitoring(), p.households().households(), p.staff(), p.areas(),
+                        p.households().careCategories(), c -> p.words().label(c), audit, clock))
                 .register(new ConsoleService())
                 .error(ApiException.class, auth::error)
                 .error(IllegalArgumentException.class, auth::malformed)

@@ -28,7 +28,7 @@ final class DemoActions {
             nine = nine.plusDays(1);
         }
         clock.advance(java.time.Duration.between(now, nine));
-        var visits = shegong.visitSweep().runOnce();
+        var visits = shegong.households().sweep().runOnce();
         var cases = shegong.caseSweep().runOnce();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("at", nine.toLocalDateTime().toString());

@@ -56,7 +56,7 @@ final class DemoHouseholds {
                 int k = i / 6;
                 String note = k % 20 == 0 ? riskNotes.get((k / 20) % riskNotes.size()) : notes.get(k % notes.size());
                 LocalDate on = today.minusDays(1 + random.nextInt(20));
-                shegong.households().find(id).flatMap(Household::nextVisit).ifPresent(code -> shegong.registry().recordVisit(code, on, name,
+                shegong.households().households().find(id).flatMap(Household::nextVisit).ifPresent(code -> shegong.households().registry().recordVisit(code, on, name,
                         note, now));
             }
         }
@@ -70,7 +70,7 @@ final class DemoHouseholds {
                 : today.minusYears(66 + random.nextInt(25)).minusDays(random.nextInt(365));
         String first17 = t.countyCode() + born.toString().replace("-", "") + String.format("%03d", n % 1000);
         String id = first17 + IdNumbers.checkCharacter(first17);
-        return shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
+        return shegong.households().registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
                 Optional.of(String.format("1390000%04d", n)), "", Optional.of(born))), t.code(), t.countyCode(), "", "",
                 Map.of(category, since), risk, ""), worker, today, now).id();
     }

@@ -147,13 +147,13 @@ final class DemoSeed {
         java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Asia/Shanghai")));
         for (Config t : names.get("trainings").asNodeList().get()) {
             java.time.LocalDate day = today.minusDays(t.get("days_ago").asInt().get());
-            var training = shegong.trainings().create(t.get("title").asString().get(), day, t.get("kind").asString().get(),
+            var training = shegong.households().trainings().create(t.get("title").asString().get(), day, t.get("kind").asString().get(),
                     t.get("organiser").asString().get(), t.get("hours").asDouble().get(), Shegong.CITY_AREA, "admin", clock.instant());
             boolean heads = t.get("heads").asBoolean().get();
             for (Station st : stations) {
                 for (Worker w : shegong.staff().workers(st.code())) {
                     if (heads ? w.role() == Worker.Role.HEAD : random.nextInt(4) == 0) {
-                        shegong.trainings().signIn(training.code(), w.id(), day);
+                        shegong.households().trainings().signIn(training.code(), w.id(), day);
                     }
                 }
             }

@@ -20,7 +20,6 @@ import cn.shegong.bot.intake.Intake;
 import cn.shegong.bot.intake.IntakeKit;
 import cn.shegong.bot.intake.Vocabulary;
 import cn.shegong.bot.triage.Triage;
-import cn.shegong.bot.visits.VisitSweep;
 import cn.shegong.bot.worker.MediaFetcher;
 import cn.shegong.bot.worker.WorkerDialogue;
 import cn.shegong.bot.worker.WorkerKit;
@@ -33,18 +32,10 @@ import cn.shegong.bot.wechat.WebhookService;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.config.ShegongConfig;
-import cn.shegong.core.households.CareCategories;
-import cn.shegong.core.households.HouseholdStore;
 import cn.shegong.core.households.ImportJobs;
-import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.households.RegistryFigures;
-import cn.shegong.core.households.RiskSignals;
 import cn.shegong.core.staff.Rosters;
-import cn.shegong.core.staff.Trainings;
 import cn.shegong.bot.routing.CaseSweep;
-import cn.shegong.core.households.Registry;
-import cn.shegong.core.households.VisitPolicy;
-import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
@@ -86,11 +77,7 @@ public final class Shegong implements AutoCloseable {
     private final WorkerNotices workerNotices;
     private final MediaStore media;
     private final WorkerDialogue workerDialogue;
-    private final HouseholdStore households;
-    private final VisitStore visits;
-    private final Registry registry;
-    private final VisitSweep visitSweep;
-    private final Trainings trainings;
+    private final RegistryFlow households;
     private final ConsoleRoutes console;
     private final CaseFlow flow;
     private final MediaFetcher mediaFetcher;
@@ -137,29 +124,22 @@ public final class Shegong implements AutoCloseable {
         this.bindCodes = new BindCodes(mongo.database(), cipher);
         this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
-        Monitoring monitoring = new Monitoring(mongo.database(), new RiskSignals(), cipher);
         this.flow = CaseFlow.wire(mongo.database(), cases, staff, notifier, workerNotices, outbox, texts, words, config, clock);
-        this.trainings = new Trainings(mongo.database());
+        this.households = RegistryFlow.wire(mongo.database(), cipher, staff, outbox, areas, clock);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
-                areas, cases, residents, messages, media, monitoring, flow.alerts(), conversations,
+                areas, cases, residents, messages, media, households.monitoring(), flow.alerts(), conversations,
                 workerNotices, new Menus(), flow.onOpened(clock), clock));
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
-        this.households = new HouseholdStore(mongo.database(), cipher);
-        this.visits = new VisitStore(mongo.database(), cipher);
-        VisitPolicy policy = new VisitPolicy();
-        CareCategories careCategories = new CareCategories();
-        this.registry = new Registry(households, visits, policy, monitoring);
-        this.visitSweep = new VisitSweep(visits, staff, outbox, careCategories, policy, areas, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
-                households, visits, this.registry, careCategories, flow.urgentAlerts(), trainings,
+                households.households(), households.visits(), households.registry(), households.careCategories(), flow.urgentAlerts(),
+                households.trainings(),
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
                 seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters);
-        this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(), config.trustedProxies(),
-                clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes, wechatApi, media, notifier,
-                workerNotices, households, registry, visits, careCategories, policy, monitoring, flow.deadlines(), flow.calendar(), flow.rules(),
-                flow.router(), flow.sweep(), flow.urgentAlerts(), flow.rosters(), trainings, outboxStore));
+        this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(),
+                config.trustedProxies(), clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes,
+                wechatApi, media, notifier, workerNotices, outboxStore, flow, households));
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.serverPort())
@@ -174,7 +154,7 @@ public final class Shegong implements AutoCloseable {
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
             mediaFetcher.start();
-            visitSweep.start();
+            households.sweep().start();
             flow.sweep().start();
         }
         webhook.start();
@@ -210,10 +190,6 @@ public final class Shegong implements AutoCloseable {
         return residents;
     }
 
-    Trainings trainings() {
-        return trainings;
-    }
-
     OutboxStore outboxStore() {
         return outboxStore;
     }
@@ -243,7 +219,8 @@ public final class Shegong implements AutoCloseable {
         return staff;
     }
 
-    HouseholdStore households() {
+    /** Households under care, their visits, monitoring, trainings. */
+    RegistryFlow households() {
         return households;
     }
 
@@ -261,18 +238,6 @@ public final class Shegong implements AutoCloseable {
 
     ImportJobs importJobs() {
         return console.importJobs();
-    }
-
-    VisitStore visits() {
-        return visits;
-    }
-
-    Registry registry() {
-        return registry;
-    }
-
-    VisitSweep visitSweep() {
-        return visitSweep;
     }
 
     WorkerDialogue workerDialogue() {
@@ -304,7 +269,7 @@ public final class Shegong implements AutoCloseable {
         server.stop();
         webhook.stop();
         mediaFetcher.stop();
-        visitSweep.stop();
+        households.sweep().stop();
         flow.sweep().stop();
         console.close();
         scheduler.shutdownNow();

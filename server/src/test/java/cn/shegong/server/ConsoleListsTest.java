@@ -66,10 +66,10 @@ class ConsoleListsTest {
     }
 
     Visit enrolled(String name, String category) {
-        var saved = service.shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.empty(),
+        var saved = service.shegong.households().registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.empty(),
                 Optional.empty(), "本人", Optional.empty())), RENHE, "530521", "仁和村", "", Map.of(category, LocalDate.of(2026, 11, 1)),
                 Household.Risk.LOW, ""), Optional.empty(), LocalDate.of(2026, 11, 30), service.clock.instant());
-        return service.shegong.registry().visitsOf(saved.id()).get(0);
+        return service.shegong.households().registry().visitsOf(saved.id()).get(0);
     }
 
     @Test
@@ -77,8 +77,8 @@ class ConsoleListsTest {
         Visit late = enrolled("张一", "liushou_laoren");
         Visit onTime = enrolled("张二", "liushou_laoren");
         Visit open = enrolled("张三", "liushou_laoren");
-        service.shegong.registry().recordVisit(late.code(), late.due().plusDays(40), "钱社工", "去晚了", service.clock.instant());
-        service.shegong.registry().recordVisit(onTime.code(), onTime.due(), "钱社工", "按时", service.clock.instant());
+        service.shegong.households().registry().recordVisit(late.code(), late.due().plusDays(40), "钱社工", "去晚了", service.clock.instant());
+        service.shegong.households().registry().recordVisit(onTime.code(), onTime.due(), "钱社工", "按时", service.clock.instant());
         String period = late.due().getYear() + "-Q" + ((late.due().getMonthValue() - 1) / 3 + 1);
         ConsoleClient county = as("shidian");
         JsonNode lateOnes = county.json("/api/visits?period=" + period + "&township=" + RENHE + "&state=LATE");
@@ -153,9 +153,9 @@ class ConsoleListsTest {
         var worker = service.shegong.staff().addWorker("孙培训", RENHE, cn.shegong.core.staff.Worker.Role.WORKER, List.of(), 8);
         LocalDate today = LocalDate.now(service.clock.withZone(java.time.ZoneId.of("Asia/Shanghai")));
         for (String title : List.of("站长培训", "线上培训")) {
-            var t = service.shegong.trainings().create(title, today, "站长培训", "保山市民政局", 2.5, Shegong.CITY_AREA, "city",
+            var t = service.shegong.households().trainings().create(title, today, "站长培训", "保山市民政局", 2.5, Shegong.CITY_AREA, "city",
                     service.clock.instant());
-            service.shegong.trainings().signIn(t.code(), worker.id(), today);
+            service.shegong.households().trainings().signIn(t.code(), worker.id(), today);
         }
         JsonNode attendance = as("renhe").json("/api/trainings/attendance");
         JsonNode row = attendance.get("items").get(0);

@@ -50,12 +50,12 @@ class ConsoleNavigationBrowserTest {
         // (enrolled today, late in a quarter, the first visit would fall in the next one and the chart would be empty).
         LocalDate enrolled = today.withDayOfMonth(1).withMonth((today.getMonthValue() - 1) / 3 * 3 + 1).minusMonths(1);
         for (String name : List.of("杨一", "杨二")) {
-            var saved = service.shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.empty(),
+            var saved = service.shegong.households().registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.empty(),
                     Optional.empty(), "本人", Optional.empty())), "530521103", "530521", "山邑村", "", Map.of("liushou_laoren", enrolled),
                     Household.Risk.LOW, ""), Optional.empty(), enrolled, service.clock.instant());
             if (name.equals("杨一")) { // done long after its date: 逾期完成
-                var v = service.shegong.registry().visitsOf(saved.id()).get(0);
-                service.shegong.registry().recordVisit(v.code(), v.due().plusDays(40), "钱社工", "去晚了", service.clock.instant());
+                var v = service.shegong.households().registry().visitsOf(saved.id()).get(0);
+                service.shegong.households().registry().recordVisit(v.code(), v.due().plusDays(40), "钱社工", "去晚了", service.clock.instant());
             }
         }
     }

@@ -114,7 +114,7 @@ class HouseholdApiTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"workerId\":\"" + qian.id() + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString()).body().transform(ConsoleClient::parse);
         assertEquals("钱社工", moved.get("worker").get("name").asText());
-        assertEquals(List.of(next.get("code").asText()), service.shegong.visits().openFor(qian.id()).stream().map(v -> v.code()).toList(),
+        assertEquals(List.of(next.get("code").asText()), service.shegong.households().visits().openFor(qian.id()).stream().map(v -> v.code()).toList(),
                 "its open visit went along");
 
         county.act("/api/households/" + id + "/exit", Map.of("reason", "迁出本县"));
@@ -208,11 +208,11 @@ class HouseholdApiTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(403, countyEdit.statusCode(), "the county sees members masked, so it does not edit them");
 
-        int before = service.shegong.visits().openFor(zhao.id()).size();
+        int before = service.shegong.households().visits().openFor(zhao.id()).size();
         JsonNode campaign = county.act("/api/campaigns", Map.of("name", "寒潮前走访", "due", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"))
                 .plusDays(5).toString(), "category", "shineng_laoren", "township", "530521103"));
         assertEquals(1, campaign.get("ordered").asInt(), "the one 失能老人 household of 姚关镇");
-        assertEquals(before + 1, service.shegong.visits().openFor(zhao.id()).size(), "its worker has one more visit to make");
+        assertEquals(before + 1, service.shegong.households().visits().openFor(zhao.id()).size(), "its worker has one more visit to make");
         assertTrue(station.json("/api/households/" + id).get("visits").findValues("rule").stream().anyMatch(r -> r.asText().equals("寒潮前走访")));
     }
 
@@ -220,7 +220,7 @@ class HouseholdApiTest {
     void listsExportToExcelMaskedByRoleStreamedAndNeverAsFormulas() throws Exception {
         String first17 = "53052119600101003";
         String idNumber = first17 + cn.shegong.core.households.IdNumbers.checkCharacter(first17);
-        service.shegong.registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
+        service.shegong.households().registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
                 "=HYPERLINK(\"http://x\")", java.util.Optional.of(idNumber), java.util.Optional.of("13800007777"), "本人",
                 java.util.Optional.empty())), "530521103", "530521", "山邑村", "", Map.of("canji", java.time.LocalDate.of(2026, 11, 1)),
                 cn.shegong.core.households.Household.Risk.LOW, ""), java.util.Optional.empty(), java.time.LocalDate.of(2026, 11, 30),

@@ -103,14 +103,14 @@ class HouseholdBrowserTest {
 
     @Test
     void aRiskSignalInAVisitNoteIsReviewedOnTheMonitoringPageAndTheHouseholdIsVisitedWithinADay() throws Exception {
-        var registry = service.shegong.registry();
+        var registry = service.shegong.households().registry();
         var facts = new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member("杨桂英",
                 java.util.Optional.of(Ledgers.idNumber(900)), java.util.Optional.empty(), "本人", java.util.Optional.empty())),
                 "530521103", "530521", "山邑村", "", java.util.Map.of("fensan_tekun", java.time.LocalDate.of(2026, 9, 1)),
                 cn.shegong.core.households.Household.Risk.MEDIUM, "");
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
         String id = registry.enrol(facts, java.util.Optional.empty(), today, service.clock.instant()).id();
-        String visit = service.shegong.households().find(id).orElseThrow().nextVisit().orElseThrow();
+        String visit = service.shegong.households().households().find(id).orElseThrow().nextVisit().orElseThrow();
         registry.recordVisit(visit, today, "赵社工", "老人的儿子上月车祸去世了，家里没有收入来源", service.clock.instant());
 
         chromium.logIn(service.shegong.adminPort(), "shidian", PASSWORD);
@@ -151,7 +151,7 @@ class HouseholdBrowserTest {
         browser.findElement(By.cssSelector("#hf button[type=submit]")).click();
         chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hh-rule"), "留守老人每月巡访"));
         assertTrue(browser.findElement(By.id("hh-title")).getText().startsWith("尹"), "the new household's page");
-        assertTrue(service.shegong.households().byIdNumber(id).isPresent());
+        assertTrue(service.shegong.households().households().byIdNumber(id).isPresent());
     }
 
     @Test

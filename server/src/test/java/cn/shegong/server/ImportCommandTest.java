@@ -58,7 +58,7 @@ class ImportCommandTest {
 
         String first = run(file);
         assertTrue(first.contains("Created 1, updated 0, unchanged 0, rejected 1"), first);
-        var household = service.shegong.households().byIdNumber("530521195503010020").orElseThrow();
+        var household = service.shegong.households().households().byIdNumber("530521195503010020").orElseThrow();
         assertEquals("尹玉兰", household.head().name());
         assertTrue(household.nextVisit().isPresent());
         String rejected = Files.readString(dir.resolve("龙陵县留守老人台账.rejected.csv"), StandardCharsets.UTF_8);

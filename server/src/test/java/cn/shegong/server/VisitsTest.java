@@ -63,7 +63,7 @@ class VisitsTest {
     }
 
     String enrol(String name, String id, String category, LocalDate since, Household.Risk risk) {
-        return service.shegong.registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
+        return service.shegong.households().registry().enrol(new HouseholdStore.Facts(List.of(new Household.Member(name, Optional.of(id),
                 Optional.of("13800009876"), "本人", Optional.empty())), STATION, "530521", "太平村", "太平镇太平村5组",
                 Map.of(category, since), risk, "每月上门"), Optional.of(zhao.id()), today(), service.clock.instant()).id();
     }
@@ -89,18 +89,18 @@ class VisitsTest {
         toNext(9); // a morning in Baoshan, outside the quiet hours
         LocalDate today = today();
         String id = enrol("孙秀英", "530521195503010020", "liushou_laoren", today.minusMonths(3), Household.Risk.MEDIUM);
-        String code = service.shegong.households().find(id).orElseThrow().nextVisit().orElseThrow();
+        String code = service.shegong.households().households().find(id).orElseThrow().nextVisit().orElseThrow();
 
-        VisitSweep.Result first = service.shegong.visitSweep().runOnce();
+        VisitSweep.Result first = service.shegong.households().sweep().runOnce();
         assertTrue(first.reminded() >= 1, "reminded: " + first);
         List<FakeWeChat.Received> cards = received(zhaoPhone, "SG_DEMO_VISIT_DUE_01");
         String card = cards.toString();
         assertTrue(card.contains(code) && card.contains("孙*") && card.contains("留守老人"), card);
         assertFalse(card.contains("13800009876") || card.contains("530521195503010020") || card.contains("孙秀英"), "nothing sensitive on the card");
 
-        service.shegong.visitSweep().runOnce();
+        service.shegong.households().sweep().runOnce();
         try (Shegong replica = service.startReplica()) {
-            replica.visitSweep().runOnce(); // another instance sweeping the same day
+            replica.households().sweep().runOnce(); // another instance sweeping the same day
         }
         assertEquals(cards.size(), received(zhaoPhone, "SG_DEMO_VISIT_DUE_01").size(), "one reminder a day, whoever sweeps");
 
@@ -109,10 +109,10 @@ class VisitsTest {
         String recorded = service.platform.says(zhaoPhone, "记录 " + code + " 老人身体还好，屋里有点冷").replyText().orElse("");
         assertTrue(recorded.contains("已记录走访") && recorded.contains("下次走访"), recorded);
 
-        Visit done = service.shegong.visits().find(code).orElseThrow();
+        Visit done = service.shegong.households().visits().find(code).orElseThrow();
         assertEquals(Visit.Status.DONE, done.status());
         assertEquals(Optional.of("老人身体还好，屋里有点冷"), done.note());
-        Visit next = service.shegong.visits().find(service.shegong.households().find(id).orElseThrow().nextVisit().orElseThrow()).orElseThrow();
+        Visit next = service.shegong.households().visits().find(service.shegong.households().households().find(id).orElseThrow().nextVisit().orElseThrow()).orElseThrow();
         assertEquals(today.plusMonths(1), next.due());
         assertTrue(service.platform.says(zhaoPhone, "记录 " + code + " 再记一次").replyText().orElse("").contains("已经记录过了"));
     }
@@ -122,15 +122,15 @@ class VisitsTest {
         toNext(9);
         enrol("周德明", "53052119400229004X", "guer", today().minusMonths(4), Household.Risk.HIGH);
         toNext(22);
-        assertTrue(service.shegong.visitSweep().runOnce().quiet());
+        assertTrue(service.shegong.households().sweep().runOnce().quiet());
 
         toNext(9);
         service.clock.advance(Duration.ofDays(7)); // a week overdue
-        VisitSweep.Result late = service.shegong.visitSweep().runOnce();
+        VisitSweep.Result late = service.shegong.households().sweep().runOnce();
         assertTrue(late.toHeads() >= 1, late.toString());
         assertFalse(received(headPhone, "SG_DEMO_VISIT_OVERDUE_01").isEmpty(), "the station head is told");
 
         service.clock.advance(Duration.ofDays(7)); // two weeks overdue
-        assertTrue(service.shegong.visitSweep().runOnce().toCounty() >= 1);
+        assertTrue(service.shegong.households().sweep().runOnce().toCounty() >= 1);
     }
 }

@@ -18,8 +18,6 @@ import cn.shegong.core.casework.Outcomes;
 import cn.shegong.core.casework.Phones;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
-import cn.shegong.core.outbox.OutboxItem;
-import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
@@ -47,13 +45,13 @@ public final class CaseApi implements HttpService {
     private final WorkerEvents workerEvents;
     private final DeadlineView deadlines;
     private final Outcomes outcomes;
-    private final OutboxStore outbox;
+    private final DeliveryView deliveries;
     private final AuditLog audit;
     private final Clock clock;
 
     public CaseApi(CaseStore cases, MessageStore messages, ResidentStore residents, StaffStore staff, MediaStore media, CaseEvents events,
-                   WorkerEvents workerEvents, DeadlineView deadlines, Outcomes outcomes, OutboxStore outbox, AuditLog audit, Clock clock) {
-        this.outbox = outbox;
+                   WorkerEvents workerEvents, DeadlineView deadlines, Outcomes outcomes, DeliveryView deliveries, AuditLog audit, Clock clock) {
+        this.deliveries = deliveries;
         this.deadlines = deadlines;
         this.outcomes = outcomes;
         this.workerEvents = workerEvents;
@@ -133,32 +131,10 @@ public final class CaseApi implements HttpService {
         view.put("workers", c.township().map(t -> staff.workers(t.code()).stream().filter(Worker::active).map(w -> Map.of(
                 "id", w.id(), "name", w.name(), "role", w.role().name(), "openCases", staff.openCases(w.id()),
                 "capacity", w.capacity())).toList()).orElse(List.of()));
-        // What we sent this person while this request was theirs: from its opening until their next request opened
-        // (outbox items name no case), at most the 50 latest.
-        java.time.Instant until = cases.forResident(c.openid()).stream().map(Case::createdAt).filter(t -> t.isAfter(c.createdAt()))
-                .min(java.util.Comparator.naturalOrder()).orElse(java.time.Instant.MAX);
-        List<OutboxItem> sent = outbox.forOpenid(c.openid()).stream()
-                .filter(o -> !o.createdAt().isBefore(c.createdAt()) && o.createdAt().isBefore(until)).toList();
-        view.put("deliveries", sent.subList(Math.max(0, sent.size() - 50), sent.size()).stream().map(o -> delivery(o, full)).toList());
+        view.put("deliveries", deliveries.of(c, full));
         c.rating().ifPresent(r -> view.put("rating", r));
         c.ratingComment().ifPresent(r -> view.put("comment", r));
         Http.json(res, view);
-    }
-
-    /** A message we sent the resident and where it stands: queued, retrying (until when), sent, delivered or failed. */
-    private static Map<String, Object> delivery(OutboxItem o, boolean full) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("at", o.createdAt().toString());
-        d.put("text", o.text().map(t -> full ? t : Phones.maskAll(t)).orElse(""));
-        d.put("notice", o.notice().map(OutboxItem.Notice::kind).orElse(""));
-        d.put("status", o.status().name());
-        d.put("attempts", o.attempts());
-        d.put("nextAttemptAt", o.nextAttemptAt().toString());
-        o.sentAt().ifPresent(t -> d.put("sentAt", t.toString()));
-        o.sentAs().ifPresent(t -> d.put("sentAs", t));
-        o.delivery().ifPresent(t -> d.put("delivery", t));
-        o.lastError().ifPresent(e -> d.put("error", e));
-        return d;
     }
 
     private void assign(ServerRequest req, ServerResponse res) {
