@@ -59,7 +59,7 @@ async function loadReport() {
 /**
  * The records behind a number of the report: a request count opens the inbox for the period's
  * requests of that category in that status; a visit count the visits of that category in that
- * state; a household count the registry of that category; monitoring and trainings their pages.
+ * state; a household count the registry of that category.
  */
 function reportLink(key, code, col, r, params) {
   const area = {};
@@ -83,8 +83,6 @@ function reportLink(key, code, col, r, params) {
     return '#/visits?' + q(f);
   }
   if (key === 'households' && col === 1) return '#/households?' + q(code ? { category: code } : {});
-  if (key === 'monitoring') return '#/monitoring';
-  if (key === 'trainings') return '#/trainings';
   return null;
 }
 

@@ -54,11 +54,8 @@ final class InboxBench {
             shegong.accounts().create("bench-city", "bench-password", Role.CITY, Shegong.CITY_AREA, false, Clock.systemUTC().instant());
             shegong.accounts().create("bench-county", "bench-password", Role.COUNTY, "530521", false, Clock.systemUTC().instant());
             for (String user : List.of("bench-city", "bench-county")) {
-                HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
                 String base = "http://127.0.0.1:" + shegong.adminPort();
-                http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"bench-password\"}")).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpClient http = signedIn(base, user);
                 for (String path : List.of("/api/cases", "/api/cases?urgent=true", "/api/cases?q=BS", "/api/cases?q=13800000042",
                         "/api/cases?page=50", "/api/dashboard", "/api/report", "/api/report.xlsx")) {
                     long[] ms = new long[5];
@@ -96,7 +93,7 @@ final class InboxBench {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             var t = Areas.baoshan().townships().get(random.nextInt(Areas.baoshan().townships().size()));
-            shegong.registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
+            shegong.households().registry().enrol(new cn.shegong.core.households.HouseholdStore.Facts(List.of(new cn.shegong.core.households.Household.Member(
                     "bench" + i, Optional.empty(), Optional.empty(), "", Optional.empty())), t.code(), t.countyCode(), "", "",
                     Map.of(categories[random.nextInt(categories.length)], today.minusDays(random.nextInt(120))),
                     cn.shegong.core.households.Household.Risk.LOW, ""), Optional.empty(), today, Clock.systemUTC().instant());
@@ -104,13 +101,19 @@ final class InboxBench {
         out.printf("enrolled %d households in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
 
+    /** A browser signed in to the console as {@code user}. */
+    private static HttpClient signedIn(String base, String user) throws Exception {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"bench-password\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return http;
+    }
+
     /** Every case as one Excel file (the city, all statuses): time, size, and the heap's peak while it streams. */
     private static void exportAll(Shegong shegong, PrintStream out) throws Exception {
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String base = "http://127.0.0.1:" + shegong.adminPort();
-        http.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"bench-city\",\"password\":\"bench-password\"}")).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpClient http = signedIn(base, "bench-city");
         System.gc();
         var pools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();

@@ -14,7 +14,6 @@ import cn.shegong.core.households.CareCategories;
 import cn.shegong.core.households.Household;
 import cn.shegong.core.households.HouseholdStore;
 import cn.shegong.core.households.IdNumbers;
-import cn.shegong.core.report.ListWorkbook;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
 
@@ -30,7 +29,6 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class ExportApi implements HttpService {
 
-    private static final java.time.format.DateTimeFormatter MINUTE = XlsxExport.MINUTE;
 
     private final CaseStore cases;
     private final HouseholdStore households;
@@ -61,10 +59,10 @@ public final class ExportApi implements HttpService {
         Scope scope = Http.staffScope(req);
         CaseSearch.Query q = CaseApi.query(req, scope);
         boolean full = scope.seesContactDetails();
-        String yes = word("exports.urgent_mark");
-        send(req, res, "cases", wb -> cases.searching().each(q, c -> wb.row(List.of(c.number(), caseCategory.apply(c), c.urgent() ? yes : "",
+        String yes = XlsxExport.word("exports.urgent_mark");
+        export.send(req, res, "cases", wb -> cases.searching().each(q, c -> wb.row(List.of(c.number(), caseCategory.apply(c), c.urgent() ? yes : "",
                 c.township().map(t -> t.county()).orElse(""), c.township().map(t -> t.name()).orElse(""), caseStatus.apply(c),
-                MINUTE.format(c.createdAt()), c.assignee().orElse(""),
+                XlsxExport.MINUTE.format(c.createdAt()), c.assignee().orElse(""),
                 c.name().map(n -> full ? n : HouseholdStore.masked(n)).orElse(""),
                 c.phone().map(p -> full ? p : Phones.mask(p)).orElse("")))));
     }
@@ -73,21 +71,13 @@ public final class ExportApi implements HttpService {
         Scope scope = Http.staffScope(req);
         HouseholdStore.Query q = HouseholdApi.query(req, scope, care);
         boolean full = scope.seesContactDetails();
-        send(req, res, "households", wb -> households.each(q, h -> {
+        export.send(req, res, "households", wb -> households.each(q, h -> {
             Household.Member head = h.head();
             List<String> categories = new ArrayList<>(h.categories().keySet().stream().map(care::label).toList());
             wb.row(List.of(full ? head.name() : h.maskedName(), head.idNumber().map(n -> full ? n : IdNumbers.mask(n)).orElse(""),
                     head.phone().map(p -> full ? p : Phones.mask(p)).orElse(""), h.countyCode(), h.townshipCode(), h.village(),
-                    String.join("、", categories), word("exports.risk." + h.risk().name()),
-                    h.workerId().flatMap(staff::worker).map(Worker::name).orElse(""), word("exports.household_status." + h.status().name())));
+                    String.join("、", categories), XlsxExport.word("exports.risk." + h.risk().name()),
+                    h.workerId().flatMap(staff::worker).map(Worker::name).orElse(""), XlsxExport.word("exports.household_status." + h.status().name())));
         }));
-    }
-
-    private void send(ServerRequest req, ServerResponse res, String list, java.util.function.Consumer<ListWorkbook> rows) {
-        export.send(req, res, list, rows);
-    }
-
-    private static String word(String key) {
-        return XlsxExport.word(key);
     }
 }

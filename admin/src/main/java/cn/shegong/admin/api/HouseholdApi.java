@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import cn.shegong.admin.account.Role;
 import cn.shegong.core.audit.AuditLog;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.Phones;
@@ -79,7 +78,7 @@ public final class HouseholdApi implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         Scope scope = Http.staffScope(req);
         var page = households.list(query(req, scope, categories));
-        audit.record(clock.instant(), Http.session(req).username, "view_households", XlsxExport.filters(req), Http.from(req));
+        XlsxExport.viewed(audit, clock, req, "households");
         Http.json(res, Map.of("total", page.total(), "items", page.items().stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());

@@ -42,6 +42,7 @@ public final class ListsApi implements HttpService {
     private final CareCategories care;
     private final Function<Category, String> skill;
     private final XlsxExport export;
+    private final AuditLog audit;
     private final Clock clock;
 
     public ListsApi(VisitSearch visits, Monitoring monitoring, HouseholdStore households, StaffStore staff, Areas areas,
@@ -54,6 +55,7 @@ public final class ListsApi implements HttpService {
         this.areas = areas;
         this.care = care;
         this.export = new XlsxExport(audit, clock);
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -68,7 +70,7 @@ public final class ListsApi implements HttpService {
     private void visitList(ServerRequest req, ServerResponse res) {
         VisitSearch.Query q = visitQuery(req, Http.staffScope(req));
         VisitSearch.Page page = visits.search(q, today());
-        export.viewed(req, "visits");
+        XlsxExport.viewed(audit, clock, req, "visits");
         Http.json(res, Map.of("total", page.total(), "from", q.from().toString(), "to", q.to().toString(),
                 "items", page.items().stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -57,7 +57,7 @@ public final class MonitoringApi implements HttpService {
         Scope scope = Http.staffScope(req);
         Monitoring.Decision decision = req.query().first("decision").asOptional().flatMap(MonitoringApi::decision)
                 .orElse(Monitoring.Decision.OPEN);
-        audit.record(clock.instant(), Http.session(req).username, "view_monitoring", XlsxExport.filters(req), Http.from(req));
+        XlsxExport.viewed(audit, clock, req, "monitoring");
         Http.json(res, Map.of("items", monitoring.list(scope.county(), scope.township(), decision).stream().map(f -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", f.id());

@@ -50,7 +50,7 @@ final class XlsxExport {
     }
 
     /** A list of people in care, of their visits or of risk signals was looked at: who, which list, which filters. */
-    void viewed(ServerRequest req, String list) {
+    static void viewed(AuditLog audit, Clock clock, ServerRequest req, String list) {
         audit.record(clock.instant(), Http.session(req).username, "view_" + list, filters(req), Http.from(req));
     }
 
