@@ -1,6 +1,12 @@
 package cn.shegong.server;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.storage.Redis;
@@ -14,6 +20,8 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 /** Health and metrics, on the admin socket only: MongoDB must answer to be ready; Redis may be degraded. */
 final class Observe {
 
+    private static final Duration HEALTH_WAIT = Duration.ofMillis(500);
+
     private Observe() {
     }
 
@@ -22,7 +30,7 @@ final class Observe {
                 .sockets(List.of(socket))
                 .addObserver(HealthObserver.builder()
                         .details(true)
-                        .addCheck(() -> probe(mongo::ping), HealthCheckType.READINESS, "mongodb")
+                        .addCheck(() -> mongoHealth(mongo), HealthCheckType.READINESS, "mongodb")
                         .addCheck(() -> redisHealth(redis), HealthCheckType.READINESS, "redis")
                         .build())
                 .addObserver(MetricsObserver.create())
@@ -30,25 +38,45 @@ final class Observe {
     }
 
     /**
+     * MongoDB unreachable makes the service unready (it still answers WeChat, keeping pushes in the
+     * backlog until MongoDB returns). Known from the probe, so health never waits on a stalled server.
+     */
+    private static HealthCheckResponse mongoHealth(Mongo mongo) {
+        return mongo.answers() ? HealthCheckResponse.builder().status(true).build()
+                : HealthCheckResponse.builder().status(false).detail("error", "unreachable").build();
+    }
+
+    /**
      * Redis unreachable does not make the service unready: it answers in degraded mode (see
      * {@code Redis#orElse}), and taking every replica out of service would silence it. It says so.
      */
     private static HealthCheckResponse redisHealth(Redis redis) {
-        if (!redis.degraded()) {
-            HealthCheckResponse ping = probe(redis::ping);
-            if (ping.status() == HealthCheckResponse.Status.UP) {
-                return ping;
-            }
+        if (!redis.degraded() && answersWithin(() -> redis.orElse(() -> {
+            redis.ping();
+            return true;
+        }, () -> false))) {
+            return HealthCheckResponse.builder().status(true).build();
         }
         return HealthCheckResponse.builder().status(true).detail("degraded", true).build();
     }
 
-    private static HealthCheckResponse probe(Runnable ping) {
+    /** Health answers at once: a store that has not answered within {@link #HEALTH_WAIT} counts as not answering. */
+    private static boolean answersWithin(BooleanSupplier call) {
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                answered.complete(call.getAsBoolean());
+            } catch (RuntimeException e) {
+                answered.complete(false);
+            }
+        });
         try {
-            ping.run();
-            return HealthCheckResponse.builder().status(true).build();
-        } catch (RuntimeException e) {
-            return HealthCheckResponse.builder().status(false).detail("error", e.getClass().getSimpleName()).build();
+            return answered.get(HEALTH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.core.outbox.OutboxItem;
@@ -17,6 +16,7 @@ import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.Redis;
+import cn.shegong.core.storage.StorageFaults;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -124,7 +124,7 @@ public final class Outbox {
         try {
             runOnce();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "outbox run failed: " + e.getClass().getName(), e);
+            StorageFaults.log(LOG, "outbox run failed", e);
         }
     }
 

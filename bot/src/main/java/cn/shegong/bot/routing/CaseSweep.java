@@ -23,6 +23,7 @@ import cn.shegong.core.routing.RoutingRules;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Station;
 import cn.shegong.core.staff.Worker;
+import cn.shegong.core.storage.StorageFaults;
 
 /**
  * Holds every open request to a person and a time. Every 30 seconds (and at once when a request
@@ -104,7 +105,7 @@ public final class CaseSweep {
         try {
             runOnce();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "case sweep failed: " + e.getClass().getName(), e);
+            StorageFaults.log(LOG, "case sweep failed", e);
         }
     }
 

@@ -35,11 +35,9 @@ final class TrainedModels {
     /** The category and urgency models for {@code data}, loaded or trained. */
     static DoccatModel[] of(List<LabelledText> data, Optional<Path> folder) {
         String key = key(data);
-        return IN_MEMORY.computeIfAbsent(key, k -> folder.flatMap(f -> read(f, k)).orElseGet(() -> {
-            DoccatModel[] trained = Triage.trainModels(data);
-            folder.ifPresent(f -> write(f, k, trained));
-            return trained;
-        }));
+        DoccatModel[] models = IN_MEMORY.computeIfAbsent(key, k -> folder.flatMap(f -> read(f, k)).orElseGet(() -> Triage.trainModels(data)));
+        folder.filter(f -> !Files.exists(f.resolve("triage-" + key + "-urgency.bin"))).ifPresent(f -> write(f, key, models));
+        return models; // kept in the folder even when this JVM had them already, for the next process on it
     }
 
     private static Optional<DoccatModel[]> read(Path folder, String key) {

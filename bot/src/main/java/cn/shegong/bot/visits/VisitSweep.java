@@ -1,7 +1,6 @@
 package cn.shegong.bot.visits;
 
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,6 +22,7 @@ import cn.shegong.core.households.VisitPolicy;
 import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Worker;
+import cn.shegong.core.storage.StorageFaults;
 
 /**
  * Every few minutes, outside the quiet hours: each due or overdue visit is handed to the outbox
@@ -74,7 +74,7 @@ public final class VisitSweep {
             try {
                 runOnce();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "visit sweep failed: " + e.getClass().getName(), e);
+                StorageFaults.log(LOG, "visit sweep failed", e);
             }
         }, 30, 300, TimeUnit.SECONDS);
     }

@@ -2,34 +2,55 @@ package cn.shegong.bot.wechat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
+import cn.shegong.core.storage.StorageFaults;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.params.ScanParams;
 
 /**
- * Pushes the webhook accepted but could not handle in time: kept in a Redis list (encrypted, in
- * Redis's append-only file) so that WeChat can be answered {@code success} at once, and handled by
- * one drainer in arrival order, the answer following as a customer-service message. An item is
- * moved to a working list while it is handled and removed after, so a crash puts it back at start.
- * The list is bounded: beyond {@link #CAPACITY} a push is refused and WeChat retries it.
+ * Pushes the webhook accepted but could not handle then — too busy, MongoDB unreachable, or an
+ * earlier push of the same person still waiting here — kept in a Redis list (encrypted, in Redis's
+ * append-only file) so that WeChat can be answered {@code success} at once, and handled by one
+ * drainer per instance in arrival order, the answer following as a customer-service message. A
+ * person's count of waiting pushes ({@code wx:held:<openid>}) lets the webhook keep their next push
+ * behind them, so one person's messages are handled in order. An item moves to the instance's own
+ * working list while it is handled and is removed after; the working list of an instance that is no
+ * longer alive (a crash) goes back to the head of the queue. Bounded: beyond {@link #CAPACITY} a
+ * push is refused and WeChat retries it.
  */
 final class Backlog {
 
     static final int CAPACITY = 50_000;
+    /** A person's waiting count outlives any backlog: a day, so a lost decrement cannot hold them for long. */
+    private static final int HELD_SECONDS = 86_400;
+    private static final Duration RECLAIM_EVERY = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(Backlog.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PUSH_BOUNDED = """
+    private static final String KEEP = """
             if redis.call('llen', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-            return redis.call('rpush', KEYS[1], ARGV[1])""";
+            redis.call('rpush', KEYS[1], ARGV[1])
+            redis.call('incr', KEYS[2])
+            redis.call('expire', KEYS[2], ARGV[3])
+            return 1""";
+    private static final String DONE = """
+            redis.call('lrem', KEYS[1], 1, ARGV[1])
+            if redis.call('decr', KEYS[2]) <= 0 then redis.call('del', KEYS[2]) end
+            return 1""";
+    private static final String PUT_BACK = """
+            if redis.call('lrem', KEYS[1], 1, ARGV[1]) > 0 then redis.call('lpush', KEYS[2], ARGV[1]) end
+            return 1""";
 
     /** What the drainer needs: the push's XML fields and its retry key. */
     record Item(String retryKey, Map<String, String> fields) {
@@ -38,18 +59,28 @@ final class Backlog {
     private final Redis redis;
     private final FieldCipher cipher;
     private final String queue;
+    private final String workingPrefix;
     private final String working;
+    private final String livenessPrefix;
+    private final BooleanSupplier storeDown;
     private volatile boolean running;
     private Thread drainer;
 
-    Backlog(Redis redis, FieldCipher cipher) {
+    /**
+     * {@code instance}: this instance's id, alive while {@code livenessPrefix + instance} exists;
+     * {@code storeDown}: while true, nothing is taken from the backlog.
+     */
+    Backlog(Redis redis, FieldCipher cipher, String instance, String livenessPrefix, BooleanSupplier storeDown) {
         this.redis = redis;
         this.cipher = cipher;
         this.queue = redis.key("wx", "backlog");
-        this.working = redis.key("wx", "backlog", "working");
+        this.workingPrefix = redis.key("wx", "backlog", "working");
+        this.working = workingPrefix + ":" + instance;
+        this.livenessPrefix = livenessPrefix;
+        this.storeDown = storeDown;
     }
 
-    /** Keeps the push for later; false when the backlog is full. */
+    /** Keeps the push for later; false when the backlog is full or Redis is unreachable. */
     boolean keep(String retryKey, InboundMessage message) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("retryKey", retryKey);
@@ -57,8 +88,8 @@ final class Backlog {
         try {
             String sealed = cipher.encrypt(JSON.writeValueAsString(item));
             // With Redis unreachable there is nowhere to keep it: refused, and WeChat retries it.
-            return redis.orElse(() -> ((Long) redis.client().eval(PUSH_BOUNDED, List.of(queue), List.of(sealed, Integer.toString(CAPACITY)))) > 0,
-                    () -> false);
+            return redis.orElse(() -> ((Long) redis.client().eval(KEEP, List.of(queue, held(message)),
+                    List.of(sealed, Integer.toString(CAPACITY), Integer.toString(HELD_SECONDS)))) > 0, () -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,36 +99,74 @@ final class Backlog {
         return redis.client().llen(queue);
     }
 
-    /** Puts back what a crashed drainer was working on, then drains in a virtual thread until {@link #stop}. */
+    /** Puts back what crashed instances were working on, then drains in a virtual thread until {@link #stop}. */
     void start(BiConsumer<Item, InboundMessage> handler) {
-        while (redis.client().lmove(working, queue, ListDirection.RIGHT, ListDirection.LEFT) != null) {
-            LOG.info("put back a backlog item left from a crash");
-        }
+        reclaim();
         running = true;
         drainer = Thread.ofVirtual().name("shegong-backlog").start(() -> drain(handler));
     }
 
+    /** Working lists of instances no longer alive (and the shared one of earlier versions) go back to the queue's head. */
+    private void reclaim() {
+        var params = new ScanParams().match(workingPrefix + "*").count(100);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = redis.client().scan(cursor, params);
+            for (String key : page.getResult()) {
+                String owner = key.length() > workingPrefix.length() ? key.substring(workingPrefix.length() + 1) : "";
+                if (!key.equals(working) && (owner.isEmpty() || !redis.client().exists(livenessPrefix + owner))) {
+                    while (redis.client().lmove(key, queue, ListDirection.RIGHT, ListDirection.LEFT) != null) {
+                        LOG.info("put back a backlog item an instance left when it stopped");
+                    }
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
     private void drain(BiConsumer<Item, InboundMessage> handler) {
+        long nextReclaim = System.nanoTime() + RECLAIM_EVERY.toNanos();
         while (running) {
-            if (redis.degraded()) {
-                pause(); // what is kept stays in Redis until it answers again
+            if (redis.degraded() || storeDown.getAsBoolean()) {
+                pause(); // what is kept stays in Redis until both answer again
                 continue;
             }
+            String sealed = null;
             try {
-                String sealed = redis.client().blmove(queue, working, ListDirection.LEFT, ListDirection.RIGHT, 1.0);
+                if (System.nanoTime() > nextReclaim) {
+                    reclaim();
+                    nextReclaim = System.nanoTime() + RECLAIM_EVERY.toNanos();
+                }
+                sealed = redis.client().blmove(queue, working, ListDirection.LEFT, ListDirection.RIGHT, 1.0);
                 if (sealed == null) {
                     continue;
                 }
                 Item item = open(sealed);
-                handler.accept(item, InboundMessage.from(item.fields()));
-                redis.client().lrem(working, 1, sealed);
+                InboundMessage message = InboundMessage.from(item.fields());
+                handler.accept(item, message);
+                redis.client().eval(DONE, List.of(working, held(message)), List.of(sealed));
             } catch (RuntimeException e) {
-                if (running && !redis.degraded()) {
+                if (sealed != null && StorageFaults.unreachable(e)) {
+                    putBack(sealed); // MongoDB went away while handling it: first in line when it returns
+                } else if (running && !redis.degraded()) {
                     LOG.log(Level.WARNING, "backlog drainer: " + e.getClass().getName() + "; retrying in a second", e);
-                    pause();
                 }
+                pause();
             }
         }
+    }
+
+    private void putBack(String sealed) {
+        try {
+            redis.client().eval(PUT_BACK, List.of(working, queue), List.of(sealed));
+        } catch (RuntimeException e) {
+            LOG.warning("a backlog item stays in this instance's working list (" + e.getClass().getSimpleName()
+                    + "); it goes back to the queue when this instance restarts");
+        }
+    }
+
+    private String held(InboundMessage message) {
+        return redis.key("wx", "held", message.envelope().openid());
     }
 
     private Item open(String sealed) {

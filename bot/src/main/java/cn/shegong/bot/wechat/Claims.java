@@ -36,8 +36,12 @@ final class Claims {
     /** The token of a claim made while Redis was unreachable, kept by {@link LocalClaims}. */
     private static final String LOCAL = "local|";
     private static final Logger LOG = Logger.getLogger(Claims.class.getName());
-    /** How long an instance's liveness key lasts without a refresh; refreshed every third of it. */
-    static final Duration LIVENESS = Duration.ofSeconds(6);
+    /**
+     * How long an instance's liveness key lasts without a refresh; refreshed every third of it. Shorter
+     * than the wait of a retry that finds its push pending ({@code Inbox}), so a retry arriving just
+     * after its first delivery's instance crashed sees the crash before it must answer WeChat.
+     */
+    static final Duration LIVENESS = Duration.ofSeconds(3);
 
     /** A signature (timestamp and nonce) is remembered this long: past it, the timestamp is refused anyway. */
     static final long NONCE_TTL_SECONDS = 2 * WebhookService.TIMESTAMP_WINDOW_SECONDS;
@@ -52,14 +56,14 @@ final class Claims {
               local n = redis.call('incr', KEYS[4])
               if n == 1 then redis.call('expire', KEYS[4], 60) end
               if n > tonumber(ARGV[6]) then redis.call('del', KEYS[1]) return {4, ''} end
-              return {1, ''}
+              return {1, redis.call('get', KEYS[5]) or ''}
             end
             local held = redis.call('get', KEYS[1]) or ''
             if string.sub(held, 1, 8) == 'pending:' then
               local owner = string.sub(held, 9)
               if owner ~= ARGV[8] and redis.call('exists', ARGV[7] .. owner) == 0 then
                 redis.call('set', KEYS[1], mine, 'EX', ARGV[1])
-                return {1, ''}
+                return {5, redis.call('get', KEYS[5]) or ''}
               end
             end
             return {0, held}""";
@@ -80,8 +84,11 @@ final class Claims {
     private static final String FREE_TURN =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
-    /** A first delivery's claim: the turn lock's key and token, and whether the lock was taken with it. */
-    record Claim(String retryKey, String turnKey, String token) {
+    /**
+     * A claim to handle a push: the turn lock's key and token; {@code takenOver} when an earlier
+     * delivery's instance died before answering (it may have stored the push without handling it).
+     */
+    record Claim(String retryKey, String turnKey, String token, boolean takenOver) {
     }
 
     private final Redis redis;
@@ -163,7 +170,8 @@ final class Claims {
         String localToken = LOCAL + redisToken;
         List<Object> r = redis.orElse(() -> {
             @SuppressWarnings("unchecked")
-            List<Object> got = (List<Object>) redis.client().eval(CLAIM, List.of(retryKey, turnKey, nonceKey, rateKey),
+            List<Object> got = (List<Object>) redis.client().eval(CLAIM, List.of(retryKey, turnKey, nonceKey, rateKey,
+                    redis.key("wx", "held", openid)),
                     List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
                             Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance));
             return got;
@@ -181,9 +189,11 @@ final class Claims {
         }
         if (outcome == 0) {
             String earlier = r.get(1).toString();
-            return new Result(Optional.empty(), Optional.of(earlier.startsWith(PENDING) ? PassiveReply.SUCCESS : cipher.decrypt(earlier)));
+            boolean pending = earlier.startsWith(PENDING);
+            return new Result(Optional.empty(), Optional.of(pending ? PassiveReply.SUCCESS : cipher.decrypt(earlier)), pending, false);
         }
-        return new Result(Optional.of(new Claim(retryKey, turnKey, token)), Optional.empty());
+        boolean behindKept = r.size() == 2 && !r.get(1).toString().isEmpty(); // the person's earlier pushes wait in the backlog
+        return new Result(Optional.of(new Claim(retryKey, turnKey, token, outcome == 5)), Optional.empty(), false, behindKept);
     }
 
     /**
@@ -211,9 +221,12 @@ final class Claims {
         }
     }
 
-    /** A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken. */
+    /**
+     * A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken; it may
+     * have been stored by a handler that crashed (the backlog puts such items back).
+     */
     Claim forRetryKey(String retryKey, String openid) {
-        return new Claim(retryKey, turnKey(openid), token());
+        return new Claim(retryKey, turnKey(openid), token(), true);
     }
 
     /** The push was handled and its reply stored: a failure to keep the answer must not change it. */
@@ -251,6 +264,15 @@ final class Claims {
         });
     }
 
+    /** This instance's id: alive while {@link #livenessPrefix()} + id exists in Redis. */
+    String instance() {
+        return instance;
+    }
+
+    String livenessPrefix() {
+        return redis.key("instance", "");
+    }
+
     /** A turn token names its instance, so a turn left by a crashed instance can be recognised. */
     private String token() {
         return instance + "|" + UUID.randomUUID();
@@ -260,7 +282,12 @@ final class Claims {
         return redis.key("wx", "user", openid);
     }
 
-    record Result(Optional<Claim> first, Optional<String> earlier) {
+    /**
+     * A claim, or the earlier answer; {@code pending} when that delivery is still being handled
+     * (answer: success); {@code behindKept} when earlier pushes of the same person wait in the
+     * backlog, so this one must wait behind them.
+     */
+    record Result(Optional<Claim> first, Optional<String> earlier, boolean pending, boolean behindKept) {
     }
 
     /** The sender is over {@link #PER_MINUTE}: this push is not kept. */

@@ -2,9 +2,6 @@ package cn.shegong.bot.wechat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -12,22 +9,25 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
-import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.message.MessageStore;
-import cn.shegong.core.message.StoredMessage;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
+import cn.shegong.core.storage.StorageFaults;
 
 /**
- * Handles one verified push: recognise retries, store what arrived before anything else, keep the
- * resident's subscription and contact time current, let the conversation decide, store the reply.
+ * Decides when and where one verified push is handled ({@link Handler} handles it): retries
+ * recognised, and a retry of a push still in hand waits for its answer; a push kept in the
+ * {@link Backlog} when it cannot be handled now — too busy, MongoDB unreachable, or the person's
+ * earlier pushes still waiting there — so WeChat always gets its answer within the budget and
+ * one person's pushes are handled in the order they came.
  * <p>
  * Bounded everywhere: at most {@link #IN_FLIGHT} pushes are handled at once; a push that cannot
  * start within {@link #ADMISSION_WAIT} is kept in the {@link Backlog} and WeChat gets
@@ -42,30 +42,30 @@ final class Inbox {
     /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
     static final int IN_FLIGHT = 64;
     static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
+    /** How often a retry that found its push pending looks again (see {@link #awaitEarlier}). */
+    static final Duration RETRY_POLL = Duration.ofMillis(100);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
 
     private final Claims claims;
     private final Backlog backlog;
     private final Semaphore admission = new Semaphore(IN_FLIGHT);
     private final Turns turns;
-    private final MessageStore messages;
-    private final ResidentStore residents;
-    private final OutboxStore outboxStore;
-    private final Outbox outbox;
+    private final Handler handler;
     private final Conversation conversation;
     private final ExecutorService handlers;
     private final Clock clock;
     private final WebhookMetrics metrics;
+    private final BooleanSupplier storeDown;
 
+    /** {@code storeDown}: true while MongoDB does not answer; pushes then wait in the backlog. */
     Inbox(Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents, OutboxStore outboxStore,
-          Outbox outbox, Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics) {
+          Outbox outbox, Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics,
+          BooleanSupplier storeDown) {
         this.claims = new Claims(redis, cipher);
         this.turns = new Turns(claims);
-        this.backlog = new Backlog(redis, cipher);
-        this.messages = messages;
-        this.residents = residents;
-        this.outboxStore = outboxStore;
-        this.outbox = outbox;
+        this.backlog = new Backlog(redis, cipher, claims.instance(), claims.livenessPrefix(), storeDown);
+        this.storeDown = storeDown;
+        this.handler = new Handler(messages, residents, outboxStore, outbox, conversation, clock, metrics);
         this.conversation = conversation;
         this.handlers = handlers;
         this.clock = clock;
@@ -81,11 +81,17 @@ final class Inbox {
             metrics.count("too_fast");
             return PassiveReply.text(message.envelope(), conversation.tooFast(), clock.instant());
         }
+        if (claimed.pending()) {
+            claimed = awaitEarlier(message, signed, claimed, deadlineNanos);
+        }
         if (claimed.earlier().isPresent()) {
             metrics.count("duplicate");
             return claimed.earlier().get();
         }
         Claims.Claim claim = claimed.first().orElseThrow();
+        if (claimed.behindKept()) {
+            return defer(claim, message); // behind the person's pushes waiting in the backlog
+        }
         if (!admit()) {
             return defer(claim, message);
         }
@@ -94,7 +100,7 @@ final class Inbox {
         try {
             handling = handlers.submit(() -> {
                 try {
-                    return handleInTurn(message, claim, exchange);
+                    return handleInTurn(message, claim, exchange, false);
                 } finally {
                     admission.release();
                 }
@@ -118,6 +124,26 @@ final class Inbox {
         } catch (ExecutionException e) {
             throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
         }
+    }
+
+    /**
+     * A retry of a push another delivery is still handling: wait, within the reply budget, for
+     * that delivery's answer — the retry then gets the very same — or for its instance to be seen
+     * dead ({@link Claims#LIVENESS} is shorter than this wait), when this delivery takes it over.
+     * Answering {@code success} at once would tell WeChat a push was kept that a crashed instance
+     * may never have stored. Polled: Redis offers no wait on a key's change short of pub/sub.
+     */
+    private Claims.Result awaitEarlier(InboundMessage message, String signed, Claims.Result pending, long deadlineNanos) {
+        Claims.Result r = pending;
+        try {
+            while (r.pending() && deadlineNanos - System.nanoTime() > RETRY_POLL.toNanos()) {
+                Thread.sleep(RETRY_POLL);
+                r = claims.claim(message.dedupKey(), message.envelope().openid(), signed);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return r;
     }
 
     private boolean admit() {
@@ -159,7 +185,7 @@ final class Inbox {
             try {
                 Exchange late = new Exchange();
                 late.giveUp();
-                handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid()), late);
+                handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid()), late, true);
             } finally {
                 admission.release();
             }
@@ -182,83 +208,43 @@ final class Inbox {
         }
     }
 
-    private String handleInTurn(InboundMessage message, Claims.Claim claim, Exchange exchange) {
+    /**
+     * Handles the push in the person's turn. MongoDB failing to answer keeps the push in the backlog
+     * (its claim stays pending) and WeChat gets {@code success}; for a push already from the backlog
+     * the failure goes back to the drainer, which puts it back.
+     */
+    private String handleInTurn(InboundMessage message, Claims.Claim claim, Exchange exchange, boolean fromBacklog) {
         try (AutoCloseable turn = turns.take(message.envelope().openid(), claim)) {
-            String answer = handle(message, exchange);
+            if (!fromBacklog && storeDown.getAsBoolean()) { // in the person's turn, so it is kept behind their push in hand
+                metrics.count("store_down");
+                return defer(claim, message);
+            }
+            String answer = handler.handle(message, claim.takenOver(), exchange);
             claims.finishOrLog(claim, answer);
             return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             claims.releaseOrLog(claim);
             return PassiveReply.SUCCESS;
+        } catch (RuntimeException e) {
+            if (!StorageFaults.unreachable(e)) {
+                return failed(message, claim, exchange, e);
+            }
+            if (fromBacklog) {
+                throw e;
+            }
+            metrics.count("store_down");
+            return defer(claim, message);
         } catch (Exception e) {
-            claims.releaseOrLog(claim);
-            metrics.count("failed");
-            LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
-            return answer(message, conversation.busy(), exchange);
+            return failed(message, claim, exchange, e);
         }
     }
 
-    private String handle(InboundMessage message, Exchange exchange) {
-        Instant received = clock.instant();
-        if (!messages.insert(inbound(message))) {
-            metrics.count("duplicate");
-            return PassiveReply.SUCCESS;
-        }
-        track(message);
-        metrics.count("accepted");
-        if (message instanceof InboundMessage.Unknown) {
-            LOG.fine(() -> "stored an unhandled push of type " + message.envelope().msgType());
-        }
-        Optional<Reply> reply = conversation.reply(message);
-        if (reply.isEmpty()) {
-            return PassiveReply.SUCCESS;
-        }
-        Instant now = clock.instant();
-        String openid = message.envelope().openid();
-        messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
-                Map.of(), now, now));
-        reply.get().caseId().ifPresent(caseId -> messages.linkToCase(openid, received, caseId));
-        String body = answer(message, reply.get().text(), exchange);
-        for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
-            messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now));
-            outbox.sendTextAfterReply(openid, more);
-        }
-        reply.get().menu().ifPresent(menu -> outbox.sendMenuAfterReply(openid, menu));
-        return body;
-    }
-
-    /** The passive reply if WeChat is still waiting; else the same text as a customer-service message. */
-    private String answer(InboundMessage message, String text, Exchange exchange) {
-        if (exchange.answerInTime()) {
-            return PassiveReply.text(message.envelope(), text, clock.instant());
-        }
-        outbox.sendText(message.envelope().openid(), text);
-        return PassiveReply.SUCCESS;
-    }
-
-    /** Subscription state, the 48-hour window (messages, follows, scans, menu taps) and template delivery reports. */
-    private void track(InboundMessage message) {
-        String openid = message.envelope().openid();
-        Instant now = clock.instant();
-        switch (message) {
-            case InboundMessage.Subscribe s -> residents.subscribe(openid, s.scene(), now);
-            case InboundMessage.Unsubscribe u -> residents.unsubscribe(openid, now);
-            case InboundMessage.Ordinary o -> residents.recordContact(openid, now);
-            case InboundMessage.Scan s -> residents.recordContact(openid, now);
-            case InboundMessage.MenuClick c -> residents.recordContact(openid, now);
-            case InboundMessage.MenuView v -> residents.recordContact(openid, now);
-            case InboundMessage.TemplateSendFinished f -> outboxStore.recordDelivery(f.templateMsgId(), f.status());
-            case InboundMessage.LocationReport r -> { }
-            case InboundMessage.Unknown u -> { }
-        }
-    }
-
-    private StoredMessage inbound(InboundMessage message) {
-        var envelope = message.envelope();
-        Optional<Long> msgId = message instanceof InboundMessage.Ordinary o ? Optional.of(o.msgId())
-                : message instanceof InboundMessage.Unknown u ? u.msgId() : Optional.empty();
-        return new StoredMessage(envelope.openid(), StoredMessage.Direction.IN, envelope.msgType(),
-                message.readable(), msgId, message.fields(), envelope.createTime(), clock.instant());
+    /** A fault retrying cannot fix: the claim is released (a retry is handled afresh) and the person is told we are busy. */
+    private String failed(InboundMessage message, Claims.Claim claim, Exchange exchange, Exception e) {
+        claims.releaseOrLog(claim);
+        metrics.count("failed");
+        LOG.log(Level.WARNING, "handling a " + message.envelope().msgType() + " push failed: " + e.getClass().getName(), e);
+        return handler.answer(message, conversation.busy(), exchange);
     }
 }

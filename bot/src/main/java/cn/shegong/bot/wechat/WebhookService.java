@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
@@ -59,12 +60,12 @@ public final class WebhookService implements HttpService {
 
     public WebhookService(ShegongConfig.WeChat wechat, Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents,
                           OutboxStore outboxStore, Outbox outbox, Conversation conversation, ExecutorService handlers,
-                          Clock clock, MeterRegistry registry) {
+                          Clock clock, MeterRegistry registry, BooleanSupplier storeDown) {
         this.appId = wechat.appId();
         this.token = wechat.token();
         this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
-        this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics);
+        this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics, storeDown);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import cn.shegong.bot.outbound.SendFailure;
 import cn.shegong.bot.outbound.WeChatApi;
 import cn.shegong.core.media.MediaStore;
+import cn.shegong.core.storage.StorageFaults;
 
 /**
  * Downloads the photos and voice messages of cases (visit notes, and what residents send) from
@@ -106,7 +107,7 @@ public final class MediaFetcher {
         try {
             runOnce();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "media fetch run failed: " + e.getClass().getName(), e);
+            StorageFaults.log(LOG, "media fetch run failed", e);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.GroupCommit;
@@ -34,7 +35,13 @@ import org.bson.Document;
 public final class MessageStore implements AutoCloseable {
 
     private static final int MAX_BATCH = 128;
+    private static final String REPLY_TO = "replyTo";
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
+    /**
+     * A push must be kept somewhere within WeChat's 5 seconds: a group MongoDB has not acknowledged
+     * in this time fails, and its pushes go to the Redis backlog instead (see the webhook's Inbox).
+     */
+    static final Duration INSERT_TIMEOUT = Duration.ofMillis(2500);
 
     private final MongoCollection<Document> messages;
     private final FieldCipher cipher;
@@ -53,6 +60,7 @@ public final class MessageStore implements AutoCloseable {
         messages.createIndex(Indexes.compoundIndex(Indexes.ascending("openid"), Indexes.ascending("storedAt")),
                 new IndexOptions().name("openid_storedAt"));
         messages.createIndex(Indexes.ascending("caseId"), new IndexOptions().name("caseId").sparse(true));
+        messages.createIndex(Indexes.ascending(REPLY_TO), new IndexOptions().name(REPLY_TO).sparse(true));
     }
 
     /** Stores the message; returns false when a message with the same WeChat MsgId is already stored. */
@@ -60,12 +68,25 @@ public final class MessageStore implements AutoCloseable {
         return inserts.submit(toDocument(message));
     }
 
+    /** Stores the reply to the message WeChat numbered {@code inReplyTo}, marked so that {@link #replied} finds it. */
+    public void insertReply(StoredMessage reply, long inReplyTo) {
+        inserts.submit(toDocument(reply).append(REPLY_TO, inReplyTo));
+    }
+
+    /**
+     * Whether the reply to the message WeChat numbered {@code msgId} is stored. Asked only when a
+     * crashed instance's push is taken over (rare): an index on a real MongoDB, a scan on the embedded one.
+     */
+    public boolean replied(long msgId) {
+        return messages.find(Filters.eq(REPLY_TO, msgId)).projection(new Document("_id", 1)).first() != null;
+    }
+
     /** One unordered insert for the batch: a duplicate MsgId fails only its own message. */
     private List<Boolean> insertAll(List<Document> batch) {
         Boolean[] stored = new Boolean[batch.size()];
         Arrays.fill(stored, Boolean.TRUE);
         try {
-            messages.insertMany(batch, new InsertManyOptions().ordered(false));
+            messages.withTimeout(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).insertMany(batch, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {

@@ -33,20 +33,22 @@ public final class Mongo implements AutoCloseable {
     private final MongoDatabase database;
     private final Optional<MongoServer> embedded;
     private final Optional<H2Backend> backend;
+    private final Optional<MongoProbe> probe;
 
-    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend) {
+    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend, MongoProbe probe) {
         this.client = client;
         this.database = client.getDatabase(database);
         this.embedded = Optional.ofNullable(embedded);
         this.backend = Optional.ofNullable(backend);
+        this.probe = Optional.ofNullable(probe);
     }
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
     public static Mongo open(Optional<String> uri, String database, Path dataDir) {
         if (uri.isPresent()) {
-            Mongo mongo = new Mongo(MongoClients.create(settings(uri.get())), database, null, null);
-            mongo.requireReachable();
-            return mongo;
+            MongoClient client = MongoClients.create(settings(uri.get()));
+            requireReachable(client, database);
+            return new Mongo(client, database, null, null, new MongoProbe(uri.get()));
         }
         try {
             Files.createDirectories(dataDir);
@@ -58,7 +60,7 @@ public final class Mongo implements AutoCloseable {
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        return new Mongo(MongoClients.create(settings(connection)), database, server, backend);
+        return new Mongo(MongoClients.create(settings(connection)), database, server, backend, null);
     }
 
     /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
@@ -102,17 +104,45 @@ public final class Mongo implements AutoCloseable {
         return MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(connection))
                 .writeConcern(WriteConcern.MAJORITY.withJournal(true))
+                // the code reads its own writes and locks optimistically by version: primary only, whatever the URI says
+                .readPreference(com.mongodb.ReadPreference.primary())
+                .retryWrites(true)
+                .retryReads(true)
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
                 .build();
     }
 
-    private void requireReachable() {
+    private static void requireReachable(MongoClient client, String database) {
         try {
-            ping();
+            client.getDatabase(database).runCommand(new Document("ping", 1));
         } catch (MongoException e) {
             client.close();
             throw new StorageUnavailableException("MongoDB is not reachable at MONGODB_URI: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * False while a configured MongoDB does not answer its probe (checked every second, see
+     * {@link MongoProbe}); the embedded store in this process is always reachable.
+     */
+    public boolean reachable() {
+        return probe.map(p -> !p.down()).orElse(true);
+    }
+
+    /**
+     * For health: a configured MongoDB answers when its last probe did (health never waits on a
+     * stalled server: a ping would hang for the driver's ten-second timeout); the embedded store is pinged.
+     */
+    public boolean answers() {
+        if (probe.isPresent()) {
+            return !probe.get().down();
+        }
+        try {
+            ping();
+            return true;
+        } catch (MongoException e) {
+            return false;
         }
     }
 
@@ -136,6 +166,7 @@ public final class Mongo implements AutoCloseable {
 
     @Override
     public void close() {
+        probe.ifPresent(MongoProbe::close);
         client.close();
         embedded.ifPresent(MongoServer::shutdown);
         backend.ifPresent(H2Backend::close);

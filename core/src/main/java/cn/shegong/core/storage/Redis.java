@@ -59,9 +59,11 @@ public final class Redis implements AutoCloseable {
 
     /** The embedded redis-server's pidfile, to tell whether that process is still alive. */
     private final Optional<Path> pidFile;
+    private final URI uri;
 
-    private Redis(RedisClient client, String prefix, RedisServer embedded, Path pidFile) {
-        this.client = client;
+    private Redis(URI uri, String prefix, RedisServer embedded, Path pidFile) {
+        this.uri = uri;
+        this.client = client(uri);
         this.prefix = prefix;
         this.embedded = Optional.ofNullable(embedded);
         this.pidFile = Optional.ofNullable(pidFile);
@@ -70,7 +72,7 @@ public final class Redis implements AutoCloseable {
     /** Connects to {@code url} when present, else starts embedded Redis with its files under {@code dataDir}. */
     public static Redis open(Optional<URI> url, String prefix, Path dataDir) {
         if (url.isPresent()) {
-            Redis redis = new Redis(client(url.get()), prefix, null, null);
+            Redis redis = new Redis(url.get(), prefix, null, null);
             redis.requireReachable("REDIS_URL");
             return redis;
         }
@@ -91,7 +93,7 @@ public final class Redis implements AutoCloseable {
                     .build();
             server.start();
             LOG.info(() -> "Embedded Redis on 127.0.0.1:" + port + ", folder " + dir);
-            Redis redis = new Redis(client(URI.create("redis://127.0.0.1:" + port)), prefix, server, dir.resolve("redis.pid"));
+            Redis redis = new Redis(URI.create("redis://127.0.0.1:" + port), prefix, server, dir.resolve("redis.pid"));
             redis.requireReachable("embedded Redis");
             return redis;
         } catch (IOException e) {
@@ -224,7 +226,7 @@ public final class Redis implements AutoCloseable {
 
     private void probe() {
         try {
-            embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
+            restartIfDead();
             client.ping();
             client.getPool().clear(); // idle connections to the server that went away would fail once each
             down.set(false);
@@ -236,18 +238,25 @@ public final class Redis implements AutoCloseable {
         }
     }
 
-    private boolean embeddedAlive() {
-        try {
-            return pidFile.filter(Files::exists).map(f -> {
-                try {
-                    return ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).map(ProcessHandle::isAlive).orElse(false);
-                } catch (IOException | NumberFormatException e) {
-                    return false;
-                }
-            }).orElse(false);
-        } catch (RuntimeException e) {
-            return false;
+    /** The embedded redis-server's process id, for fault drills that pause or kill it. */
+    public Optional<Long> embeddedPid() {
+        if (pidFile.isEmpty() || !Files.exists(pidFile.get())) {
+            return Optional.empty();
         }
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile.get()).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts the embedded redis-server again if it died (as a supervisor would; the webhook's probe does it for its own). */
+    public void restartIfDead() {
+        embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
+    }
+
+    private boolean embeddedAlive() {
+        return embeddedPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** The embedded redis-server died (killed, out of memory): start it again on its port and folder. */
@@ -271,6 +280,11 @@ public final class Redis implements AutoCloseable {
     }
 
     /** True when this process started the Redis it uses: then no other instance can be using it. */
+    /** Where this Redis answers (the embedded one: its loopback port), for other processes to share it. */
+    public URI uri() {
+        return uri;
+    }
+
     public boolean isEmbedded() {
         return embedded.isPresent();
     }
