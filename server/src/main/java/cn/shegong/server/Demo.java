@@ -46,16 +46,22 @@ final class Demo {
 
     /** Starts the fake for an account configured by {@code config}, pushing to its webhook. */
     static FakeWeChatServer startFake(ShegongConfig config, int port, AdjustableClock clock) {
-        FakeWeChat api = new FakeWeChat(config.wechat().appId(), config.wechat().secret(), clock);
-        new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
-        config.onDutyOpenids().forEach(api::follow);
-        List.of(DemoSeed.HEAD_PHONE, DemoSeed.WORKER_PHONE, DemoSeed.SECOND_WORKER_PHONE).forEach(api::follow);
+        FakeWeChat api = fakeApi(config, clock);
         String host = loopback(config);
         WeChatPush push = new WeChatPush(URI.create("http://" + host + ":" + config.serverPort()),
                 config.wechat().appId(), config.wechat().token(), config.wechat().aesKey());
         FakePlatform platform = new FakePlatform(api, push, clock, config.wechat().aesKey().isPresent()
                 ? WeChatPush.Mode.SAFE : WeChatPush.Mode.PLAINTEXT);
         return FakeWeChatServer.start(host, port, api, Optional.of(clock), Optional.of(platform));
+    }
+
+    /** The fake's API for the account of {@code config}: its templates registered, the demo's staff phones following it. */
+    static FakeWeChat fakeApi(ShegongConfig config, Clock clock) {
+        FakeWeChat api = new FakeWeChat(config.wechat().appId(), config.wechat().secret(), clock);
+        new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
+        config.onDutyOpenids().forEach(api::follow);
+        List.of(DemoSeed.HEAD_PHONE, DemoSeed.WORKER_PHONE, DemoSeed.SECOND_WORKER_PHONE).forEach(api::follow);
+        return api;
     }
 
     /** The demo: fake WeChat first, then the service pointed at it. */

@@ -64,6 +64,8 @@ public final class Main {
                     default -> unknown("bench " + rest.get(0));
                 };
                 case "bench-floor" -> FloorService.run();
+                case "cluster-check" -> ClusterCheck.run(rest, System.out);
+                case "fault-check" -> FaultCheck.run(rest, System.out);
                 case "menu" -> rest.equals(List.of("push"))
                         ? MenuCommand.push(ConfigLoader.load(System.getenv()), System.out) : unknown("menu " + String.join(" ", rest));
                 case "help", "-h", "--help" -> help(System.out);
@@ -106,9 +108,26 @@ public final class Main {
 
     private static int serve(Map<String, String> env) {
         ShegongConfig config = ConfigLoader.load(env);
-        Shegong shegong = Shegong.start(config, Clock.systemDefaultZone());
+        Shegong shegong = Shegong.start(config, clock(env));
         printReady(System.out, config, shegong, false);
         return runUntilStopped(shegong);
+    }
+
+    /**
+     * The wall clock, or — for drills such as {@code cluster-check}, never in production — the wall
+     * clock moved by {@code SHEGONG_CLOCK_SHIFT} (an ISO-8601 duration, e.g. {@code PT7H30M}), so
+     * that several processes agree on a morning outside the quiet hours.
+     */
+    static Clock clock(Map<String, String> env) {
+        String shift = env.get(ClusterCheck.CLOCK_SHIFT);
+        if (shift == null || shift.isBlank()) {
+            return Clock.systemDefaultZone();
+        }
+        try {
+            return Clock.offset(Clock.systemDefaultZone(), java.time.Duration.parse(shift.trim()));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(ClusterCheck.CLOCK_SHIFT + " must be an ISO-8601 duration such as PT7H30M");
+        }
     }
 
     private static int fakeWeChat() {
@@ -186,6 +205,13 @@ public final class Main {
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)
                   bench inbox [--cases N]
                                    seed N cases and time the console's inbox queries
+                  cluster-check [--residents N]
+                                   two service processes on one shared store, Redis and fake WeChat: counts
+                                   messages, cases, notices, reminders and token refreshes across them, with
+                                   a kill -9 of one (see docs/reliability.md)
+                  fault-check [--residents N] [--outage SECONDS]
+                                   under load on two replicas: MongoDB paused, Redis paused, Redis killed,
+                                   a replica killed with kill -9; counts sent, answered, stored, twice, lost
                   test             run the whole test suite
                   help             show this list""");
         return 0;

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import cn.shegong.bot.triage.Triage;
 
 /**
  * A service under test in a JVM of its own, as in production: the same classes, the options a
@@ -42,6 +45,9 @@ public final class ChildService implements AutoCloseable {
                                      Path log) throws Exception {
         int port = freePort();
         int adminPort = freePort();
+        if (command.equals("serve")) { // the triage models this JVM has (or trains once), so each child need not train them (~30 s)
+            Triage.fromTemplates(Optional.of(dataDir.resolve("models")));
+        }
         List<String> cmd = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
         boolean pin = cpus > 0 && cpus < cores && Files.isExecutable(Path.of("/usr/bin/taskset"));

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record Mix(String name, List<String> script) {
 
-    static Mix realistic() {
+    public static Mix realistic() {
         return new Mix("realistic mix", lines());
     }
 
