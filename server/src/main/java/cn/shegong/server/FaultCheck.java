@@ -1,6 +1,5 @@
 package cn.shegong.server;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -16,6 +14,7 @@ import java.util.function.Consumer;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.server.bench.Deliveries;
 import cn.shegong.server.bench.Mix;
+import cn.shegong.server.bench.Signals;
 
 /**
  * {@code ./shegong fault-check}: the faults the operator on call is woken for, one after another,
@@ -100,13 +99,13 @@ final class FaultCheck {
                 step.accept("MongoDB answers again");
                 Thread.sleep(SETTLE);
                 long redisPid = cluster.redis().embeddedPid().orElseThrow();
-                signal("-STOP", redisPid);
+                Signals.send("STOP", redisPid);
                 step.accept("Redis paused");
                 Thread.sleep(outage);
-                signal("-CONT", redisPid);
+                Signals.send("CONT", redisPid);
                 step.accept("Redis answers again");
                 Thread.sleep(SETTLE);
-                signal("-KILL", redisPid);
+                Signals.send("KILL", redisPid);
                 step.accept("Redis killed");
                 Thread.sleep(SETTLE);
                 cluster.redis().restartIfDead();
@@ -133,13 +132,6 @@ final class FaultCheck {
         long deadline = System.nanoTime() + DRAIN.toNanos();
         while (System.nanoTime() < deadline && ClusterCounts.lost(store.database(), tally.answeredIds()).size() > 0) {
             Thread.sleep(1000); // the backlog drains on the replicas: poll the shared store
-        }
-    }
-
-    private static void signal(String signal, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IOException("kill " + signal + " " + pid + " failed");
         }
     }
 

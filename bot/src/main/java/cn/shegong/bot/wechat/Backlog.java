@@ -132,6 +132,7 @@ final class Backlog {
                 continue;
             }
             String sealed = null;
+            InboundMessage message = null;
             try {
                 if (System.nanoTime() > nextReclaim) {
                     reclaim();
@@ -142,17 +143,38 @@ final class Backlog {
                     continue;
                 }
                 Item item = open(sealed);
-                InboundMessage message = InboundMessage.from(item.fields());
+                message = InboundMessage.from(item.fields());
                 handler.accept(item, message);
-                redis.client().eval(DONE, List.of(working, held(message)), List.of(sealed));
+                done(sealed, message);
             } catch (RuntimeException e) {
                 if (sealed != null && StorageFaults.unreachable(e)) {
                     putBack(sealed); // MongoDB went away while handling it: first in line when it returns
                 } else if (running && !redis.degraded()) {
-                    LOG.log(Level.WARNING, "backlog drainer: " + e.getClass().getName() + "; retrying in a second", e);
+                    LOG.log(Level.WARNING, "backlog drainer: " + e.getClass().getName()
+                            + (sealed == null ? "; retrying in a second" : "; an item that cannot be handled is dropped"), e);
+                    dropQuietly(sealed, message); // the handler answers every other failure itself: this one would fail forever
                 }
                 pause();
             }
+        }
+    }
+
+    private void done(String sealed, InboundMessage message) {
+        redis.client().eval(DONE, List.of(working, held(message)), List.of(sealed));
+    }
+
+    private void dropQuietly(String sealed, InboundMessage message) {
+        if (sealed == null) {
+            return;
+        }
+        try {
+            if (message == null) {
+                redis.client().lrem(working, 1, sealed);
+            } else {
+                done(sealed, message);
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "a dropped backlog item stays in this instance's working list: " + e.getClass().getSimpleName());
         }
     }
 

@@ -69,19 +69,12 @@ public final class ChildMongo implements AutoCloseable {
 
     /** SIGSTOP: the store stops answering, its connections stay open. */
     public void pause() throws IOException, InterruptedException {
-        signal("-STOP");
+        Signals.send("STOP", process.pid());
     }
 
     /** SIGCONT after {@link #pause}. */
     public void resume() throws IOException, InterruptedException {
-        signal("-CONT");
-    }
-
-    private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IOException("kill " + signal + " " + process.pid() + " failed");
-        }
+        Signals.send("CONT", process.pid());
     }
 
     @Override
