@@ -115,7 +115,8 @@ public final class ConfigLoader {
     private static URI parseUri(String envName, String value, String schemePrefix) {
         try {
             URI uri = new URI(value);
-            if (uri.getScheme() == null || !uri.getScheme().startsWith(schemePrefix) || uri.getHost() == null) {
+            boolean sentinels = uri.getScheme() != null && uri.getScheme().endsWith("-sentinel") && uri.getRawAuthority() != null;
+            if (uri.getScheme() == null || !uri.getScheme().startsWith(schemePrefix) || (uri.getHost() == null && !sentinels)) {
                 throw new URISyntaxException(value, "scheme or host");
             }
             return uri;

@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -17,11 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
-import redis.clients.jedis.ClientSetInfoConfig;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.util.JedisURIHelper;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
@@ -36,17 +31,9 @@ public final class Redis implements AutoCloseable {
 
     /** Connections to Redis; above what the webhook admits at once (see Inbox) plus console and outbox. */
     public static final int POOL_SIZE = 96;
-    private static final int PREPARED = 16;
-    private static final Duration BORROW_WAIT = Duration.ofSeconds(2);
-    /**
-     * Redis answers in well under a millisecond; a second without an answer means it is stalled
-     * or gone, and the caller falls back to what this instance keeps (see {@link #orElse}) while
-     * WeChat's 5 seconds still leave room for the reply.
-     */
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(Redis.class.getName());
 
-    private final RedisClient client;
+    private final UnifiedJedis client;
     private final String prefix;
     private final Optional<RedisServer> embedded;
     /** Set when Redis stopped answering; a probe clears it when Redis answers again. */
@@ -63,7 +50,7 @@ public final class Redis implements AutoCloseable {
 
     private Redis(URI uri, String prefix, RedisServer embedded, Path pidFile) {
         this.uri = uri;
-        this.client = client(uri);
+        this.client = RedisClients.connect(uri);
         this.prefix = prefix;
         this.embedded = Optional.ofNullable(embedded);
         this.pidFile = Optional.ofNullable(pidFile);
@@ -99,40 +86,6 @@ public final class Redis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Redis in " + dir, e);
         }
-    }
-
-    /**
-     * A bounded pool: {@link #POOL_SIZE} connections, made up front so a burst never waits on
-     * connects, and a borrower waits at most {@link #BORROW_WAIT} — an unbounded wait in
-     * commons-pool2 spins, and on one CPU the spinning virtual thread starves the one that would
-     * return a connection (the stall of issue 9). Every command times out after a second.
-     */
-    private static RedisClient client(URI url) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(POOL_SIZE);
-        pool.setMaxIdle(POOL_SIZE);
-        pool.setMinIdle(PREPARED);
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(BORROW_WAIT);
-        pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
-        var config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
-                .socketTimeoutMillis((int) COMMAND_TIMEOUT.toMillis())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED) // no extra round trip on each new connection
-                .user(JedisURIHelper.getUser(url))
-                .password(JedisURIHelper.getPassword(url))
-                .database(JedisURIHelper.getDBIndex(url))
-                .ssl(JedisURIHelper.isRedisSSLScheme(url))
-                .build();
-        RedisClient client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(url))
-                .clientConfig(config).poolConfig(pool).build();
-        try {
-            client.getPool().preparePool();
-        } catch (Exception e) {
-            LOG.fine(() -> "Redis pool not prepared: " + e.getClass().getSimpleName()); // requireReachable says why
-        }
-        return client;
     }
 
     /**
@@ -228,7 +181,7 @@ public final class Redis implements AutoCloseable {
         try {
             restartIfDead();
             client.ping();
-            client.getPool().clear(); // idle connections to the server that went away would fail once each
+            RedisClients.clearIdle(client);
             down.set(false);
             LOG.info("Redis answers again: degraded mode ended");
         } catch (RuntimeException e) {
@@ -289,7 +242,7 @@ public final class Redis implements AutoCloseable {
         return embedded.isPresent();
     }
 
-    public RedisClient client() {
+    public UnifiedJedis client() {
         return client;
     }
 

@@ -46,6 +46,8 @@ class ConfigLoaderTest {
         ShegongConfig config = ConfigLoader.load(env);
         assertEquals("mongodb://db1:27017,db2:27017/?replicaSet=rs0", config.mongodbUri().orElseThrow());
         assertEquals("cache", config.redisUrl().orElseThrow().getHost());
+        env.put("REDIS_URL", "redis-sentinel://:secret@sentinel1:26379,sentinel2:26379/shegong/2");
+        assertEquals("redis-sentinel", ConfigLoader.load(env).redisUrl().orElseThrow().getScheme(), "Sentinel: several hosts, no single one");
         assertEquals(Path.of("/var/lib/shegong"), config.dataDir());
         assertTrue(config.wechat().aesKey().isPresent());
     }
