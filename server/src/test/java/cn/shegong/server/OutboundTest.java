@@ -151,6 +151,9 @@ class OutboundTest {
         service.clock.advance(Duration.ofSeconds(31));
         send();
         assertEquals(Status.SENT, item(id).status());
+        String metrics = service.getAdmin("/observe/metrics").body();
+        assertTrue(metrics.contains("shegong_outbox_failures_total{errcode=\"45009\""), "failures counted by errcode: " + metrics);
+        assertTrue(metrics.contains("shegong_outbox_waiting"), "the outbox's depth is a gauge");
     }
 
     @Test

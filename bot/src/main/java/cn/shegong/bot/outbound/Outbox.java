@@ -19,6 +19,7 @@ import cn.shegong.core.storage.Redis;
 import cn.shegong.core.storage.StorageFaults;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 
@@ -65,6 +66,13 @@ public final class Outbox {
         this.redis = redis;
         this.clock = clock;
         this.registry = registry;
+        registry.getOrCreate(Gauge.builder("shegong.outbox.waiting", () -> {
+            try {
+                return (double) store.backlog().pending();
+            } catch (RuntimeException e) {
+                return Double.NaN; // MongoDB does not answer: the scrape still succeeds
+            }
+        }).description("Outbox items not yet sent (due now or waiting for a retry), across replicas"));
     }
 
     /** A chat message to a resident; if the 48-hour window has closed, a "you have a message" card goes instead. */
@@ -188,6 +196,8 @@ public final class Outbox {
 
     private void failed(OutboxItem item, SendFailure f, Instant now) {
         String error = f.getMessage();
+        registry.getOrCreate(Counter.builder("shegong.outbox.failures").tags(List.of(Tag.create("errcode", Integer.toString(f.errcode()))))
+                .description("WeChat send calls that failed, by errcode (-1: network, timeout or HTTP error)")).increment();
         switch (f.kind()) {
             case UNREACHABLE -> {
                 finish(item, Status.UNREACHABLE, error);

@@ -1,6 +1,7 @@
 package cn.shegong.bot.routing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.intake.Alerts;
+import cn.shegong.bot.ops.JobMetrics;
 import cn.shegong.bot.worker.WorkerNotices;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseEvents;
@@ -102,8 +104,10 @@ public final class CaseSweep {
     }
 
     private void safeRun() {
+        long start = System.nanoTime();
         try {
-            runOnce();
+            JobMetrics.breached(runOnce().breached());
+            JobMetrics.ran("case", Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             StorageFaults.log(LOG, "case sweep failed", e);
         }

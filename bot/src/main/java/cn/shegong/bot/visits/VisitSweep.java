@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import cn.shegong.bot.ops.JobMetrics;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.households.CareCategories;
@@ -71,8 +72,10 @@ public final class VisitSweep {
         ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("shegong-visit-sweep").factory());
         scheduler = own;
         own.scheduleWithFixedDelay(() -> {
+            long start = System.nanoTime();
             try {
                 runOnce();
+                JobMetrics.ran("visit", java.time.Duration.ofNanos(System.nanoTime() - start));
             } catch (RuntimeException e) {
                 StorageFaults.log(LOG, "visit sweep failed", e);
             }
