@@ -122,7 +122,7 @@ final class Inbox {
             Thread.currentThread().interrupt();
             return exchange.giveUp() ? PassiveReply.SUCCESS : join(handling); // else the reply is ready: give it
         } catch (ExecutionException e) {
-            throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
+            throw rethrown(e);
         }
     }
 
@@ -197,6 +197,12 @@ final class Inbox {
         backlog.stop();
     }
 
+    /** A refusal decided while handling (e.g. nowhere to keep the push: 503) keeps its status; anything else is a 500. */
+    private static RuntimeException rethrown(ExecutionException e) {
+        return e.getCause() instanceof WebhookRejectedException refused ? refused
+                : new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
+    }
+
     private static String join(Future<String> handling) {
         try {
             return handling.get();
@@ -204,7 +210,7 @@ final class Inbox {
             Thread.currentThread().interrupt();
             return PassiveReply.SUCCESS;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("handling a push failed outside its own error handling", e.getCause());
+            throw rethrown(e);
         }
     }
 
