@@ -142,11 +142,6 @@ final class Cluster implements AutoCloseable {
         return Mongo.open(Optional.of(mongo.uri()), "shegong", dir.resolve("reader"));
     }
 
-    /** The replicas' configuration (data key included, to read what they sealed). */
-    Map<String, String> env() {
-        return Map.copyOf(env);
-    }
-
     /** From now to the next 09:30 in Baoshan: reminders are never sent in the quiet hours (21:00–08:00). */
     static Duration toNextMorning(Clock now) {
         ZonedDateTime local = ZonedDateTime.now(now).withZoneSameInstant(BAOSHAN);
