@@ -5,14 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
@@ -45,12 +40,6 @@ public final class WebhookService implements HttpService {
 
     /** Far above any real push (a text is at most 2,048 characters), far below anything hostile. */
     static final int MAX_BODY_BYTES = 64 * 1024;
-    /**
-     * A body that has not arrived this long after its headers is answered 408 (with
-     * {@code Connection: close}; Helidon still holds the socket until the client closes it — nginx in
-     * deploy/ drops such a client after 5 s).
-     */
-    static final Duration BODY_WAIT = Duration.ofSeconds(3);
     /** An oversized body up to this size is read and dropped before the 413; a larger one is cut off. */
     private static final long DRAINED_BYTES = 1024 * 1024;
     /**
@@ -156,36 +145,22 @@ public final class WebhookService implements HttpService {
             }
             throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
         }
-        CompletableFuture<byte[]> read = new CompletableFuture<>();
-        Thread.ofVirtual().name("shegong-webhook-body").start(() -> { // the socket's own timeouts do not end a stalled body
-            try (InputStream in = req.content().inputStream()) {
-                read.complete(in.readNBytes(MAX_BODY_BYTES + 1));
-            } catch (IOException | RuntimeException e) {
-                read.completeExceptionally(e);
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
             }
-        });
-        byte[] body;
-        try {
-            body = read.get(BODY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new WebhookRejectedException(408, "slow_body", "the body did not arrive within " + BODY_WAIT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WebhookRejectedException(503, "interrupted", "stopping");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new UncheckedIOException(new IOException(e.getCause()));
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new WebhookRejectedException(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
-        }
-        return body;
     }
 
     /** The one place where refused pushes become HTTP answers; registered by Main on the routing. */
     public void rejected(ServerRequest req, ServerResponse res, WebhookRejectedException e) {
         metrics.count(e.outcome());
         LOG.fine(() -> "refused push: " + e.outcome() + " (" + e.getMessage() + ")");
-        if (e.status() == 413 || e.status() == 408) {
+        if (e.status() == 413) {
             res.header(HeaderNames.CONNECTION, "close");
         }
         res.status(Status.create(e.status())).send(e.getMessage());
