@@ -66,7 +66,10 @@ record ClusterCounts(int storedMessages, int storedTwice, Map<Integer, Integer> 
 
     /** MsgIds answered to WeChat but not in the store, in order. */
     static List<Long> lost(MongoDatabase db, Set<Long> answered) {
-        Map<Long, Integer> stored = storedByMsgId(db);
+        return lost(storedByMsgId(db), answered);
+    }
+
+    static List<Long> lost(Map<Long, Integer> stored, Set<Long> answered) {
         return answered.stream().filter(id -> !stored.containsKey(id)).sorted().toList();
     }
 }

@@ -122,7 +122,7 @@ final class FaultCheck {
             Deliveries.Tally tally = wechat.tally();
             awaitStored(store, tally);
             var stored = ClusterCounts.storedByMsgId(store.database());
-            return new Report(residents, outage, tally, ClusterCounts.lost(store.database(), tally.answeredIds()), stored.size(),
+            return new Report(residents, outage, tally, ClusterCounts.lost(stored, tally.answeredIds()), stored.size(),
                     (int) stored.values().stream().filter(n -> n > 1).count(), checks.get(), List.copyOf(unanswered),
                     Duration.ofNanos(System.nanoTime() - start));
         }

@@ -50,13 +50,7 @@ public final class Mongo implements AutoCloseable {
             requireReachable(client, database);
             return new Mongo(client, database, null, null, new MongoProbe(uri.get()));
         }
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data folder " + dataDir, e);
-        }
-        H2Backend backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
-                .cacheSize(embeddedCacheMb()).open());
+        H2Backend backend = embeddedBackend(dataDir);
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
@@ -78,17 +72,21 @@ public final class Mongo implements AutoCloseable {
      * store (what {@code ./shegong cluster-check} needs; production uses a replica set).
      */
     public static Served serve(Path dataDir, String host, int port) {
+        H2Backend backend = embeddedBackend(dataDir);
+        MongoServer server = new MongoServer(backend);
+        server.bind(host, port);
+        java.net.InetSocketAddress at = server.getLocalAddress();
+        return new Served(server, backend, "mongodb://" + at.getHostString() + ":" + at.getPort());
+    }
+
+    /** The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server. */
+    private static H2Backend embeddedBackend(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data folder " + dataDir, e);
         }
-        H2Backend backend = new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
-                .cacheSize(embeddedCacheMb()).open());
-        MongoServer server = new MongoServer(backend);
-        server.bind(host, port);
-        java.net.InetSocketAddress at = server.getLocalAddress();
-        return new Served(server, backend, "mongodb://" + at.getHostString() + ":" + at.getPort());
+        return new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString()).cacheSize(embeddedCacheMb()).open());
     }
 
     /**
