@@ -108,9 +108,8 @@ final class DemoSeed {
             String name = surnames.get(random.nextInt(surnames.size())) + given.get(random.nextInt(given.size()));
             Case c = shegong.cases().create(new CaseStore.NewCase(openid, request.category(), request.urgent(), Optional.of(township),
                     Optional.of(name), Optional.of(String.format("1380000%04d", i)), request.text(), false), at);
-            shegong.messages().insert(new StoredMessage(openid, StoredMessage.Direction.IN, "text", request.text(),
-                    Optional.of(9_000_000_000L + i), Map.of(), at, at));
-            shegong.messages().linkToCase(openid, at, c.id());
+            shegong.messages().insertLinked(new StoredMessage(openid, StoredMessage.Direction.IN, "text", request.text(),
+                    Optional.of(9_000_000_000L + i), Map.of(), at, at), c.id());
             shegong.residents().recordContact(openid, at);
             shegong.residents().recordConsent(openid, true, at);
             Case.Status status = statuses[i % statuses.length];

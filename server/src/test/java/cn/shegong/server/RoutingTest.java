@@ -183,6 +183,19 @@ class RoutingTest {
     }
 
     @Test
+    void aRequestsTranscriptIsTheIntakeThatOpenedItNotWhatCameBefore() {
+        String openid = "o-routing-transcript";
+        assertTrue(service.platform.says(openid, "你好").ok());
+        service.clock.advance(Duration.ofMinutes(5));
+        Case c = asks(openid, "同意", "我爸瘫在床上，我在外地打工，家里没人照顾他", "施甸县姚关镇 13800006666 我姓杨", "1");
+        List<String> transcript = service.shegong.messages().forCase(c.id()).stream().map(m -> m.content()).toList();
+        assertTrue(transcript.contains("我爸瘫在床上，我在外地打工，家里没人照顾他"), transcript.toString());
+        assertTrue(transcript.contains("施甸县姚关镇 13800006666 我姓杨"), transcript.toString());
+        assertTrue(transcript.stream().anyMatch(m -> m.contains(c.number())), "the answer with the number: " + transcript);
+        assertFalse(transcript.contains("你好"), "an earlier greeting is not part of the request: " + transcript);
+    }
+
+    @Test
     void aDuplicateRequestIsMergedWithItsTranscriptAndTheResidentIsToldOnce() throws Exception {
         Case daughter = asks("o-routing-daughter", "同意", "我妈妈在姚关镇一个人住，最近腿摔伤了没人照顾", "施甸县姚关镇 13800004444 我姓段", "1");
         Case neighbour = asks("o-routing-neighbour", "同意", "隔壁段奶奶腿摔伤了，一个人在家，能不能来看看", "施甸县姚关镇 13800005555 我姓李", "1");

@@ -76,9 +76,8 @@ public final class CaseNotifier implements CaseEvents {
     public void message(Case c, String text) {
         java.time.Instant now = clock.instant();
         outbox.sendText(c.openid(), text);
-        messages.insert(new StoredMessage(c.openid(), StoredMessage.Direction.OUT, "text", text, java.util.Optional.empty(),
-                Map.of(), now, now));
-        messages.linkToCase(c.openid(), now, c.id());
+        messages.insertLinked(new StoredMessage(c.openid(), StoredMessage.Direction.OUT, "text", text, java.util.Optional.empty(),
+                Map.of(), now, now), c.id());
     }
 
     private void send(Case c, String text, Case.Status status) {

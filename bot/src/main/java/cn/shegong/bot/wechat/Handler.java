@@ -2,6 +2,7 @@ package cn.shegong.bot.wechat;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -13,6 +14,7 @@ import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.message.StoredMessage;
 import cn.shegong.core.outbox.OutboxStore;
 import cn.shegong.core.resident.ResidentStore;
+import org.bson.types.ObjectId;
 
 /**
  * One push, in its person's turn: store what arrived before anything else, keep the resident's
@@ -48,11 +50,14 @@ final class Handler {
      */
     String handle(InboundMessage message, boolean takenOver, Exchange exchange) {
         Instant received = clock.instant();
-        if (!messages.insert(inbound(message)) && !(takenOver && unanswered(message))) {
+        StoredMessage in = inbound(message);
+        ObjectId inId = new ObjectId();
+        ObjectId replyId = new ObjectId(); // chosen now, so the person's record remembers both in one write
+        if (!messages.insert(inId, in) && !(takenOver && unanswered(message))) {
             metrics.count("duplicate");
             return PassiveReply.SUCCESS;
         }
-        track(message);
+        track(message, List.of(inId, replyId), in.storedAt());
         metrics.count("accepted");
         if (message instanceof InboundMessage.Unknown) {
             LOG.fine(() -> "stored an unhandled push of type " + message.envelope().msgType());
@@ -65,11 +70,13 @@ final class Handler {
         String openid = message.envelope().openid();
         StoredMessage out = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
                 Map.of(), now, now);
-        msgId(message).ifPresentOrElse(id -> messages.insertReply(out, id), () -> messages.insert(out));
-        reply.get().caseId().ifPresent(caseId -> messages.linkToCase(openid, received, caseId));
+        Optional<String> caseId = reply.get().caseId();
+        messages.insertReply(replyId, out, msgId(message), caseId);
+        caseId.ifPresent(id -> messages.link(residents.takeRecent(openid, received), id)); // the question, unless its request took it
         String body = answer(message, reply.get().text(), exchange);
         for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
-            messages.insert(new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now));
+            StoredMessage bubble = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now);
+            caseId.ifPresentOrElse(id -> messages.insertLinked(bubble, id), () -> messages.insert(bubble));
             outbox.sendTextAfterReply(openid, more);
         }
         reply.get().menu().ifPresent(menu -> outbox.sendMenuAfterReply(openid, menu));
@@ -85,17 +92,21 @@ final class Handler {
         return PassiveReply.SUCCESS;
     }
 
-    /** Subscription state, the 48-hour window (messages, follows, scans, menu taps) and template delivery reports. */
-    private void track(InboundMessage message) {
+    /**
+     * Subscription state, the 48-hour window (messages, follows, scans, menu taps) and template
+     * delivery reports; a message, scan or tap and its answer ({@code ids}, stored at {@code at}) are
+     * remembered so that a request opened from this conversation links them.
+     */
+    private void track(InboundMessage message, List<ObjectId> ids, Instant at) {
         String openid = message.envelope().openid();
         Instant now = clock.instant();
         switch (message) {
             case InboundMessage.Subscribe s -> residents.subscribe(openid, s.scene(), now);
             case InboundMessage.Unsubscribe u -> residents.unsubscribe(openid, now);
-            case InboundMessage.Ordinary o -> residents.recordContact(openid, now);
-            case InboundMessage.Scan s -> residents.recordContact(openid, now);
-            case InboundMessage.MenuClick c -> residents.recordContact(openid, now);
-            case InboundMessage.MenuView v -> residents.recordContact(openid, now);
+            case InboundMessage.Ordinary o -> residents.recordContact(openid, at, ids);
+            case InboundMessage.Scan s -> residents.recordContact(openid, at, ids);
+            case InboundMessage.MenuClick c -> residents.recordContact(openid, at, ids);
+            case InboundMessage.MenuView v -> residents.recordContact(openid, at, ids);
             case InboundMessage.TemplateSendFinished f -> outboxStore.recordDelivery(f.templateMsgId(), f.status());
             case InboundMessage.LocationReport r -> { }
             case InboundMessage.Unknown u -> { }

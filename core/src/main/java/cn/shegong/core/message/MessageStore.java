@@ -22,6 +22,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 
 /**
  * Every message we receive or send, so that nothing a resident wrote is lost. What people wrote is
@@ -65,12 +66,28 @@ public final class MessageStore implements AutoCloseable {
 
     /** Stores the message; returns false when a message with the same WeChat MsgId is already stored. */
     public boolean insert(StoredMessage message) {
-        return inserts.submit(toDocument(message));
+        return insert(new ObjectId(), message);
     }
 
-    /** Stores the reply to the message WeChat numbered {@code inReplyTo}, marked so that {@link #replied} finds it. */
-    public void insertReply(StoredMessage reply, long inReplyTo) {
-        inserts.submit(toDocument(reply).append(REPLY_TO, inReplyTo));
+    /** As {@link #insert(StoredMessage)}, under an id the caller chose (to link it to a request later, see {@link #link}). */
+    public boolean insert(ObjectId id, StoredMessage message) {
+        return inserts.submit(toDocument(message).append("_id", id));
+    }
+
+    /** Stores a message that belongs to the request {@code caseId}'s transcript. */
+    public void insertLinked(StoredMessage message, String caseId) {
+        inserts.submit(toDocument(message).append("caseId", caseId));
+    }
+
+    /**
+     * Stores the reply to the message WeChat numbered {@code inReplyTo} (marked so that
+     * {@link #replied} finds it), under {@code id}, in {@code caseId}'s transcript if present.
+     */
+    public void insertReply(ObjectId id, StoredMessage reply, Optional<Long> inReplyTo, Optional<String> caseId) {
+        Document d = toDocument(reply).append("_id", id);
+        inReplyTo.ifPresent(m -> d.append(REPLY_TO, m));
+        caseId.ifPresent(c -> d.append("caseId", c));
+        inserts.submit(d);
     }
 
     /**
@@ -112,10 +129,11 @@ public final class MessageStore implements AutoCloseable {
         return out;
     }
 
-    /** Links the resident's messages stored since {@code since} (and not yet linked) to a case. */
-    public void linkToCase(String openid, java.time.Instant since, String caseId) {
-        messages.updateMany(Filters.and(Filters.eq("openid", openid), Filters.gte("storedAt", Date.from(since)),
-                Filters.exists("caseId", false)), com.mongodb.client.model.Updates.set("caseId", caseId));
+    /** Puts the messages with these ids into the request {@code caseId}'s transcript: one update, found by key. */
+    public void link(List<ObjectId> ids, String caseId) {
+        if (!ids.isEmpty()) {
+            messages.updateMany(Filters.in("_id", ids), com.mongodb.client.model.Updates.set("caseId", caseId));
+        }
     }
 
     /** Moves a merged duplicate's transcript to the request it was merged into. */

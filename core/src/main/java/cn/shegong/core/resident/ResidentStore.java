@@ -1,25 +1,39 @@
 package cn.shegong.core.resident;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 
 /**
  * Residents are WeChat users of the account, keyed by openid. We keep only what they chose to
  * tell us; the last contact time drives the 48-hour customer-service window. Every change is one
  * atomic upsert.
+ * <p>
+ * A resident also keeps the ids of their latest messages not yet part of a request
+ * ({@link #RECENT} at most): opening a request takes those since the intake began
+ * ({@link #takeRecent}) and links them, by key. Finding them by openid and time instead would be a
+ * scan of every message on the embedded store, once per request opened (shared/deps.md, trap 13).
  */
 public final class ResidentStore {
+
+    /** Enough for a long intake (a question and its answer per entry pair) without growing the document. */
+    static final int RECENT = 40;
 
     private final MongoCollection<Document> residents;
 
@@ -33,8 +47,31 @@ public final class ResidentStore {
 
     /** The user interacted (a message, a menu click): create them on first contact, move their last contact on. */
     public void recordContact(String openid, Instant at) {
-        upsert(openid, at, Updates.combine(Updates.max("lastContactAt", Date.from(at)),
-                Updates.setOnInsert("status", Resident.Status.ACTIVE.name())));
+        recordContact(openid, at, List.of());
+    }
+
+    /** As {@link #recordContact(String, Instant)}, remembering {@code messages} (stored at {@code at}) until a request takes them. */
+    public void recordContact(String openid, Instant at, Collection<ObjectId> messages) {
+        Bson contact = Updates.combine(Updates.max("lastContactAt", Date.from(at)),
+                Updates.setOnInsert("status", Resident.Status.ACTIVE.name()));
+        upsert(openid, at, messages.isEmpty() ? contact : Updates.combine(contact, Updates.pushEach("recent",
+                messages.stream().map(id -> new Document("id", id).append("at", Date.from(at))).toList(),
+                new com.mongodb.client.model.PushOptions().slice(-RECENT))));
+    }
+
+    /**
+     * Takes (and forgets) the ids of the person's remembered messages stored at or after {@code since},
+     * in one atomic step: each is handed to one request only.
+     */
+    public List<ObjectId> takeRecent(String openid, Instant since) {
+        Document before = residents.findOneAndUpdate(Filters.eq("_id", openid),
+                Updates.pull("recent", new Document("at", new Document("$gte", Date.from(since)))),
+                new FindOneAndUpdateOptions().projection(Projections.include("recent")).returnDocument(ReturnDocument.BEFORE));
+        if (before == null) {
+            return List.of();
+        }
+        return before.getList("recent", Document.class, List.of()).stream()
+                .filter(e -> !e.getDate("at").toInstant().isBefore(since)).map(e -> e.getObjectId("id")).toList();
     }
 
     /** Followed the account, possibly through a QR code's scene: (re)activated. */

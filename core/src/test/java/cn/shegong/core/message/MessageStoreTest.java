@@ -95,4 +95,24 @@ class MessageStoreTest {
         assertEquals("电话13800001234", back.fields().get("Recognition"));
         assertEquals("m1", back.fields().get("MediaId"));
     }
+
+    @Test
+    void linkedMessagesFormTheRequestsTranscriptOldestFirstAndTheReplyIsFoundByItsQuestion() {
+        Instant t = Instant.parse("2026-11-30T02:00:00Z");
+        org.bson.types.ObjectId q = new org.bson.types.ObjectId(), a = new org.bson.types.ObjectId();
+        assertTrue(store.insert(q, in("o1", "我爸瘫在床上", 501, t)));
+        store.insertReply(a, new StoredMessage("o1", StoredMessage.Direction.OUT, "text", "请问在哪个乡镇？", Optional.empty(), Map.of(),
+                t.plusSeconds(1), t.plusSeconds(1)), Optional.of(501L), Optional.empty());
+        store.insert(in("o1", "另一件事", 502, t.plusSeconds(2)));
+        assertTrue(store.replied(501));
+        assertFalse(store.replied(502));
+        assertEquals(List.of(), store.forCase("case-1"));
+
+        store.link(List.of(q, a), "case-1");
+        store.insertLinked(new StoredMessage("o1", StoredMessage.Direction.OUT, "text", "社工明天到", Optional.empty(), Map.of(),
+                t.plusSeconds(3), t.plusSeconds(3)), "case-1");
+        assertEquals(List.of("我爸瘫在床上", "请问在哪个乡镇？", "社工明天到"), store.forCase("case-1").stream().map(StoredMessage::content).toList());
+        store.relink("case-1", "case-2");
+        assertEquals(3, store.forCase("case-2").size(), "a merge moves the transcript");
+    }
 }

@@ -1,0 +1,83 @@
+package cn.shegong.core.resident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import cn.shegong.core.testing.TestMongo;
+import com.mongodb.client.MongoDatabase;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The resident store's contract: contact, consent, and the messages remembered until a request takes them. */
+class ResidentStoreTest {
+
+    static TestMongo mongo;
+    ResidentStore store;
+    final Instant t = Instant.parse("2026-11-30T02:00:00Z");
+
+    @BeforeAll
+    static void startMongo() {
+        mongo = new TestMongo();
+    }
+
+    @AfterAll
+    static void stopMongo() {
+        mongo.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        MongoDatabase db = mongo.database("residents_test");
+        db.drop();
+        store = new ResidentStore(db);
+        store.ensureIndexes();
+    }
+
+    @Test
+    void contactCreatesTheResidentAndMovesTheirLastContactOnOnly() {
+        store.recordContact("o1", t.plusSeconds(60));
+        store.recordContact("o1", t); // a late duplicate does not move it back
+        Resident r = store.find("o1").orElseThrow();
+        assertEquals(t.plusSeconds(60), r.firstContactAt());
+        assertEquals(t.plusSeconds(60), r.lastContactAt());
+        assertEquals(Optional.empty(), store.consent("o1"));
+        store.recordConsent("o1", true, t);
+        assertEquals(Optional.of(true), store.consent("o1"));
+    }
+
+    @Test
+    void aRequestTakesTheMessagesSinceItsIntakeBeganAndEachOnlyOnce() {
+        ObjectId before = new ObjectId(), q1 = new ObjectId(), a1 = new ObjectId(), q2 = new ObjectId(), a2 = new ObjectId();
+        store.recordContact("o1", t, List.of(before));
+        store.recordContact("o1", t.plusSeconds(30), List.of(q1, a1));
+        store.recordContact("o2", t.plusSeconds(40), List.of(new ObjectId()));
+        store.recordContact("o1", t.plusSeconds(60), List.of(q2, a2));
+
+        assertEquals(List.of(q1, a1, q2, a2), store.takeRecent("o1", t.plusSeconds(30)), "from the intake's start on, in order");
+        assertEquals(List.of(), store.takeRecent("o1", t.plusSeconds(30)), "taken once: a second request does not take them again");
+        assertEquals(List.of(before), store.takeRecent("o1", t), "what came before stays until a request reaches back to it");
+        assertEquals(List.of(), store.takeRecent("o-nobody", t));
+    }
+
+    @Test
+    void onlyTheLatestMessagesAreRemembered() {
+        List<ObjectId> ids = new ArrayList<>();
+        for (int i = 0; i < ResidentStore.RECENT + 10; i++) {
+            ObjectId id = new ObjectId();
+            ids.add(id);
+            store.recordContact("o1", t.plus(Duration.ofMinutes(i)), List.of(id));
+        }
+        List<ObjectId> taken = store.takeRecent("o1", t);
+        assertEquals(ResidentStore.RECENT, taken.size());
+        assertTrue(taken.containsAll(ids.subList(10, ids.size())), "the newest are kept, the oldest dropped");
+    }
+}
