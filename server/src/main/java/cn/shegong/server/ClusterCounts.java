@@ -36,11 +36,10 @@ record ClusterCounts(int storedMessages, int storedTwice, Map<Integer, Integer> 
         Map<Integer, Integer> residentsByCases = new TreeMap<>();
         casesByResident.values().forEach(n -> residentsByCases.merge(n, 1, Integer::sum));
 
-        var outbox = db.getCollection("outbox");
-        int sent = (int) outbox.countDocuments(Filters.eq("status", OutboxItem.Status.SENT.name()));
-        int waiting = (int) outbox.countDocuments(Filters.in("status", OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name()));
-        int reminderNotices = (int) outbox.countDocuments(Filters.eq("notice.kind", VisitSweep.VISIT_DUE));
-        int remindersSent = (int) outbox.countDocuments(Filters.and(Filters.eq("notice.kind", VisitSweep.VISIT_DUE),
+        int sent = outboxItems(db, Filters.eq("status", OutboxItem.Status.SENT.name()));
+        int waiting = outboxItems(db, Filters.in("status", OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name()));
+        int reminderNotices = outboxItems(db, Filters.eq("notice.kind", VisitSweep.VISIT_DUE));
+        int remindersSent = outboxItems(db, Filters.and(Filters.eq("notice.kind", VisitSweep.VISIT_DUE),
                 Filters.eq("status", OutboxItem.Status.SENT.name())));
         int claimed = (int) db.getCollection("visit_claims").countDocuments(Filters.and(Filters.regex("_id", "^R:"),
                 Filters.eq("day", today.toString())));
@@ -49,6 +48,15 @@ record ClusterCounts(int storedMessages, int storedTwice, Map<Integer, Integer> 
         int tokens = (int) calls.stream().filter(c -> TOKENS.contains(c.path())).count();
         return new ClusterCounts(byMsgId.size(), (int) byMsgId.values().stream().filter(n -> n > 1).count(), residentsByCases,
                 sent, waiting, sends, claimed, reminderNotices, remindersSent, tokens);
+    }
+
+    /** Outbox items matching, waiting or finished (an item a killed replica left half-moved is in both: counted once). */
+    private static int outboxItems(MongoDatabase db, org.bson.conversions.Bson filter) {
+        Set<Object> ids = new java.util.HashSet<>();
+        for (String collection : List.of("outbox", "outbox_done")) {
+            db.getCollection(collection).find(filter).projection(new Document("_id", 1)).forEach(d -> ids.add(d.get("_id")));
+        }
+        return ids.size();
     }
 
     /** Successful send calls beyond the items marked sent: an item sent again after its sender died before marking it. */

@@ -118,6 +118,7 @@ public final class Outbox {
     /** Polls for due items every half second on {@code scheduler}; enqueueing wakes it at once. */
     public void start(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
+        scheduler.execute(this::archiveStranded);
         scheduler.scheduleWithFixedDelay(this::drainSafely, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -125,6 +126,18 @@ public final class Outbox {
         ScheduledExecutorService s = scheduler;
         if (s != null && !s.isShutdown()) {
             s.execute(this::drainSafely);
+        }
+    }
+
+    /** Items a crash left marked final among the waiting ones move to the finished ones. */
+    private void archiveStranded() {
+        try {
+            int moved = store.archiveFinished();
+            if (moved > 0) {
+                LOG.info(() -> moved + " finished outbox items moved out of the waiting ones");
+            }
+        } catch (RuntimeException e) {
+            StorageFaults.log(LOG, "moving finished outbox items failed", e);
         }
     }
 

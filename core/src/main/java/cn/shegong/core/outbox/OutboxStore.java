@@ -23,13 +23,21 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * The outbox collection. An item is claimed by one instance at a time with a single atomic
- * findOneAndUpdate and a lease, so any number of replicas can run the sender and none sends an
- * item twice; a claim whose instance died is taken over when its lease runs out.
+ * The outbox. An item is claimed by one instance at a time with a single atomic findOneAndUpdate
+ * and a lease, so any number of replicas can run the sender and none sends an item twice; a claim
+ * whose instance died is taken over when its lease runs out.
+ * <p>
+ * Only items still to send live in {@code outbox}; a finished one (sent, failed, unreachable)
+ * moves to {@code outbox_done}: marked final where it is, copied, then removed. Finding the next
+ * due item is then a look at what is waiting, not at every message ever sent — on the embedded
+ * store every claim is a scan (shared/deps.md, trap 13), and the sender looks twice a second.
  */
 public final class OutboxStore {
 
+    private static final List<String> LIVE = List.of(OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name());
+
     private final MongoCollection<Document> outbox;
+    private final MongoCollection<Document> done;
     /** Delivery reports that arrived before we had recorded the template message they report on. */
     private final MongoCollection<Document> earlyReports;
 
@@ -39,14 +47,16 @@ public final class OutboxStore {
     public OutboxStore(MongoDatabase db, FieldCipher cipher) {
         this.cipher = cipher;
         this.outbox = db.getCollection("outbox");
+        this.done = db.getCollection("outbox_done");
         this.earlyReports = db.getCollection("template_reports");
     }
 
     public void ensureIndexes() {
         outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("status"), Indexes.ascending("nextAttemptAt")),
                 new IndexOptions().name("status_nextAttemptAt"));
-        outbox.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId").sparse(true));
         outbox.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
+        done.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId").sparse(true));
+        done.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
     }
 
     public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now) {
@@ -90,11 +100,11 @@ public final class OutboxStore {
     public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
         var update = Updates.combine(Updates.set("status", OutboxItem.Status.SENT.name()), Updates.set("sentAs", sentAs),
                 Updates.set("sentAt", Date.from(now)), Updates.unset("leaseUntil"));
-        outbox.updateOne(byId(id), templateMsgId.map(m -> Updates.combine(update, Updates.set("templateMsgId", m))).orElse(update));
+        finished(id, templateMsgId.map(m -> Updates.combine(update, Updates.set("templateMsgId", m))).orElse(update));
         templateMsgId.ifPresent(msgId -> {
             Document early = earlyReports.findOneAndDelete(Filters.eq("_id", msgId));
             if (early != null) {
-                outbox.updateOne(byId(id), Updates.set("delivery", early.getString("status")));
+                done.updateOne(byId(id), Updates.set("delivery", early.getString("status")));
             }
         });
     }
@@ -112,8 +122,43 @@ public final class OutboxStore {
     }
 
     public void finish(String id, OutboxItem.Status status, String error) {
-        outbox.updateOne(byId(id), Updates.combine(Updates.set("status", status.name()), Updates.set("lastError", error),
+        finished(id, Updates.combine(Updates.set("status", status.name()), Updates.set("lastError", error),
                 Updates.unset("leaseUntil")));
+    }
+
+    /** Marks the item final where it waited (no sender claims it again), then moves it to {@code outbox_done}. */
+    private void finished(String id, org.bson.conversions.Bson update) {
+        Document after = outbox.findOneAndUpdate(byId(id), update, new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (after != null) {
+            archive(after);
+        }
+    }
+
+    /**
+     * Copies a finished item to {@code outbox_done} and removes it from the waiting ones. Safe to
+     * repeat after a crash between the steps: a copy already there is kept, and a delivery report
+     * that reached the waiting copy meanwhile is carried over.
+     */
+    private void archive(Document item) {
+        try {
+            done.insertOne(item);
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+        }
+        Document removed = outbox.findOneAndDelete(Filters.eq("_id", item.getObjectId("_id")));
+        if (removed != null && removed.getString("delivery") != null && !removed.getString("delivery").equals(item.getString("delivery"))) {
+            done.updateOne(Filters.eq("_id", item.getObjectId("_id")), Updates.set("delivery", removed.getString("delivery")));
+        }
+    }
+
+    /** Moves items a crash left marked final among the waiting ones; returns how many. Run at start. */
+    public int archiveFinished() {
+        List<Document> stranded = new ArrayList<>();
+        outbox.find(Filters.nin("status", LIVE)).forEach(stranded::add);
+        stranded.forEach(this::archive);
+        return stranded.size();
     }
 
     /**
@@ -121,14 +166,21 @@ public final class OutboxStore {
      * sender has recorded the msgid; then it is kept aside and applied by {@link #sent}.
      */
     public void recordDelivery(long templateMsgId, String status) {
-        if (outbox.updateOne(Filters.eq("templateMsgId", templateMsgId), Updates.set("delivery", status)).getMatchedCount() == 0) {
+        if (setDelivery(templateMsgId, status) == 0) {
             earlyReports.replaceOne(Filters.eq("_id", templateMsgId), new Document("_id", templateMsgId).append("status", status),
                     new com.mongodb.client.model.ReplaceOptions().upsert(true));
-            Document item = outbox.find(Filters.eq("templateMsgId", templateMsgId)).first();
-            if (item != null && earlyReports.deleteOne(Filters.eq("_id", templateMsgId)).getDeletedCount() == 1) {
-                outbox.updateOne(Filters.eq("_id", item.getObjectId("_id")), Updates.set("delivery", status));
+            boolean recordedMeanwhile = done.find(Filters.eq("templateMsgId", templateMsgId)).first() != null
+                    || outbox.find(Filters.eq("templateMsgId", templateMsgId)).first() != null;
+            if (recordedMeanwhile && earlyReports.deleteOne(Filters.eq("_id", templateMsgId)).getDeletedCount() == 1) {
+                setDelivery(templateMsgId, status);
             }
         }
+    }
+
+    private long setDelivery(long templateMsgId, String status) {
+        var filter = Filters.eq("templateMsgId", templateMsgId);
+        var update = Updates.set("delivery", status);
+        return done.updateOne(filter, update).getMatchedCount() + outbox.updateOne(filter, update).getMatchedCount();
     }
 
     /** What waits to be sent: all pending items, those already failed at least once, and when the next of those is tried. */
@@ -144,13 +196,18 @@ public final class OutboxStore {
     }
 
     public Optional<OutboxItem> find(String id) {
-        return Optional.ofNullable(outbox.find(byId(id)).first()).map(this::item);
+        Document d = outbox.find(byId(id)).first();
+        return Optional.ofNullable(d != null ? d : done.find(byId(id)).first()).map(this::item);
     }
 
+    /** Everything queued for the person, waiting or finished, oldest first. */
     public List<OutboxItem> forOpenid(String openid) {
-        List<OutboxItem> items = new ArrayList<>();
-        outbox.find(Filters.eq("openid", openid)).sort(Sorts.ascending("createdAt", "_id")).forEach(d -> items.add(item(d)));
-        return items;
+        Map<ObjectId, Document> all = new LinkedHashMap<>();
+        done.find(Filters.eq("openid", openid)).forEach(d -> all.put(d.getObjectId("_id"), d));
+        outbox.find(Filters.eq("openid", openid)).forEach(d -> all.putIfAbsent(d.getObjectId("_id"), d)); // a copy being moved: once
+        return all.values().stream()
+                .sorted(java.util.Comparator.comparing((Document d) -> d.getDate("createdAt")).thenComparing(d -> d.getObjectId("_id")))
+                .map(this::item).toList();
     }
 
     private static org.bson.conversions.Bson byId(String id) {

@@ -101,4 +101,33 @@ class OutboxStoreTest {
         assertEquals(OutboxItem.Status.SENT, item.status());
         assertTrue(item.sentAt().isPresent());
     }
+
+    @Test
+    void aFinishedItemLeavesTheWaitingOnesAndStaysFindableForItsPerson() {
+        String sent = enqueue();
+        String failed = enqueue();
+        String waiting = enqueue();
+        store.claimDue(t0, Duration.ofMinutes(1));
+        store.claimDue(t0, Duration.ofMinutes(1));
+        store.sent(sent, "text", Optional.empty(), t0);
+        store.finish(failed, OutboxItem.Status.FAILED, "48001 api unauthorized");
+        assertEquals(1, db.getCollection("outbox").countDocuments(), "only what is still to send is looked at by each claim");
+        assertEquals(OutboxItem.Status.SENT, store.find(sent).orElseThrow().status());
+        assertEquals(Optional.of("48001 api unauthorized"), store.find(failed).orElseThrow().lastError());
+        assertEquals(List.of(sent, failed, waiting), store.forOpenid("o-1").stream().map(OutboxItem::id).toList());
+        assertEquals(1, store.backlog().pending());
+        assertEquals(waiting, store.claimDue(t0.plusSeconds(1), Duration.ofMinutes(1)).orElseThrow().id());
+    }
+
+    @Test
+    void anItemACrashLeftMarkedFinalAmongTheWaitingOnesIsMovedAtStartAndNeverSentAgain() {
+        String id = enqueue();
+        db.getCollection("outbox").updateOne(com.mongodb.client.model.Filters.eq("_id", new org.bson.types.ObjectId(id)),
+                com.mongodb.client.model.Updates.set("status", OutboxItem.Status.SENT.name())); // marked, then the replica died
+        assertEquals(Optional.empty(), store.claimDue(t0.plusSeconds(120), Duration.ofMinutes(1)), "a final item is never claimed");
+        assertEquals(1, store.archiveFinished());
+        assertEquals(0, db.getCollection("outbox").countDocuments());
+        assertEquals(OutboxItem.Status.SENT, store.find(id).orElseThrow().status());
+        assertEquals(0, store.archiveFinished(), "moving again finds nothing");
+    }
 }
