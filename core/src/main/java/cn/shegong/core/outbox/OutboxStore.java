@@ -16,6 +16,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -34,6 +35,8 @@ import org.bson.types.ObjectId;
  */
 public final class OutboxStore {
 
+    /** Moved on by every change of an item's state, so a claim changes only the state it saw. */
+    private static final String VERSION = "v";
     private static final List<String> LIVE = List.of(OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name());
 
     private final MongoCollection<Document> outbox;
@@ -55,6 +58,8 @@ public final class OutboxStore {
         outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("status"), Indexes.ascending("nextAttemptAt")),
                 new IndexOptions().name("status_nextAttemptAt"));
         outbox.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
+        outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending(VERSION)),
+                new IndexOptions().name("id_version").unique(true));
         done.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId").sparse(true));
         done.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
     }
@@ -67,7 +72,7 @@ public final class OutboxStore {
     public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now, Instant due) {
         ObjectId id = new ObjectId();
         Document d = new Document("_id", id).append("openid", openid)
-                .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0)
+                .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0).append(VERSION, 0)
                 .append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now));
         text.ifPresent(t -> d.append("text", cipher.encrypt(t)));
         notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", sealed(n.values()))));
@@ -79,7 +84,7 @@ public final class OutboxStore {
     public String enqueueMenu(String openid, OutboxItem.Menu menu, Instant now, Instant due) {
         ObjectId id = new ObjectId();
         outbox.insertOne(new Document("_id", id).append("openid", openid).append("status", OutboxItem.Status.PENDING.name())
-                .append("attempts", 0).append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now))
+                .append("attempts", 0).append(VERSION, 0).append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now))
                 .append("menu", new Document("head", menu.head()).append("tail", menu.tail()).append("options",
                         menu.options().stream().map(o -> new Document("id", o.id()).append("label", o.label())).toList())));
         return id.toHexString();
@@ -87,19 +92,42 @@ public final class OutboxStore {
 
     /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
     public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
-        Document claimed = outbox.findOneAndUpdate(
-                Filters.or(
+        return claimDue(now, lease, 1).stream().findFirst();
+    }
+
+    /**
+     * Claims up to {@code max} due items, most overdue first, counting each attempt: one look for
+     * what is due, then each claimed by its id and version — an item another replica claimed first
+     * has moved on and is skipped. (One findOneAndUpdate per item with the due filter was a scan
+     * per item on the embedded store.)
+     */
+    public List<OutboxItem> claimDue(Instant now, Duration lease, int max) {
+        List<Document> due = new ArrayList<>(max);
+        outbox.find(Filters.or(
                         Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
-                        Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))),
-                Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
-                        Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1)),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
-        return Optional.ofNullable(claimed).map(this::item);
+                        Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))))
+                .sort(Sorts.ascending("nextAttemptAt")).limit(max).projection(Projections.include("_id", VERSION)).forEach(due::add);
+        List<OutboxItem> claimed = new ArrayList<>(due.size());
+        for (Document d : due) {
+            Document after = outbox.findOneAndUpdate(atVersion(d.getObjectId("_id"), d.getInteger(VERSION, 0)),
+                    Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
+                            Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (after != null) {
+                claimed.add(item(after));
+            }
+        }
+        return claimed;
+    }
+
+    /** A plain {@code {_id, v}} document: found by the unique index of that shape (Filters.and would render $and and scan). */
+    private static Document atVersion(ObjectId id, int version) {
+        return new Document("_id", id).append(VERSION, version);
     }
 
     public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
         var update = Updates.combine(Updates.set("status", OutboxItem.Status.SENT.name()), Updates.set("sentAs", sentAs),
-                Updates.set("sentAt", Date.from(now)), Updates.unset("leaseUntil"));
+                Updates.set("sentAt", Date.from(now)), Updates.unset("leaseUntil"), Updates.inc(VERSION, 1));
         finished(id, templateMsgId.map(m -> Updates.combine(update, Updates.set("templateMsgId", m))).orElse(update));
         templateMsgId.ifPresent(msgId -> {
             Document early = earlyReports.findOneAndDelete(Filters.eq("_id", msgId));
@@ -112,18 +140,20 @@ public final class OutboxStore {
     /** Back to pending for another attempt at {@code next}. */
     public void retry(String id, Instant next, String error) {
         outbox.updateOne(byId(id), Updates.combine(Updates.set("status", OutboxItem.Status.PENDING.name()),
-                Updates.set("nextAttemptAt", Date.from(next)), Updates.set("lastError", error), Updates.unset("leaseUntil")));
+                Updates.set("nextAttemptAt", Date.from(next)), Updates.set("lastError", error), Updates.unset("leaseUntil"),
+                Updates.inc(VERSION, 1)));
     }
 
     /** Back to pending without counting the attempt (we held it back ourselves, e.g. the send rate). */
     public void defer(String id, Instant next) {
         outbox.updateOne(byId(id), Updates.combine(Updates.set("status", OutboxItem.Status.PENDING.name()),
-                Updates.set("nextAttemptAt", Date.from(next)), Updates.inc("attempts", -1), Updates.unset("leaseUntil")));
+                Updates.set("nextAttemptAt", Date.from(next)), Updates.inc("attempts", -1), Updates.unset("leaseUntil"),
+                Updates.inc(VERSION, 1)));
     }
 
     public void finish(String id, OutboxItem.Status status, String error) {
         finished(id, Updates.combine(Updates.set("status", status.name()), Updates.set("lastError", error),
-                Updates.unset("leaseUntil")));
+                Updates.unset("leaseUntil"), Updates.inc(VERSION, 1)));
     }
 
     /** Marks the item final where it waited (no sender claims it again), then moves it to {@code outbox_done}. */
@@ -153,8 +183,12 @@ public final class OutboxStore {
         }
     }
 
-    /** Moves items a crash left marked final among the waiting ones; returns how many. Run at start. */
+    /**
+     * Run at start: moves items a crash left marked final among the waiting ones (returns how
+     * many), and gives items queued before versions existed their first.
+     */
     public int archiveFinished() {
+        outbox.updateMany(Filters.exists(VERSION, false), Updates.set(VERSION, 0));
         List<Document> stranded = new ArrayList<>();
         outbox.find(Filters.nin("status", LIVE)).forEach(stranded::add);
         stranded.forEach(this::archive);

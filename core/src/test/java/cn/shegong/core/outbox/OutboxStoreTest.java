@@ -130,4 +130,27 @@ class OutboxStoreTest {
         assertEquals(OutboxItem.Status.SENT, store.find(id).orElseThrow().status());
         assertEquals(0, store.archiveFinished(), "moving again finds nothing");
     }
+
+    @Test
+    void aBatchClaimsEachDueItemOnceMostOverdueFirstAndTwoSendersNeverShareOne() {
+        String later = store.enqueue("o-1", Optional.of("b"), Optional.empty(), t0, t0.plusSeconds(5));
+        String first = store.enqueue("o-1", Optional.of("a"), Optional.empty(), t0, t0);
+        store.enqueue("o-1", Optional.of("c"), Optional.empty(), t0, t0.plusSeconds(600)); // not due yet
+        OutboxStore other = new OutboxStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32])); // another replica
+        List<OutboxItem> mine = store.claimDue(t0.plusSeconds(10), Duration.ofMinutes(1), 32);
+        assertEquals(List.of(first, later), mine.stream().map(OutboxItem::id).toList());
+        assertEquals(List.of(), other.claimDue(t0.plusSeconds(10), Duration.ofMinutes(1), 32), "leased to the first sender");
+        store.sent(first, "text", Optional.empty(), t0.plusSeconds(11));
+        assertEquals(List.of(later), other.claimDue(t0.plusSeconds(71), Duration.ofMinutes(1), 32).stream().map(OutboxItem::id).toList(),
+                "an unfinished lease is taken over; a sent item is not");
+    }
+
+    @Test
+    void anItemQueuedBeforeVersionsExistedIsStillSent() {
+        String id = enqueue();
+        db.getCollection("outbox").updateOne(com.mongodb.client.model.Filters.eq("_id", new org.bson.types.ObjectId(id)),
+                com.mongodb.client.model.Updates.unset("v"));
+        store.archiveFinished();
+        assertEquals(id, store.claimDue(t0, Duration.ofMinutes(1)).orElseThrow().id());
+    }
 }
