@@ -76,7 +76,7 @@ final class Handler {
         String body = answer(message, reply.get().text(), exchange);
         for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
             StoredMessage bubble = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now);
-            caseId.ifPresentOrElse(id -> messages.insertLinked(bubble, id), () -> messages.insert(bubble));
+            caseId.ifPresentOrElse(id -> messages.insertLinked(bubble, id), () -> messages.insertOwn(bubble));
             outbox.sendTextAfterReply(openid, more);
         }
         reply.get().menu().ifPresent(menu -> outbox.sendMenuAfterReply(openid, menu));

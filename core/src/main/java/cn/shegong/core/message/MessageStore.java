@@ -31,7 +31,11 @@ import org.bson.types.ObjectId;
  * <p>
  * Inserts are grouped ({@link GroupCommit}): messages arriving together are written in one
  * round trip and made durable once ({@code durable}, the embedded store's commit) before any
- * of their senders is answered — so an answer to WeChat means the message is on disk.
+ * of their senders is answered — so an answer to WeChat means the message is on disk. What we
+ * write ourselves (replies, notices) is not waited for: the embedded store commits it within a
+ * second, and a crash before that is the window in which a taken-over push is handled again
+ * (see {@link #replied}). Each commit rewrites every changed page, so one per push, not two,
+ * is most of what an embedded write costs.
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -47,7 +51,11 @@ public final class MessageStore implements AutoCloseable {
     private final MongoCollection<Document> messages;
     private final FieldCipher cipher;
     private final Runnable durable;
-    private final GroupCommit<Document, Boolean> inserts;
+    private final GroupCommit<Insert, Boolean> inserts;
+
+    /** A document to insert, and whether its caller waits until it is on disk. */
+    private record Insert(Document document, boolean durable) {
+    }
 
     public MessageStore(MongoDatabase db, FieldCipher cipher, Runnable durable) {
         this.messages = db.getCollection("messages");
@@ -69,14 +77,19 @@ public final class MessageStore implements AutoCloseable {
         return insert(new ObjectId(), message);
     }
 
+    /** Stores something we sent (not what someone wrote: not waited for until it is on disk). */
+    public void insertOwn(StoredMessage message) {
+        inserts.submit(new Insert(toDocument(message), false));
+    }
+
     /** As {@link #insert(StoredMessage)}, under an id the caller chose (to link it to a request later, see {@link #link}). */
     public boolean insert(ObjectId id, StoredMessage message) {
-        return inserts.submit(toDocument(message).append("_id", id));
+        return inserts.submit(new Insert(toDocument(message).append("_id", id), true));
     }
 
     /** Stores a message that belongs to the request {@code caseId}'s transcript. */
     public void insertLinked(StoredMessage message, String caseId) {
-        inserts.submit(toDocument(message).append("caseId", caseId));
+        inserts.submit(new Insert(toDocument(message).append("caseId", caseId), message.direction() == StoredMessage.Direction.IN));
     }
 
     /**
@@ -87,7 +100,7 @@ public final class MessageStore implements AutoCloseable {
         Document d = toDocument(reply).append("_id", id);
         inReplyTo.ifPresent(m -> d.append(REPLY_TO, m));
         caseId.ifPresent(c -> d.append("caseId", c));
-        inserts.submit(d);
+        inserts.submit(new Insert(d, false));
     }
 
     /**
@@ -99,11 +112,12 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /** One unordered insert for the batch: a duplicate MsgId fails only its own message. */
-    private List<Boolean> insertAll(List<Document> batch) {
+    private List<Boolean> insertAll(List<Insert> batch) {
         Boolean[] stored = new Boolean[batch.size()];
         Arrays.fill(stored, Boolean.TRUE);
         try {
-            messages.withTimeout(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).insertMany(batch, new InsertManyOptions().ordered(false));
+            messages.withTimeout(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .insertMany(batch.stream().map(Insert::document).toList(), new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -112,7 +126,9 @@ public final class MessageStore implements AutoCloseable {
                 stored[error.getIndex()] = false;
             }
         }
-        durable.run();
+        if (batch.stream().anyMatch(Insert::durable)) {
+            durable.run();
+        }
         return Arrays.asList(stored);
     }
 
