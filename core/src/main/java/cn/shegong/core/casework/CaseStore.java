@@ -144,11 +144,15 @@ public final class CaseStore {
         return out;
     }
 
-    /** The resident's newest case that is still open: their few cases read by {@code _id}, newest first. */
+    /**
+     * The resident's newest case that is still open: their few cases read by {@code _id} alone,
+     * newest first (a filter on {@code _id} and status renders {@code $and}, a scan of every case on
+     * the embedded store — it was, once per request or status question).
+     */
     public Optional<Case> latestOpen(String openid) {
         for (ObjectId id : byResident.newestFirst(openid)) {
-            Document d = cases.find(Filters.and(Filters.eq("_id", id), Filters.in("status", OPEN))).first();
-            if (d != null) {
+            Document d = cases.find(Filters.eq("_id", id)).first();
+            if (d != null && OPEN.contains(d.getString("status"))) {
                 return Optional.of(toCase(d));
             }
         }
