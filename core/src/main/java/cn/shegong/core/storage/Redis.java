@@ -36,6 +36,7 @@ public final class Redis implements AutoCloseable {
     private final UnifiedJedis client;
     private final String prefix;
     private final Optional<RedisServer> embedded;
+    private volatile boolean closing;
     /** Set when Redis stopped answering; a probe clears it when Redis answers again. */
     private final AtomicBoolean down = new AtomicBoolean();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -203,9 +204,29 @@ public final class Redis implements AutoCloseable {
         }
     }
 
-    /** Starts the embedded redis-server again if it died (as a supervisor would; the webhook's probe does it for its own). */
+    /**
+     * Starts the embedded redis-server again if it died (as a supervisor would; the webhook's probe
+     * does it for its own) — never once closing or shutting down, when it is stopped on purpose
+     * (the embedded-redis library's own shutdown hook stops it too): a server started then is not
+     * tracked by the library and outlived the service, one per benchmark run.
+     */
     public void restartIfDead() {
+        if (closing || shuttingDown()) {
+            return;
+        }
         embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
+    }
+
+    /** Whether the JVM is running its shutdown hooks (adding one is then refused). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private boolean embeddedAlive() {
@@ -232,7 +253,6 @@ public final class Redis implements AutoCloseable {
         return prefix + String.join(":", List.of(parts));
     }
 
-    /** True when this process started the Redis it uses: then no other instance can be using it. */
     /** Where this Redis answers (the embedded one: its loopback port), for other processes to share it. */
     public URI uri() {
         return uri;
@@ -248,6 +268,7 @@ public final class Redis implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         prober.shutdownNow();
         client.close();
         embedded.ifPresent(server -> {

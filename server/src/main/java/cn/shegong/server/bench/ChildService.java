@@ -141,9 +141,11 @@ public final class ChildService implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList(); // its embedded redis-server
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy); // only if its own stop did not
     }
 }
