@@ -114,7 +114,7 @@ public final class Intake {
                     return rating.comment(openid, s, text);
                 }
                 case CONSENT -> {
-                    return consent.answer(openid, s, text, started, (o, t, at) -> request(o, t, at, true));
+                    return consent.answer(openid, s, text, started, (o, t, at) -> request(o, t, at, () -> true));
                 }
                 default -> { }
             }
@@ -137,11 +137,15 @@ public final class Intake {
         if (kit.words().is(text, Meaning.THANKS)) {
             return Step.answer(kit.say(BotText.YOU_ARE_WELCOME));
         }
-        return consent.agreedEarlier(openid, text).orElseGet(() -> request(openid, text, started, kit.consented(openid)));
+        return consent.agreedEarlier(openid, text).orElseGet(() -> request(openid, text, started, () -> kit.consented(openid)));
     }
 
-    /** A message when no intake is in progress: urgent help, a policy answer, an addition to the open case, or a new request. */
-    private Step request(String openid, String text, Instant started, boolean consented) {
+    /**
+     * A message when no intake is in progress: urgent help, a policy answer, an addition to the open
+     * case, or a new request. {@code consented} is asked only where a request is made (a policy
+     * answer needs no read of it).
+     */
+    private Step request(String openid, String text, Instant started, java.util.function.BooleanSupplier consented) {
         Details details = Details.from(text, kit.areas(), kit.words());
         TriageResult t = kit.triage().classify(details.withoutContacts(text));
         if (t.urgent()) {
@@ -149,7 +153,7 @@ public final class Intake {
             if (open.isPresent() && kit.relay().reachesWorker(open.get()) && !t.urgentAtLeast(SURE_ON_WORKED_CASE)) {
                 return aftercare.attach(open.get(), "text", Optional.of(text), true); // their worker reads it at once, flagged
             }
-            return urgent.help(openid, text, t, consented, started);
+            return urgent.help(openid, text, t, consented.getAsBoolean(), started);
         }
         if (t.category() == Category.POLICY) {
             String answer = kit.words().faqAnswer(text).flatMap(BotText::byKey).map(kit.texts()::render).orElse("");
@@ -162,6 +166,6 @@ public final class Intake {
         if (t.category() == Category.OTHER && t.confidence() >= Triage.CONFIDENT) {
             return Step.answer(kit.say(BotText.OTHER_CATEGORY));
         }
-        return collect.start(openid, text, details, t, consented, started);
+        return collect.start(openid, text, details, t, consented.getAsBoolean(), started);
     }
 }
