@@ -60,7 +60,8 @@ public final class OutboxStore {
         outbox.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
         outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending(VERSION)),
                 new IndexOptions().name("id_version").unique(true));
-        done.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId").sparse(true));
+        // unique: WeChat numbers each template message once, and a unique index is one the embedded store finds by key
+        done.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId_unique").unique(true).sparse(true));
         done.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
     }
 
