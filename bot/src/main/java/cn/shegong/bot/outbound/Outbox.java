@@ -156,8 +156,14 @@ public final class Outbox {
         int handled = 0;
         for (List<OutboxItem> batch = store.claimDue(clock.instant(), LEASE, BATCH); !batch.isEmpty();
              batch = store.claimDue(clock.instant(), LEASE, BATCH)) {
-            batch.forEach(this::deliver);
-            handled += batch.size();
+            Instant claimed = clock.instant();
+            for (OutboxItem item : batch) {
+                if (clock.instant().isAfter(claimed.plus(LEASE.dividedBy(2)))) {
+                    return handled; // WeChat is slow: the rest are taken over when their lease ends, never sent by two replicas
+                }
+                deliver(item);
+                handled++;
+            }
         }
         return handled;
     }
