@@ -30,6 +30,7 @@ public final class Applier {
                 }
             }
         }
-        return step.reply().get();
+        Reply reply = step.reply().get();
+        return step.effects().isEmpty() ? reply : reply.afterChanges();
     }
 }

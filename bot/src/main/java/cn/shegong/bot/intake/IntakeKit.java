@@ -67,7 +67,7 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
     Effect openCase(String id, CaseStore.NewCase request, Instant since) {
         return Effect.write("case.open", () -> {
             String number = cases.create(id, request, now()).number();
-            messages.link(residents.takeRecent(request.openid(), since), id);
+            residents.linkRecent(request.openid(), since, ids -> messages.link(ids, id));
             monitoring.check(Monitoring.Subject.request(id, number), request.township().map(Areas.Township::code).orElse(""),
                     "message", request.description(), now());
             opened.opened(id);

@@ -51,11 +51,15 @@ final class Handler {
     String handle(InboundMessage message, boolean takenOver, Exchange exchange) {
         Instant received = clock.instant();
         StoredMessage in = inbound(message);
-        ObjectId inId = new ObjectId();
+        ObjectId newId = new ObjectId();
         ObjectId replyId = new ObjectId(); // chosen now, so the person's record remembers both in one write
-        if (!messages.insert(inId, in) && !(takenOver && unanswered(message))) {
-            metrics.count("duplicate");
-            return PassiveReply.SUCCESS;
+        ObjectId inId = newId;
+        if (!messages.insert(newId, in)) {
+            if (!(takenOver && unanswered(message))) {
+                metrics.count("duplicate");
+                return PassiveReply.SUCCESS;
+            }
+            inId = msgId(message).flatMap(messages::idOf).orElse(newId); // stored by the crashed instance, under its id
         }
         track(message, List.of(inId, replyId), in.storedAt());
         metrics.count("accepted");
@@ -71,8 +75,8 @@ final class Handler {
         StoredMessage out = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
                 Map.of(), now, now);
         Optional<String> caseId = reply.get().caseId();
-        messages.insertReply(replyId, out, msgId(message), caseId);
-        caseId.ifPresent(id -> messages.link(residents.takeRecent(openid, received), id)); // the question, unless its request took it
+        messages.insertReply(replyId, out, msgId(message), caseId, reply.get().changed());
+        caseId.ifPresent(id -> residents.linkRecent(openid, received, ids -> messages.link(ids, id))); // the question, unless its request took it
         String body = answer(message, reply.get().text(), exchange);
         for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
             StoredMessage bubble = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", more, Optional.empty(), Map.of(), now, now);

@@ -31,11 +31,11 @@ import org.bson.types.ObjectId;
  * <p>
  * Inserts are grouped ({@link GroupCommit}): messages arriving together are written in one
  * round trip and made durable once ({@code durable}, the embedded store's commit) before any
- * of their senders is answered — so an answer to WeChat means the message is on disk. What we
- * write ourselves (replies, notices) is not waited for: the embedded store commits it within a
- * second, and a crash before that is the window in which a taken-over push is handled again
- * (see {@link #replied}). Each commit rewrites every changed page, so one per push, not two,
- * is most of what an embedded write costs.
+ * of their senders is answered — so an answer to WeChat means the message is on disk. A reply
+ * is waited for only when its step changed something (the embedded store's commit covers every
+ * write before it: a request opened, a case accepted); an answer that changed nothing — a policy
+ * question, a greeting — rides the store's own commit within a second. Each commit rewrites
+ * every changed page, so skipping one is most of what an embedded write costs.
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -94,13 +94,14 @@ public final class MessageStore implements AutoCloseable {
 
     /**
      * Stores the reply to the message WeChat numbered {@code inReplyTo} (marked so that
-     * {@link #replied} finds it), under {@code id}, in {@code caseId}'s transcript if present.
+     * {@link #replied} finds it), under {@code id}, in {@code caseId}'s transcript if present;
+     * {@code durable}: waits until it — and with it every write before it — is on disk.
      */
-    public void insertReply(ObjectId id, StoredMessage reply, Optional<Long> inReplyTo, Optional<String> caseId) {
+    public void insertReply(ObjectId id, StoredMessage reply, Optional<Long> inReplyTo, Optional<String> caseId, boolean durable) {
         Document d = toDocument(reply).append("_id", id);
         inReplyTo.ifPresent(m -> d.append(REPLY_TO, m));
         caseId.ifPresent(c -> d.append("caseId", c));
-        inserts.submit(new Insert(d, false));
+        inserts.submit(new Insert(d, durable));
     }
 
     /**
@@ -109,6 +110,12 @@ public final class MessageStore implements AutoCloseable {
      */
     public boolean replied(long msgId) {
         return messages.find(Filters.eq(REPLY_TO, msgId)).projection(new Document("_id", 1)).first() != null;
+    }
+
+    /** The id under which the message WeChat numbered {@code msgId} is stored (a unique index: found by key). */
+    public Optional<ObjectId> idOf(long msgId) {
+        return Optional.ofNullable(messages.find(Filters.eq("msgId", msgId)).projection(new Document("_id", 1)).first())
+                .map(d -> d.getObjectId("_id"));
     }
 
     /** One unordered insert for the batch: a duplicate MsgId fails only its own message. */

@@ -24,9 +24,9 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * The outbox. An item is claimed by one instance at a time with a single atomic findOneAndUpdate
- * and a lease, so any number of replicas can run the sender and none sends an item twice; a claim
- * whose instance died is taken over when its lease runs out.
+ * The outbox. An item is claimed by one instance at a time — an atomic findOneAndUpdate on its
+ * id, version and status — with a lease, so any number of replicas can run the sender and none
+ * sends an item twice; a claim whose instance died is taken over when its lease runs out.
  * <p>
  * Only items still to send live in {@code outbox}; a finished one (sent, failed, unreachable)
  * moves to {@code outbox_done}: marked final where it is, copied, then removed. Finding the next
@@ -58,8 +58,8 @@ public final class OutboxStore {
         outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("status"), Indexes.ascending("nextAttemptAt")),
                 new IndexOptions().name("status_nextAttemptAt"));
         outbox.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
-        outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending(VERSION)),
-                new IndexOptions().name("id_version").unique(true));
+        outbox.createIndex(Indexes.compoundIndex(Indexes.ascending("_id"), Indexes.ascending(VERSION), Indexes.ascending("status")),
+                new IndexOptions().name("id_version_status").unique(true));
         // unique: WeChat numbers each template message once, and a unique index is one the embedded store finds by key
         done.createIndex(Indexes.ascending("templateMsgId"), new IndexOptions().name("templateMsgId_unique").unique(true).sparse(true));
         done.createIndex(Indexes.ascending("openid"), new IndexOptions().name("openid"));
@@ -107,10 +107,10 @@ public final class OutboxStore {
         outbox.find(Filters.or(
                         Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
                         Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))))
-                .sort(Sorts.ascending("nextAttemptAt")).limit(max).projection(Projections.include("_id", VERSION)).forEach(due::add);
+                .sort(Sorts.ascending("nextAttemptAt")).limit(max).projection(Projections.include("_id", VERSION, "status")).forEach(due::add);
         List<OutboxItem> claimed = new ArrayList<>(due.size());
         for (Document d : due) {
-            Document after = outbox.findOneAndUpdate(atVersion(d.getObjectId("_id"), d.getInteger(VERSION, 0)),
+            Document after = outbox.findOneAndUpdate(seen(d),
                     Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
                             Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),
                     new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
@@ -121,9 +121,14 @@ public final class OutboxStore {
         return claimed;
     }
 
-    /** A plain {@code {_id, v}} document: found by the unique index of that shape (Filters.and would render $and and scan). */
-    private static Document atVersion(ObjectId id, int version) {
-        return new Document("_id", id).append(VERSION, version);
+    /**
+     * The item as it was seen, as a plain {@code {_id, v, status}} document: found by the unique
+     * index of that shape (Filters.and would render $and and scan). The status too, so that a
+     * replica of the previous version, which claims without moving the version, is not overtaken;
+     * an item queued before versions existed is matched by its missing one.
+     */
+    private static Document seen(Document d) {
+        return new Document("_id", d.getObjectId("_id")).append(VERSION, d.getInteger(VERSION)).append("status", d.getString("status"));
     }
 
     public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
@@ -174,8 +179,10 @@ public final class OutboxStore {
         try {
             done.insertOne(item);
         } catch (com.mongodb.MongoWriteException e) {
-            if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
-                throw e;
+            boolean copiedBefore = e.getError().getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY
+                    && done.find(Filters.eq("_id", item.getObjectId("_id"))).first() != null;
+            if (!copiedBefore) {
+                throw e; // another item with its template msgid, say: keep this one where it is
             }
         }
         Document removed = outbox.findOneAndDelete(Filters.eq("_id", item.getObjectId("_id")));
@@ -190,10 +197,12 @@ public final class OutboxStore {
      */
     public int archiveFinished() {
         outbox.updateMany(Filters.exists(VERSION, false), Updates.set(VERSION, 0));
-        List<Document> stranded = new ArrayList<>();
-        outbox.find(Filters.nin("status", LIVE)).forEach(stranded::add);
-        stranded.forEach(this::archive);
-        return stranded.size();
+        int moved = 0;
+        for (Document d : outbox.find(Filters.nin("status", LIVE)).batchSize(100)) { // after an upgrade: every item ever sent
+            archive(d);
+            moved++;
+        }
+        return moved;
     }
 
     /**
@@ -215,7 +224,8 @@ public final class OutboxStore {
     private long setDelivery(long templateMsgId, String status) {
         var filter = Filters.eq("templateMsgId", templateMsgId);
         var update = Updates.set("delivery", status);
-        return done.updateOne(filter, update).getMatchedCount() + outbox.updateOne(filter, update).getMatchedCount();
+        long matched = done.updateOne(filter, update).getMatchedCount(); // by key: a unique index
+        return matched > 0 ? matched : outbox.updateOne(filter, update).getMatchedCount(); // being moved: a scan of the waiting few
     }
 
     /** What waits to be sent: all pending items, those already failed at least once, and when the next of those is tried. */

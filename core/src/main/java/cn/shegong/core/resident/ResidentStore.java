@@ -5,15 +5,14 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -26,13 +25,13 @@ import org.bson.types.ObjectId;
  * atomic upsert.
  * <p>
  * A resident also keeps the ids of their latest messages not yet part of a request
- * ({@link #RECENT} at most): opening a request takes those since the intake began
- * ({@link #takeRecent}) and links them, by key. Finding them by openid and time instead would be a
+ * ({@link #RECENT} at most: a message and its answer are two): opening a request links those
+ * since the intake began ({@link #linkRecent}), by key. Finding them by openid and time instead would be a
  * scan of every message on the embedded store, once per request opened (shared/deps.md, trap 13).
  */
 public final class ResidentStore {
 
-    /** Enough for a long intake (a question and its answer per entry pair) without growing the document. */
+    /** Twenty messages and their answers: a long intake, without growing the document. */
     static final int RECENT = 40;
 
     private final MongoCollection<Document> residents;
@@ -60,18 +59,20 @@ public final class ResidentStore {
     }
 
     /**
-     * Takes (and forgets) the ids of the person's remembered messages stored at or after {@code since},
-     * in one atomic step: each is handed to one request only.
+     * Hands the ids of the person's remembered messages stored at or after {@code since} to
+     * {@code link}, then forgets them, so each is linked to one request only. Forgotten only after
+     * {@code link} returned: a crash in between leaves them remembered, never unlinked.
      */
-    public List<ObjectId> takeRecent(String openid, Instant since) {
-        Document before = residents.findOneAndUpdate(Filters.eq("_id", openid),
-                Updates.pull("recent", new Document("at", new Document("$gte", Date.from(since)))),
-                new FindOneAndUpdateOptions().projection(Projections.include("recent")).returnDocument(ReturnDocument.BEFORE));
-        if (before == null) {
-            return List.of();
+    public void linkRecent(String openid, Instant since, Consumer<List<ObjectId>> link) {
+        Document d = residents.find(Filters.eq("_id", openid)).projection(Projections.include("recent")).first();
+        Date from = Date.from(since); // compared at the stored precision (milliseconds) on both sides
+        List<ObjectId> ids = d == null ? List.of() : d.getList("recent", Document.class, List.of()).stream()
+                .filter(e -> !e.getDate("at").before(from)).map(e -> e.getObjectId("id")).toList();
+        if (ids.isEmpty()) {
+            return;
         }
-        return before.getList("recent", Document.class, List.of()).stream()
-                .filter(e -> !e.getDate("at").toInstant().isBefore(since)).map(e -> e.getObjectId("id")).toList();
+        link.accept(ids);
+        residents.updateOne(Filters.eq("_id", openid), Updates.pull("recent", new Document("id", new Document("$in", ids))));
     }
 
     /** Followed the account, possibly through a QR code's scene: (re)activated. */

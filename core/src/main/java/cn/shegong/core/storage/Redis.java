@@ -37,6 +37,7 @@ public final class Redis implements AutoCloseable {
     private final String prefix;
     private final Optional<RedisServer> embedded;
     private volatile boolean closing;
+    private final Object lifecycle = new Object();
     /** Set when Redis stopped answering; a probe clears it when Redis answers again. */
     private final AtomicBoolean down = new AtomicBoolean();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -211,10 +212,12 @@ public final class Redis implements AutoCloseable {
      * tracked by the library and outlived the service, one per benchmark run.
      */
     public void restartIfDead() {
-        if (closing || shuttingDown()) {
-            return;
+        synchronized (lifecycle) { // a probe's restart and close() never interleave
+            if (closing || shuttingDown()) {
+                return;
+            }
+            embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
         }
-        embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
     }
 
     /** Whether the JVM is running its shutdown hooks (adding one is then refused). */
@@ -268,7 +271,9 @@ public final class Redis implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        synchronized (lifecycle) {
+            closing = true;
+        }
         prober.shutdownNow();
         client.close();
         embedded.ifPresent(server -> {

@@ -102,9 +102,10 @@ class MessageStoreTest {
         org.bson.types.ObjectId q = new org.bson.types.ObjectId(), a = new org.bson.types.ObjectId();
         assertTrue(store.insert(q, in("o1", "我爸瘫在床上", 501, t)));
         store.insertReply(a, new StoredMessage("o1", StoredMessage.Direction.OUT, "text", "请问在哪个乡镇？", Optional.empty(), Map.of(),
-                t.plusSeconds(1), t.plusSeconds(1)), Optional.of(501L), Optional.empty());
+                t.plusSeconds(1), t.plusSeconds(1)), Optional.of(501L), Optional.empty(), false);
         store.insert(in("o1", "另一件事", 502, t.plusSeconds(2)));
         assertTrue(store.replied(501));
+        assertEquals(Optional.of(q), store.idOf(501));
         assertFalse(store.replied(502));
         assertEquals(List.of(), store.forCase("case-1"));
 

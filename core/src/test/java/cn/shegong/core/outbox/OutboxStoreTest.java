@@ -150,7 +150,7 @@ class OutboxStoreTest {
         String id = enqueue();
         db.getCollection("outbox").updateOne(com.mongodb.client.model.Filters.eq("_id", new org.bson.types.ObjectId(id)),
                 com.mongodb.client.model.Updates.unset("v"));
-        store.archiveFinished();
-        assertEquals(id, store.claimDue(t0, Duration.ofMinutes(1)).orElseThrow().id());
+        assertEquals(id, store.claimDue(t0, Duration.ofMinutes(1)).orElseThrow().id(), "claimed by its missing version");
+        assertEquals(List.of(), store.claimDue(t0, Duration.ofMinutes(1), 32), "and then held");
     }
 }

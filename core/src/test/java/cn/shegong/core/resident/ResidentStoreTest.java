@@ -54,6 +54,12 @@ class ResidentStoreTest {
         assertEquals(Optional.of(true), store.consent("o1"));
     }
 
+    List<ObjectId> take(String openid, Instant since) {
+        List<ObjectId> linked = new ArrayList<>();
+        store.linkRecent(openid, since, linked::addAll);
+        return linked;
+    }
+
     @Test
     void aRequestTakesTheMessagesSinceItsIntakeBeganAndEachOnlyOnce() {
         ObjectId before = new ObjectId(), q1 = new ObjectId(), a1 = new ObjectId(), q2 = new ObjectId(), a2 = new ObjectId();
@@ -62,10 +68,32 @@ class ResidentStoreTest {
         store.recordContact("o2", t.plusSeconds(40), List.of(new ObjectId()));
         store.recordContact("o1", t.plusSeconds(60), List.of(q2, a2));
 
-        assertEquals(List.of(q1, a1, q2, a2), store.takeRecent("o1", t.plusSeconds(30)), "from the intake's start on, in order");
-        assertEquals(List.of(), store.takeRecent("o1", t.plusSeconds(30)), "taken once: a second request does not take them again");
-        assertEquals(List.of(before), store.takeRecent("o1", t), "what came before stays until a request reaches back to it");
-        assertEquals(List.of(), store.takeRecent("o-nobody", t));
+        assertEquals(List.of(q1, a1, q2, a2), take("o1", t.plusSeconds(30)), "from the intake's start on, in order");
+        assertEquals(List.of(), take("o1", t.plusSeconds(30)), "taken once: a second request does not take them again");
+        assertEquals(List.of(before), take("o1", t), "what came before stays until a request reaches back to it");
+        assertEquals(List.of(), take("o-nobody", t));
+    }
+
+    @Test
+    void aMessageStoredInTheSameMillisecondAsTheRequestBeganIsItsToo() {
+        Instant received = Instant.parse("2026-11-30T02:00:00.123456Z"); // the clock has microseconds, the store milliseconds
+        ObjectId q = new ObjectId();
+        store.recordContact("o1", received.plusNanos(300_000), List.of(q));
+        assertEquals(List.of(q), take("o1", received));
+    }
+
+    @Test
+    void aLinkThatFailsForgetsNothing() {
+        ObjectId q = new ObjectId();
+        store.recordContact("o1", t, List.of(q));
+        try {
+            store.linkRecent("o1", t, ids -> {
+                throw new IllegalStateException("the store went away");
+            });
+        } catch (IllegalStateException expected) {
+            // the caller sees the failure
+        }
+        assertEquals(List.of(q), take("o1", t), "still remembered: linked by the next try");
     }
 
     @Test
@@ -76,7 +104,7 @@ class ResidentStoreTest {
             ids.add(id);
             store.recordContact("o1", t.plus(Duration.ofMinutes(i)), List.of(id));
         }
-        List<ObjectId> taken = store.takeRecent("o1", t);
+        List<ObjectId> taken = take("o1", t);
         assertEquals(ResidentStore.RECENT, taken.size());
         assertTrue(taken.containsAll(ids.subList(10, ids.size())), "the newest are kept, the oldest dropped");
     }
