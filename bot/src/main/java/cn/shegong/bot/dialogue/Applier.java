@@ -8,17 +8,23 @@ import java.lang.System.Logger.Level;
  * and picks its answer. A write that lost an optimistic-lock race stops the step there: nothing
  * after it is done and the step's {@code ifLost} answer is given, so nobody is told that
  * something happened when it did not. A send that fails is logged and the rest go on: the answer
- * (say, the emergency numbers) is given whatever happened to a message for someone else.
+ * (say, the emergency numbers) is given whatever happened to a message for someone else. An
+ * answer after any applied effect is marked {@link Reply#changed()}.
  */
 public final class Applier {
 
     private static final Logger LOG = System.getLogger(Applier.class.getName());
 
     public Reply apply(Step step) {
+        boolean wrote = false;
         for (Effect e : step.effects()) {
-            if (e.phase() == Effect.Phase.WRITE && !e.action().getAsBoolean()) {
-                LOG.log(Level.DEBUG, "lost a race at {0}; the rest of the step is not applied", e.name());
-                return step.ifLost().get();
+            if (e.phase() == Effect.Phase.WRITE) {
+                if (!e.action().getAsBoolean()) {
+                    LOG.log(Level.DEBUG, "lost a race at {0}; the rest of the step is not applied", e.name());
+                    Reply lost = step.ifLost().get();
+                    return wrote ? lost.afterChanges() : lost;
+                }
+                wrote = true;
             }
         }
         for (Effect e : step.effects()) {
