@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -46,7 +47,7 @@ public final class Mongo implements AutoCloseable {
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
     public static Mongo open(Optional<String> uri, String database, Path dataDir) {
         if (uri.isPresent()) {
-            MongoClient client = MongoClients.create(settings(uri.get()));
+            MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT));
             requireReachable(client, database);
             return new Mongo(client, database, null, null, new MongoProbe(uri.get()));
         }
@@ -54,7 +55,7 @@ public final class Mongo implements AutoCloseable {
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        return new Mongo(MongoClients.create(settings(connection)), database, server, backend, null);
+        return new Mongo(MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT)), database, server, backend, null);
     }
 
     /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
@@ -98,7 +99,16 @@ public final class Mongo implements AutoCloseable {
         return (int) Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024)));
     }
 
-    private static MongoClientSettings settings(String connection) {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * The server in this process is never out of reach, only slow when the CPU is. A heartbeat
+     * timing out then (its socket timeout is the connect timeout) lets the driver clear the pool and
+     * interrupt operations in flight (the SDAM rule "interruptInUseConnections") — the suspected
+     * cause of one "Prematurely reached end of stream" in a test while the suite loaded both cores.
+     */
+    private static final Duration IN_PROCESS_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
+    private static MongoClientSettings settings(String connection, Duration connectTimeout) {
         return MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(connection))
                 .writeConcern(WriteConcern.MAJORITY.withJournal(true))
@@ -107,7 +117,7 @@ public final class Mongo implements AutoCloseable {
                 .retryWrites(true)
                 .retryReads(true)
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).readTimeout(10, TimeUnit.SECONDS))
                 .build();
     }
 
