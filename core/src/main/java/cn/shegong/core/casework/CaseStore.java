@@ -6,7 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import cn.shegong.core.storage.FieldCipher;
 import com.mongodb.ErrorCategory;
@@ -132,31 +134,19 @@ public final class CaseStore {
         return forResident(openid, 0);
     }
 
-    /** A resident's newest {@code limit} cases (0: all), newest first; each read by {@code _id}. */
+    /** A resident's newest {@code limit} cases (0: all), newest first. */
     public List<Case> forResident(String openid, int limit) {
-        List<Case> out = new ArrayList<>();
-        for (ObjectId id : byResident.newestFirst(openid)) {
-            if (limit > 0 && out.size() == limit) {
-                break;
-            }
-            Optional.ofNullable(cases.find(Filters.eq("_id", id)).first()).map(this::toCase).ifPresent(out::add);
-        }
-        return out;
+        return residentCases(openid).limit(limit > 0 ? limit : Long.MAX_VALUE).map(this::toCase).toList();
     }
 
-    /**
-     * The resident's newest case that is still open: their few cases read by {@code _id} alone,
-     * newest first (a filter on {@code _id} and status renders {@code $and}, a scan of every case on
-     * the embedded store — it was, once per request or status question).
-     */
+    /** The resident's newest case still open (status checked here: with it in the filter, a scan on the embedded store). */
     public Optional<Case> latestOpen(String openid) {
-        for (ObjectId id : byResident.newestFirst(openid)) {
-            Document d = cases.find(Filters.eq("_id", id)).first();
-            if (d != null && OPEN.contains(d.getString("status"))) {
-                return Optional.of(toCase(d));
-            }
-        }
-        return Optional.empty();
+        return residentCases(openid).filter(d -> OPEN.contains(d.getString("status"))).findFirst().map(this::toCase);
+    }
+
+    /** The resident's few cases, newest first, each read by {@code _id} only as far as the caller looks. */
+    private Stream<Document> residentCases(String openid) {
+        return byResident.newestFirst(openid).stream().map(id -> cases.find(Filters.eq("_id", id)).first()).filter(Objects::nonNull);
     }
 
     /** Fills in what the intake learned after the case was opened (an urgent case opens first, asks later). */
