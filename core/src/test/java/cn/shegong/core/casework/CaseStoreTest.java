@@ -10,10 +10,9 @@ import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -22,26 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The case store's contract: numbering, a person's cases and open case, encryption at rest. */
 class CaseStoreTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     static final Areas AREAS = Areas.baoshan();
     static final Instant T0 = Instant.parse("2026-11-30T02:00:00Z");
     MongoDatabase db;
     CaseStore store;
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void freshDatabase() {
-        db = mongo.database("cases_test");
-        db.drop();
+        db = mongo.fresh("cases_test");
         store = new CaseStore(db, new FieldCipher(new byte[32]), AREAS);
         store.ensureIndexes();
     }

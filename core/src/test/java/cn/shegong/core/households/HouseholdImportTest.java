@@ -11,10 +11,9 @@ import java.util.Map;
 import cn.shegong.core.casework.Areas;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A county ledger as real files come: a title row, reordered columns, bad and mangled rows, a totals row; imported twice. */
 class HouseholdImportTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     HouseholdStore households;
     VisitStore visits;
     HouseholdImport importer;
@@ -41,20 +41,9 @@ class HouseholdImportTest {
             List.of("7", "段桂芳", "姚关镇", "山邑村", "530521195503010020", "留守老人", "", "2024-06-01", "13800001234", ""),
             List.of("合计", "", "", "", "", "", "7人"));
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        var db = mongo.database("import_test");
-        db.drop();
+        var db = mongo.fresh("import_test");
         FieldCipher cipher = new FieldCipher(new byte[32]);
         households = new HouseholdStore(db, cipher);
         visits = new VisitStore(db, cipher);

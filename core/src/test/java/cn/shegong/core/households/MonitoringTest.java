@@ -9,10 +9,9 @@ import java.util.Optional;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.MongoDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** 动态监测: a risk signal in a visit note flags the household once, sealed; a confirmed major change brings a visit within a day. */
 class MonitoringTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     MongoDatabase db;
     HouseholdStore households;
     VisitStore visits;
@@ -30,20 +30,9 @@ class MonitoringTest {
     final LocalDate today = LocalDate.of(2026, 11, 30);
     final Instant now = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        db = mongo.database("monitoring_test");
-        db.drop();
+        db = mongo.fresh("monitoring_test");
         FieldCipher cipher = new FieldCipher(new byte[32]);
         households = new HouseholdStore(db, cipher);
         visits = new VisitStore(db, cipher);

@@ -8,9 +8,8 @@ import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,22 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** Each figure against a dataset built to give known numbers: on time, late, missed, open; in care; newly enrolled; by area. */
 class RegistryFiguresTest {
 
-    static TestMongo mongo;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     @Test
     void aQuartersVisitsAndHouseholdsAreCountedByCategoryAndArea() {
-        var db = mongo.database("figures_test");
-        db.drop();
+        var db = mongo.fresh("figures_test");
         FieldCipher cipher = new FieldCipher(new byte[32]);
         HouseholdStore households = new HouseholdStore(db, cipher);
         VisitStore visits = new VisitStore(db, cipher);

@@ -8,10 +8,9 @@ import java.util.Optional;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The contract of households and visits: sealed, matched by ID number, always a next visit, reminders once. */
 class RegistryTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     com.mongodb.client.MongoDatabase db;
     HouseholdStore households;
     VisitStore visits;
@@ -29,20 +29,9 @@ class RegistryTest {
     final LocalDate today = LocalDate.of(2026, 11, 30);
     final Instant now = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        db = mongo.database("registry_test");
-        db.drop();
+        db = mongo.fresh("registry_test");
         FieldCipher cipher = new FieldCipher(new byte[32]);
         households = new HouseholdStore(db, cipher);
         monitoring = new Monitoring(db, new RiskSignals(), cipher);

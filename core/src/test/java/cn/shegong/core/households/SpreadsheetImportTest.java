@@ -18,9 +18,8 @@ import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
 import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,20 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SpreadsheetImportTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     @Test
     void anExcelLedgerIsReadAsPeopleSeeItAndMangledIdNumbersAreRefused() throws IOException {

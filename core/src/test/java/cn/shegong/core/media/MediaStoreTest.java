@@ -9,10 +9,9 @@ import java.util.Optional;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.gridfs.GridFSBuckets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,25 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The contract of visit media: sealed files, a case's items, and a download queue that leases. */
 class MediaStoreTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     MediaStore store;
     com.mongodb.client.MongoDatabase db;
     final Instant t0 = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        db = mongo.database("media_test");
-        db.drop();
+        db = mongo.fresh("media_test");
         store = new MediaStore(db, new FieldCipher(new byte[32]));
     }
 

@@ -6,10 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,25 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageStoreTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     MessageStore store;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
 
     com.mongodb.client.MongoDatabase db;
 
     @BeforeEach
     void freshCollection() {
-        db = mongo.database("messages_test");
-        db.drop();
+        db = mongo.fresh("messages_test");
         store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]), () -> { });
         store.ensureIndexes();
     }

@@ -7,35 +7,24 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutboxStoreTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     OutboxStore store;
     com.mongodb.client.MongoDatabase db;
     final Instant t0 = Instant.parse("2026-11-29T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        var db = mongo.database("outbox_test");
-        db.drop();
+        var db = mongo.fresh("outbox_test");
         this.db = db;
         store = new OutboxStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         store.ensureIndexes();

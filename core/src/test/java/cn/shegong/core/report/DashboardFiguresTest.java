@@ -12,9 +12,8 @@ import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,22 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DashboardFiguresTest {
 
     static final Areas AREAS = Areas.baoshan();
-    static TestMongo mongo;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     @Test
     void todaysRequestsWeeksAndMissedDeadlinesAreCounted() {
-        var db = mongo.database("dashboard_test");
-        db.drop();
+        var db = mongo.fresh("dashboard_test");
         CaseStore cases = new CaseStore(db, new FieldCipher(new byte[32]), AREAS);
         Instant monday = Instant.parse("2026-11-30T01:00:00Z"); // Monday 09:00 in Baoshan
         open(cases, Category.ELDERLY, true, "530521103", monday); // new today, urgent, waiting

@@ -24,9 +24,8 @@ import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,22 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MonthlyReportTest {
 
     static final Areas AREAS = Areas.baoshan();
-    static TestMongo mongo;
-
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     @Test
     void aMonthsFiguresComeOutOfItsRecords() throws Exception {
-        var db = mongo.database("report_test");
-        db.drop();
+        var db = mongo.fresh("report_test");
         FieldCipher cipher = new FieldCipher(new byte[32]);
         CaseStore cases = new CaseStore(db, cipher, AREAS);
         Instant nov2 = Instant.parse("2026-11-02T01:00:00Z"); // 09:00 in Baoshan

@@ -9,10 +9,9 @@ import java.util.Optional;
 import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.MongoDatabase;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,24 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The resident store's contract: contact, consent, and the messages remembered until a request takes them. */
 class ResidentStoreTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     ResidentStore store;
     final Instant t = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        MongoDatabase db = mongo.database("residents_test");
-        db.drop();
+        MongoDatabase db = mongo.fresh("residents_test");
         store = new ResidentStore(db);
         store.ensureIndexes();
     }

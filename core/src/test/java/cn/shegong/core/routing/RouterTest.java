@@ -13,10 +13,9 @@ import cn.shegong.core.staff.Worker;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.MongoDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +26,8 @@ class RouterTest {
 
     static final Areas AREAS = Areas.baoshan();
     static final String YAOGUAN = "530521103";
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     MongoDatabase db;
     CaseStore cases;
     StaffStore staff;
@@ -35,20 +35,9 @@ class RouterTest {
     Router router;
     final Instant now = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        db = mongo.database("router_test");
-        db.drop();
+        db = mongo.fresh("router_test");
         cases = new CaseStore(db, new FieldCipher(new byte[32]), AREAS);
         staff = new StaffStore(db);
         staff.ensureStations(AREAS);

@@ -7,10 +7,9 @@ import java.util.List;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.staff.BindCodes.Redeemed;
 import cn.shegong.core.testing.TestMongo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,25 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The contract of binding codes and of who a WeChat belongs to. */
 class BindingStoresTest {
 
-    static TestMongo mongo;
+    @RegisterExtension
+    static final TestMongo mongo = new TestMongo();
     BindCodes codes;
     StaffStore staff;
     final Instant t0 = Instant.parse("2026-11-30T02:00:00Z");
 
-    @BeforeAll
-    static void startMongo() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stopMongo() {
-        mongo.close();
-    }
-
     @BeforeEach
     void fresh() {
-        var db = mongo.database("binding_test");
-        db.drop();
+        var db = mongo.fresh("binding_test");
         codes = new BindCodes(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         staff = new StaffStore(db);
     }
