@@ -136,7 +136,7 @@ public final class Shegong implements AutoCloseable {
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,
-                seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), handlers, clock, meters,
+                seams.conversation().apply(new Dialogue(texts, intake, workerDialogue)), conversations, handlers, clock, meters,
                 () -> !mongo.reachable());
         this.console = new ConsoleRoutes(new ConsoleRoutes.Parts(mongo.database(), cipher, config.dataDir(), config.wechat().apiBase(),
                 config.trustedProxies(), clock, texts, words, audit, redis, areas, accounts, cases, messages, residents, staff, bindCodes,

@@ -3,8 +3,11 @@ package cn.shegong.bot.intake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
@@ -46,6 +49,11 @@ public final class ConversationStore {
         }
     });
     private static final int LOCAL_MAX = 20_000;
+    /**
+     * State read with the person's turn ({@link #prime}), by key, "" for none: the first read of
+     * each in that turn uses it instead of asking Redis again. Only pushes in hand have entries.
+     */
+    private final Map<String, String> primed = new ConcurrentHashMap<>();
 
     public ConversationStore(Redis redis, FieldCipher cipher) {
         this.redis = redis;
@@ -54,7 +62,8 @@ public final class ConversationStore {
 
     public <T> Optional<T> get(Space space, String openid, Class<T> type) {
         String key = key(space, openid);
-        String sealed = redis.orElse(() -> {
+        String early = primed.remove(key);
+        String sealed = early != null && !local.containsKey(key) ? (early.isEmpty() ? null : early) : redis.orElse(() -> {
             String kept = local.remove(key);
             if (kept != null) { // written while Redis was down: it is the newest
                 redis.client().set(key, kept, SetParams.setParams().ex(TTL.toSeconds()));
@@ -74,6 +83,7 @@ public final class ConversationStore {
         try {
             String key = key(space, openid);
             String sealed = cipher.encrypt(JSON.writeValueAsString(state));
+            primed.remove(key);
             redis.orElse(() -> redis.client().set(key, sealed, SetParams.setParams().ex(TTL.toSeconds())), () -> local.put(key, sealed));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,6 +92,7 @@ public final class ConversationStore {
 
     public void clear(Space space, String openid) {
         String key = key(space, openid);
+        primed.remove(key);
         local.remove(key);
         redis.orElse(() -> redis.client().del(key), () -> 0L);
     }
@@ -96,6 +107,36 @@ public final class ConversationStore {
 
     void clear(String openid) {
         clear(Space.INTAKE, openid);
+    }
+
+    /** The person's state keys, one per {@link Space} in its order, for reading them with their turn ({@link #prime}). */
+    public List<String> keys(String openid) {
+        return Arrays.stream(Space.values()).map(space -> key(space, openid)).toList();
+    }
+
+    /**
+     * Hands over the person's state read with their turn ({@code sealed}: one per key of
+     * {@link #keys}, "" for none; empty when it was not read), used by the turn's first read of
+     * each; close when the turn ends. Only the holder of the person's turn writes their state, so
+     * it does not change in between — except by a step someone else takes for them (a closed case
+     * asks them to rate it): such a write here drops what was read; one on another replica races
+     * with their push as it would without this.
+     */
+    public Primed prime(String openid, List<String> sealed) {
+        if (sealed.isEmpty()) {
+            return () -> { };
+        }
+        List<String> keys = keys(openid);
+        for (int i = 0; i < keys.size(); i++) {
+            primed.put(keys.get(i), sealed.get(i));
+        }
+        return () -> keys.forEach(primed::remove);
+    }
+
+    /** Ends a {@link #prime}: what was not read is dropped. */
+    public interface Primed extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** True when the person is in the middle of something with the intake (a worker's plain text then goes there). */

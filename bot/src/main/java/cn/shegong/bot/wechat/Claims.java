@@ -1,12 +1,18 @@
 package cn.shegong.bot.wechat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import cn.shegong.core.storage.FieldCipher;
@@ -16,8 +22,10 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Recognises WeChat's retries and takes a person's turn across replicas. {@link #claim} sets the
- * push's retry key (SET NX) and checks the nonce and the person's rate in one script; the handler
- * takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so two
+ * push's retry key (SET NX) and checks the nonce and the person's rate in one script; when the
+ * person's turn is free it takes it in the same step, with their conversation state, and the
+ * handler keeps it only if it also gets the in-process lock at once ({@link Turns}); otherwise the
+ * handler takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so two
  * messages of one person cannot each hold one and wait for the other; {@link #finish} stores the answer for retries and frees
  * the turn in one script. A retry that arrives while the first is still being handled gets
  * {@code success}: the first delivery's reply, or a later customer-service message, reaches the
@@ -47,26 +55,8 @@ final class Claims {
     static final long NONCE_TTL_SECONDS = 2 * WebhookService.TIMESTAMP_WINDOW_SECONDS;
     /** More messages than this from one person in a minute are not a person typing. */
     static final int PER_MINUTE = 30;
-    private static final String CLAIM = """
-            local seen = redis.call('get', KEYS[3])
-            if seen and seen ~= ARGV[4] then return {3, ''} end
-            if not seen then redis.call('set', KEYS[3], ARGV[4], 'EX', ARGV[5]) end
-            local mine = 'pending:' .. ARGV[8]
-            if redis.call('set', KEYS[1], mine, 'NX', 'EX', ARGV[1]) then
-              local n = redis.call('incr', KEYS[4])
-              if n == 1 then redis.call('expire', KEYS[4], 60) end
-              if n > tonumber(ARGV[6]) then redis.call('del', KEYS[1]) return {4, ''} end
-              return {1, redis.call('get', KEYS[5]) or ''}
-            end
-            local held = redis.call('get', KEYS[1]) or ''
-            if string.sub(held, 1, 8) == 'pending:' then
-              local owner = string.sub(held, 9)
-              if owner ~= ARGV[8] and redis.call('exists', ARGV[7] .. owner) == 0 then
-                redis.call('set', KEYS[1], mine, 'EX', ARGV[1])
-                return {5, redis.call('get', KEYS[5]) or ''}
-              end
-            end
-            return {0, held}""";
+    /** The claim, the person's turn when free and their conversation state, in one step: see {@code claim.lua}. */
+    private static final String CLAIM = script("claim.lua");
     private static final String FINISH = """
             if ARGV[1] == '-' then redis.call('del', KEYS[1])
             else redis.call('set', KEYS[1], ARGV[1], 'XX', 'EX', ARGV[2]) end
@@ -88,11 +78,17 @@ final class Claims {
      * A claim to handle a push: the turn lock's key and token; {@code takenOver} when an earlier
      * delivery's instance died before answering (it may have stored the push without handling it).
      */
-    record Claim(String retryKey, String turnKey, String token, boolean takenOver) {
+    record Claim(String retryKey, String turnKey, String token, boolean takenOver, List<String> states) {
+
+        /** The person's turn was free and came with the claim, their conversation {@link #states} with it. */
+        boolean withTurn() {
+            return !states.isEmpty();
+        }
     }
 
     private final Redis redis;
     private final FieldCipher cipher;
+    private final Function<String, List<String>> stateKeys;
     private final LocalClaims local = new LocalClaims();
     private final String instance = UUID.randomUUID().toString();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,9 +97,11 @@ final class Claims {
         return t;
     });
 
-    Claims(Redis redis, FieldCipher cipher) {
+    /** {@code stateKeys}: a person's conversation-state keys, read with their turn when it comes with the claim. */
+    Claims(Redis redis, FieldCipher cipher, Function<String, List<String>> stateKeys) {
         this.redis = redis;
         this.cipher = cipher;
+        this.stateKeys = stateKeys;
     }
 
     /**
@@ -167,33 +165,36 @@ final class Claims {
         String nonceKey = redis.key("wx", "nonce", signed);
         String rateKey = redis.key("wx", "rate", openid);
         String redisToken = token();
-        String localToken = LOCAL + redisToken;
-        List<Object> r = redis.orElse(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object> got = (List<Object>) redis.client().eval(CLAIM, List.of(retryKey, turnKey, nonceKey, rateKey,
-                    redis.key("wx", "held", openid)),
-                    List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
-                            Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance));
-            return got;
-        }, () -> {
+        List<String> keys = new ArrayList<>(List.of(retryKey, turnKey, nonceKey, rateKey, redis.key("wx", "held", openid)));
+        keys.addAll(stateKeys.apply(openid));
+        Raw r = redis.orElse(() -> Raw.of((List<?>) redis.client().eval(CLAIM, keys,
+                List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
+                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance))), () -> {
             LocalClaims.Outcome o = local.claim(retryKey, nonceKey, rateKey, dedupKey, System.currentTimeMillis());
-            return List.of((long) o.code(), o.earlier().map(e -> e.equals(LocalClaims.PENDING) ? PENDING : e).orElse(""), "local");
+            return new Raw(o.code(), o.earlier().map(e -> e.equals(LocalClaims.PENDING) ? PENDING : e).orElse(""), true, List.of());
         });
-        String token = r.size() > 2 ? localToken : redisToken;
-        long outcome = (Long) r.get(0);
-        if (outcome == 3) {
+        if (r.outcome() == 3) {
             throw new WebhookRejectedException(403, "replayed", "this signature was used for another message");
         }
-        if (outcome == 4) {
+        if (r.outcome() == 4) {
             throw new TooFast();
         }
-        if (outcome == 0) {
-            String earlier = r.get(1).toString();
-            boolean pending = earlier.startsWith(PENDING);
-            return new Result(Optional.empty(), Optional.of(pending ? PassiveReply.SUCCESS : cipher.decrypt(earlier)), pending, false);
+        if (r.outcome() == 0) {
+            boolean pending = r.earlier().startsWith(PENDING);
+            return new Result(Optional.empty(), Optional.of(pending ? PassiveReply.SUCCESS : cipher.decrypt(r.earlier())), pending, false);
         }
-        boolean behindKept = r.size() == 2 && !r.get(1).toString().isEmpty(); // the person's earlier pushes wait in the backlog
-        return new Result(Optional.of(new Claim(retryKey, turnKey, token, outcome == 5)), Optional.empty(), false, behindKept);
+        boolean behindKept = !r.local() && !r.earlier().isEmpty(); // the person's earlier pushes wait in the backlog
+        String token = r.local() ? LOCAL + redisToken : redisToken;
+        return new Result(Optional.of(new Claim(retryKey, turnKey, token, r.outcome() == 5, r.states())), Optional.empty(), false, behindKept);
+    }
+
+    /** What the claim script (or {@link LocalClaims}) said: outcome, earlier answer or waiting count, states read with the turn. */
+    private record Raw(long outcome, String earlier, boolean local, List<String> states) {
+
+        static Raw of(List<?> r) {
+            List<String> states = r.subList(2, r.size()).stream().map(Object::toString).toList();
+            return new Raw((Long) r.get(0), r.get(1).toString(), false, states);
+        }
     }
 
     /**
@@ -226,7 +227,7 @@ final class Claims {
      * have been stored by a handler that crashed (the backlog puts such items back).
      */
     Claim forRetryKey(String retryKey, String openid) {
-        return new Claim(retryKey, turnKey(openid), token(), true);
+        return new Claim(retryKey, turnKey(openid), token(), true, List.of());
     }
 
     /** The push was handled and its reply stored: a failure to keep the answer must not change it. */
@@ -276,6 +277,14 @@ final class Claims {
     /** A turn token names its instance, so a turn left by a crashed instance can be recognised. */
     private String token() {
         return instance + "|" + UUID.randomUUID();
+    }
+
+    private static String script(String name) {
+        try (InputStream in = Claims.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String turnKey(String openid) {

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.intake.ConversationStore;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.outbox.OutboxStore;
@@ -52,6 +53,7 @@ final class Inbox {
     private final Turns turns;
     private final Handler handler;
     private final Conversation conversation;
+    private final ConversationStore states;
     private final ExecutorService handlers;
     private final Clock clock;
     private final WebhookMetrics metrics;
@@ -59,9 +61,10 @@ final class Inbox {
 
     /** {@code storeDown}: true while MongoDB does not answer; pushes then wait in the backlog. */
     Inbox(Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents, OutboxStore outboxStore,
-          Outbox outbox, Conversation conversation, ExecutorService handlers, Clock clock, WebhookMetrics metrics,
-          BooleanSupplier storeDown) {
-        this.claims = new Claims(redis, cipher);
+          Outbox outbox, Conversation conversation, ConversationStore states, ExecutorService handlers, Clock clock,
+          WebhookMetrics metrics, BooleanSupplier storeDown) {
+        this.claims = new Claims(redis, cipher, states::keys);
+        this.states = states;
         this.turns = new Turns(claims);
         this.backlog = new Backlog(redis, cipher, claims.instance(), claims.livenessPrefix(), storeDown);
         this.storeDown = storeDown;
@@ -90,10 +93,10 @@ final class Inbox {
         }
         Claims.Claim claim = claimed.first().orElseThrow();
         if (claimed.behindKept()) {
-            return defer(claim, message); // behind the person's pushes waiting in the backlog
+            return defer(claim, message, false); // behind the person's pushes waiting in the backlog
         }
         if (!admit()) {
-            return defer(claim, message);
+            return defer(claim, message, false);
         }
         Exchange exchange = new Exchange();
         Future<String> handling;
@@ -155,8 +158,14 @@ final class Inbox {
         }
     }
 
-    /** Too busy to start now: keep the push and answer {@code success}; the drainer handles it soon. */
-    private String defer(Claims.Claim claim, InboundMessage message) {
+    /**
+     * Too busy to start now: keep the push and answer {@code success}; the drainer handles it soon.
+     * The person's turn, if this delivery holds it, is freed (the drainer takes it afresh).
+     */
+    private String defer(Claims.Claim claim, InboundMessage message, boolean inTurn) {
+        if (inTurn || claim.withTurn()) {
+            claims.freeTurn(claim);
+        }
         boolean kept;
         try {
             kept = backlog.keep(claim.retryKey(), message);
@@ -220,10 +229,11 @@ final class Inbox {
      * the failure goes back to the drainer, which puts it back.
      */
     private String handleInTurn(InboundMessage message, Claims.Claim claim, Exchange exchange, boolean fromBacklog) {
-        try (AutoCloseable turn = turns.take(message.envelope().openid(), claim)) {
+        String openid = message.envelope().openid();
+        try (Turns.Held turn = turns.take(openid, claim); ConversationStore.Primed read = states.prime(openid, turn.states())) {
             if (!fromBacklog && storeDown.getAsBoolean()) { // in the person's turn, so it is kept behind their push in hand
                 metrics.count("store_down");
-                return defer(claim, message);
+                return defer(claim, message, true);
             }
             String answer = handler.handle(message, claim.takenOver(), exchange);
             claims.finishOrLog(claim, answer);
@@ -240,7 +250,7 @@ final class Inbox {
                 throw e;
             }
             metrics.count("store_down");
-            return defer(claim, message);
+            return defer(claim, message, true);
         } catch (Exception e) {
             return failed(message, claim, exchange, e);
         }

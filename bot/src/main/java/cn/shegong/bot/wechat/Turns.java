@@ -1,6 +1,7 @@
 package cn.shegong.bot.wechat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -10,7 +11,8 @@ import cn.shegong.core.storage.KeyedLocks;
 /**
  * A person's turn: their pushes are handled one at a time. First an in-process lock (waiters
  * park, nothing polls), then the Redis turn for other replicas — always in that order, so two
- * messages of one person can never each hold one and wait for the other. Waiting is bounded by
+ * messages of one person can never each hold one and wait for the other (a Redis turn that came
+ * with the claim is held without the lock only until a non-blocking try of the lock). Waiting is bounded by
  * {@link #WAIT}; past it the push is handled anyway rather than dropped.
  */
 final class Turns {
@@ -26,17 +28,38 @@ final class Turns {
         this.claims = claims;
     }
 
-    /** Takes the person's turn (or gives up waiting after {@link #WAIT}); close it when done. */
-    AutoCloseable take(String openid, Claims.Claim claim) throws InterruptedException {
+    /**
+     * Takes the person's turn (or gives up waiting after {@link #WAIT}); close it when done. A turn
+     * that came with the claim is kept only if the in-process lock is free at once and no one waits
+     * for it; else it is given back and taken in the usual order, lock first.
+     */
+    Held take(String openid, Claims.Claim claim) throws InterruptedException {
+        if (claim.withTurn()) {
+            ReentrantLock lock = local.lockIfFree(openid);
+            if (lock != null) {
+                return new Held(lock, claim.states());
+            }
+            claims.freeTurn(claim);
+        }
         ReentrantLock lock = local.tryLock(openid, WAIT);
         if (lock == null || !waitForRedisTurn(claim)) {
             LOG.warning("waited " + WAIT.toSeconds() + " s for a person's earlier message; handling this one anyway");
         }
-        return () -> {
+        return new Held(lock, List.of());
+    }
+
+    /**
+     * A person's turn in hand; {@code states}: their conversation state read with it (empty when
+     * it was taken after the claim, and must be read afresh).
+     */
+    record Held(ReentrantLock lock, List<String> states) implements AutoCloseable {
+
+        @Override
+        public void close() {
             if (lock != null) {
                 lock.unlock();
             }
-        };
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import cn.shegong.bot.dialogue.Conversation;
+import cn.shegong.bot.intake.ConversationStore;
 import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.message.MessageStore;
@@ -59,13 +60,14 @@ public final class WebhookService implements HttpService {
     private final WebhookMetrics metrics;
 
     public WebhookService(ShegongConfig.WeChat wechat, Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents,
-                          OutboxStore outboxStore, Outbox outbox, Conversation conversation, ExecutorService handlers,
-                          Clock clock, MeterRegistry registry, BooleanSupplier storeDown) {
+                          OutboxStore outboxStore, Outbox outbox, Conversation conversation, ConversationStore states,
+                          ExecutorService handlers, Clock clock, MeterRegistry registry, BooleanSupplier storeDown) {
         this.appId = wechat.appId();
         this.token = wechat.token();
         this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
-        this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, handlers, clock, metrics, storeDown);
+        this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, states, handlers, clock, metrics,
+                storeDown);
     }
 
     @Override

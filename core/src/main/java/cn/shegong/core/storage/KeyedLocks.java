@@ -26,4 +26,12 @@ public final class KeyedLocks {
         ReentrantLock lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
         return lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS) ? lock : null;
     }
+
+    /**
+     * The key's lock if it is free and no one waits for it (fairness kept: a waiter is not
+     * overtaken); null otherwise, at once.
+     */
+    public ReentrantLock lockIfFree(String key) throws InterruptedException {
+        return tryLock(key, Duration.ZERO);
+    }
 }
