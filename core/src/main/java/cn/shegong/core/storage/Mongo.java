@@ -80,14 +80,18 @@ public final class Mongo implements AutoCloseable {
         return new Served(server, backend, "mongodb://" + at.getHostString() + ":" + at.getPort());
     }
 
-    /** The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server. */
+    /**
+     * The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server;
+     * its indexes compared by value ({@link OrderedIndexBackend}).
+     */
     private static H2Backend embeddedBackend(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data folder " + dataDir, e);
         }
-        return new H2Backend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString()).cacheSize(embeddedCacheMb()).open());
+        return new OrderedIndexBackend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
+                .cacheSize(embeddedCacheMb()).open());
     }
 
     /**

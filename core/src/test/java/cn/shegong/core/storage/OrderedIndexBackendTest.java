@@ -1,0 +1,117 @@
+package cn.shegong.core.storage;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embedded store with indexes compared by value keeps MongoDB's unique-index contract — every
+ * key found, a duplicate refused, sparse and compound keys, {@code $in} by {@code _id} — and a
+ * store written by the library's own backend opens with its indexes carried over, once.
+ */
+class OrderedIndexBackendTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyKeyIsFoundAndEveryDuplicateRefused() {
+        try (Mongo mongo = Mongo.open(Optional.empty(), "t", dir)) {
+            MongoCollection<Document> people = mongo.database().getCollection("people");
+            people.createIndex(Indexes.ascending("phone"), new IndexOptions().unique(true).sparse(true));
+            people.createIndex(Indexes.ascending("county", "number"), new IndexOptions().unique(true));
+            List<ObjectId> ids = new ArrayList<>();
+            Random random = new Random(7);
+            for (int i = 0; i < 2_000; i++) {
+                ObjectId id = new ObjectId();
+                ids.add(id);
+                Document d = new Document("_id", id).append("county", "c" + random.nextInt(5)).append("number", i);
+                if (i % 3 != 0) {
+                    d.append("phone", "139" + String.format("%08d", i));
+                }
+                people.insertOne(d);
+            }
+            Collections.shuffle(ids, random);
+            for (ObjectId id : ids.subList(0, 300)) {
+                assertEquals(id, people.find(Filters.eq("_id", id)).first().getObjectId("_id"));
+            }
+            assertEquals(3, people.countDocuments(Filters.in("_id", ids.subList(0, 3))));
+            assertEquals(1, people.countDocuments(Filters.eq("phone", "13900000001")));
+            assertEquals(1, people.countDocuments(Filters.and(Filters.eq("county", "c0"), Filters.eq("number", 0))) +
+                    people.countDocuments(Filters.and(Filters.ne("county", "c0"), Filters.eq("number", 0))));
+
+            assertDuplicate(() -> people.insertOne(new Document("_id", ids.get(5))));
+            assertDuplicate(() -> people.insertOne(new Document("phone", "13900000001").append("county", "x").append("number", -1)));
+            Document first = people.find(Filters.eq("number", 1)).first();
+            assertDuplicate(() -> people.insertOne(new Document("county", first.getString("county")).append("number", 1)));
+            people.insertOne(new Document("county", "elsewhere").append("number", 1)); // a compound key differing in one part
+            people.insertOne(new Document("county", "x").append("number", 2_001)); // no phone: sparse, like a third of them
+            people.insertOne(new Document("_id", "1").append("county", "y").append("number", 1)); // "1" is not 1
+            people.insertOne(new Document("_id", 1).append("county", "z").append("number", 1));
+            assertEquals(2_004, people.countDocuments());
+        }
+    }
+
+    @Test
+    void aStoreWrittenByTheLibrarysBackendOpensWithItsIndexesCarriedOver() {
+        Path file = dir.resolve("mongo.mv");
+        H2Backend plain = new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
+        MongoServer server = new MongoServer(plain);
+        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
+            MongoCollection<Document> people = client.getDatabase("t").getCollection("people");
+            people.createIndex(Indexes.ascending("phone"), new IndexOptions().unique(true));
+            for (int i = 0; i < 500; i++) {
+                people.insertOne(new Document("_id", "p" + i).append("phone", "p-" + i));
+            }
+        } finally {
+            server.shutdown();
+            plain.close();
+        }
+        for (int opening = 0; opening < 2; opening++) {
+            try (Mongo mongo = Mongo.open(Optional.empty(), "t", dir)) {
+                MongoCollection<Document> people = mongo.database().getCollection("people");
+                assertEquals("p321", people.find(Filters.eq("phone", "p-321")).first().getString("_id"));
+                assertEquals("p-7", people.find(Filters.eq("_id", "p7")).first().getString("phone"));
+                assertDuplicate(() -> people.insertOne(new Document("_id", "p9")));
+                assertDuplicate(() -> people.insertOne(new Document("_id", "new" + System.nanoTime()).append("phone", "p-400")));
+                assertEquals(500, people.countDocuments());
+            }
+        }
+        MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            assertFalse(store.hasMap("t.people._index_phone_1"), "the old-order copy is gone");
+            assertTrue(store.hasMap("t.people._index_phone_1" + OrderedIndexBackend.ORDERED));
+        } finally {
+            store.close();
+        }
+    }
+
+    private static void assertDuplicate(Runnable insert) {
+        MongoWriteException e = assertThrows(MongoWriteException.class, insert::run);
+        assertEquals(ErrorCategory.DUPLICATE_KEY, ErrorCategory.fromErrorCode(e.getCode()));
+    }
+}
