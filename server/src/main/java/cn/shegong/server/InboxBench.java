@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +19,7 @@ import cn.shegong.core.casework.Areas;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.casework.Category;
 import cn.shegong.core.config.ConfigLoader;
+import cn.shegong.server.bench.Scratch;
 
 /**
  * {@code ./shegong bench inbox [--cases N]}: seeds N cases (fixed seed) into a fresh instance on the
@@ -35,10 +35,11 @@ final class InboxBench {
         int n = option(args, "--cases", 100_000);
         int households = option(args, "--households", 0);
         Map<String, String> env = new HashMap<>(Main.demoEnv());
-        env.put("SHEGONG_DATA_DIR", Files.createTempDirectory("shegong-inbox-bench").toString());
+        Scratch scratch = Scratch.create("shegong-inbox-bench");
+        env.put("SHEGONG_DATA_DIR", scratch.dir().toString());
         env.put("SERVER_PORT", "0");
         env.put("ADMIN_PORT", "0");
-        try (Shegong shegong = Shegong.start(ConfigLoader.load(env), Clock.systemUTC())) {
+        try (scratch; Shegong shegong = Shegong.start(ConfigLoader.load(env), Clock.systemUTC())) {
             Areas areas = Areas.baoshan();
             Random random = new Random(42);
             Category[] categories = Category.values();

@@ -1,17 +1,14 @@
 package cn.shegong.server;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import cn.shegong.core.config.ConfigException;
 import cn.shegong.core.config.ConfigLoader;
@@ -19,6 +16,7 @@ import cn.shegong.core.config.ShegongConfig;
 import cn.shegong.core.storage.StorageUnavailableException;
 import cn.shegong.core.time.AdjustableClock;
 import cn.shegong.server.bench.FloorService;
+import cn.shegong.server.bench.Scratch;
 import cn.shegong.server.bench.WebhookBench;
 
 import io.helidon.logging.common.LogConfig;
@@ -94,7 +92,7 @@ public final class Main {
     private static int demo(List<String> args) {
         Map<String, String> env = demoEnv();
         if (args.contains("--reset")) {
-            deleteTree(Path.of(env.get("SHEGONG_DATA_DIR")));
+            Scratch.deleteTree(Path.of(env.get("SHEGONG_DATA_DIR")));
         }
         Demo.Running demo = Demo.start(env);
         printReady(System.out, demo.config(), demo.shegong(), true);
@@ -216,18 +214,5 @@ public final class Main {
                   test             run the whole test suite
                   help             show this list""");
         return 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot reset " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package cn.shegong.server.bench;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -40,14 +39,15 @@ public final class VisitsBench {
     public static int run(List<String> args, PrintStream out, Starter starter) throws Exception {
         int n = args.size() == 2 && args.get(0).equals("--households") ? Integer.parseInt(args.get(1)) : 100_000;
         Map<String, String> env = new HashMap<>(starter.demoEnv());
-        env.put("SHEGONG_DATA_DIR", Files.createTempDirectory("shegong-visits-bench").toString());
+        Scratch scratch = Scratch.create("shegong-visits-bench");
+        env.put("SHEGONG_DATA_DIR", scratch.dir().toString());
         env.put("SERVER_PORT", "0");
         env.put("ADMIN_PORT", "0");
         AdjustableClock clock = new AdjustableClock(Clock.systemUTC());
         ZonedDateTime now = clock.instant().atZone(ZoneId.of("Asia/Shanghai"));
         ZonedDateTime morning = now.withHour(9).withMinute(0).withSecond(0).withNano(0);
         clock.advance(Duration.between(now, morning.isAfter(now) ? morning : morning.plusDays(1))); // outside the quiet hours
-        try (Starter.Running running = starter.start(ConfigLoader.load(env), clock)) {
+        try (scratch; Starter.Running running = starter.start(ConfigLoader.load(env), clock)) {
             Areas areas = Areas.baoshan();
             Random random = new Random(13);
             LocalDate today = clock.instant().atZone(ZoneId.of("Asia/Shanghai")).toLocalDate();

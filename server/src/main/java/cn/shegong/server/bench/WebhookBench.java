@@ -3,7 +3,6 @@ package cn.shegong.server.bench;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +43,23 @@ public final class WebhookBench {
         int requests = Integer.parseInt(opts.getOrDefault("--requests", "20000"));
         int burst = Integer.parseInt(opts.getOrDefault("--burst", "500"));
         int openids = Integer.parseInt(opts.getOrDefault("--openids", "1000"));
-        Path dir = Files.createTempDirectory("shegong-bench");
+        try (Scratch scratch = Scratch.create("shegong-bench")) {
+            List<Load.Result> results;
+            try {
+                results = measure(scratch.dir(), cpus, requests, burst, openids, out);
+            } catch (Exception e) {
+                out.println("logs of the service and the floor kept in " + scratch.keep());
+                throw e;
+            }
+            boolean clean = results.stream().allMatch(r -> r.errors() == 0);
+            if (!clean) {
+                out.println("logs of the service and the floor kept in " + scratch.keep());
+            }
+            return clean ? 0 : 1;
+        }
+    }
+
+    private static List<Load.Result> measure(Path dir, int cpus, int requests, int burst, int openids, PrintStream out) throws Exception {
         List<Load.Result> results = new ArrayList<>();
         String health;
         long rss;
@@ -78,7 +93,7 @@ public final class WebhookBench {
             }
         }
         print(out, results, cpus, requests, openids, health, rss);
-        return results.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+        return results;
     }
 
     private static void print(PrintStream out, List<Load.Result> results, int cpus, int requests, int openids, String health, long rss) {
