@@ -45,6 +45,9 @@ public final class FakeWeChatServer implements AutoCloseable {
                         .register("/simulator", StaticContentService.builder("simulator").welcomeFileName("index.html").build()))
                 .build()
                 .start();
+        if (!server.isRunning()) { // Helidon logs a failed bind and goes on
+            throw new IllegalStateException("the fake WeChat did not start: is port " + port + " already in use?");
+        }
         return new FakeWeChatServer(server, host, platform);
     }
 

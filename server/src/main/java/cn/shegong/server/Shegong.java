@@ -152,6 +152,10 @@ public final class Shegong implements AutoCloseable {
                 .addFeature(Observe.feature(ADMIN_SOCKET, mongo, redis))
                 .build()
                 .start();
+        if (!server.isRunning()) { // Helidon logs a failed bind and goes on, ports -1: a "ready" that is not
+            throw new IllegalStateException("the web server did not start: is port " + config.serverPort() + " or "
+                    + config.adminPort() + " already in use?");
+        }
         if (seams.outboxWorker()) {
             outbox.start(scheduler);
             mediaFetcher.start();
