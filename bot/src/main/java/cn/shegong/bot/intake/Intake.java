@@ -114,6 +114,9 @@ public final class Intake {
                     return rating.comment(openid, s, text);
                 }
                 case CONSENT -> {
+                    if (kit.words().is(text, Meaning.PROGRESS)) {
+                        return aftercare.progress(openid); // e.g. right after an urgent message; the question still waits
+                    }
                     return consent.answer(openid, s, text, started, (o, t, at) -> request(o, t, at, () -> true));
                 }
                 default -> { }
