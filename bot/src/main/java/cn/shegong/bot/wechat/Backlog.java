@@ -149,7 +149,7 @@ final class Backlog {
             } catch (RuntimeException e) {
                 if (sealed != null && StorageFaults.unreachable(e)) {
                     putBack(sealed); // MongoDB went away while handling it: first in line when it returns
-                } else if (running && !redis.degraded()) {
+                } else if (running && !redis.degraded() && !redis.stopping()) {
                     LOG.log(Level.WARNING, "backlog drainer: " + e.getClass().getName()
                             + (sealed == null ? "; retrying in a second" : "; an item that cannot be handled is dropped"), e);
                     dropQuietly(sealed, message); // the handler answers every other failure itself: this one would fail forever

@@ -144,6 +144,14 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
+     * Whether this client is closing or the JVM is stopping — when the embedded redis-server may be
+     * gone already (its library's shutdown hook stops it too), so a failed call is expected.
+     */
+    public boolean stopping() {
+        return closing || shuttingDown();
+    }
+
+    /**
      * Runs {@code call} against Redis; when Redis cannot be reached, or is known to be down, runs
      * {@code fallback} instead (per-instance dedup, locks, state) and marks Redis degraded until a
      * probe, every second, finds it answering again. An embedded Redis that died is started again.
