@@ -63,6 +63,9 @@ public final class Main {
                     default -> unknown("bench " + rest.get(0));
                 };
                 case "bench-floor" -> FloorService.run();
+                case "aot-train" -> rest.isEmpty() || rest.size() == 2 && rest.get(0).equals("--data")
+                        ? cn.shegong.server.bench.AotTraining.run(rest.stream().skip(1).findFirst().map(Path::of), System.out)
+                        : unknown("aot-train " + String.join(" ", rest));
                 case "cluster-check" -> ClusterCheck.run(rest, System.out);
                 case "fault-check" -> FaultCheck.run(rest, System.out);
                 case "menu" -> rest.equals(List.of("push"))
@@ -199,7 +202,10 @@ public final class Main {
                   menu push        upload templates/wechat/menu.json as the account's custom menu
                   triage [--eval FILE.tsv]
                                    classify lines from stdin as JSON, or evaluate on a labelled file
-                  bench webhook    measure the webhook's throughput and latency (see docs/benchmarks.md)
+                  aot-train        (JDK 25+) record a start-up cache: the service under a training load on a
+                                   throwaway store, so that serve and demo start warmer (see docs/operations.md)
+                  bench webhook [--aot]
+                                   measure the webhook's throughput and latency (see docs/benchmarks.md)
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)
                   bench inbox [--cases N]

@@ -133,6 +133,34 @@ class DeployFilesTest {
                 "shegong.jar's manifest class path needs server/target/libs copied beside it");
     }
 
+    /**
+     * The JVM refuses an AOT cache made with other JVM options or another jar path (silently, for the
+     * operator: the service only starts colder), so the image's training run and its ENTRYPOINT must
+     * agree on both, and the ENTRYPOINT must read the file the training wrote.
+     */
+    @Test
+    void imageStartsFromTheCacheItTrainedWithTheSameOptions() throws IOException {
+        String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+        Matcher train = Pattern.compile("(?m)^RUN (java (?:.*\\\\\n)*.*)$").matcher(dockerfile);
+        assertTrue(train.find(), "deploy/Dockerfile trains a start-up cache: RUN java … aot-train");
+        List<String> trained = List.of(train.group(1).replace("\\\n", " ").split("&&")[0].trim().split("\\s+"));
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$").matcher(dockerfile);
+        assertTrue(entry.find(), "deploy/Dockerfile has an exec-form ENTRYPOINT [...]");
+        List<String> started = list(new Yaml().load(entry.group(1))).stream().map(String::valueOf).toList();
+
+        String output = trained.stream().filter(a -> a.startsWith("-XX:AOTCacheOutput=")).findFirst().orElse("none");
+        assertTrue(started.contains("-XX:AOTCache=" + output.substring(output.indexOf('=') + 1)),
+                "the image starts from the cache its training wrote (" + output + "): " + started);
+        assertEquals(List.of("aot-train"), trained.subList(trained.indexOf("-jar") + 2, trained.size()), "the training command");
+        assertEquals(without(started.subList(0, started.indexOf("-jar") + 2), "-XX:AOTCache="),
+                without(trained.subList(0, trained.indexOf("-jar") + 2), "-XX:AOTCacheOutput="),
+                "the same java options and jar in the training run and the ENTRYPOINT");
+    }
+
+    private static List<String> without(List<String> args, String prefix) {
+        return args.stream().filter(a -> !a.startsWith(prefix)).toList();
+    }
+
     @Test
     void onlyTheWebhookIsPublic() throws IOException {
         Matcher route = Pattern.compile("rules\\.get\\(\"(/[^\"{]+)\\{appid}\"")

@@ -43,15 +43,50 @@ public final class ChildService implements AutoCloseable {
      */
     public static ChildService start(String command, int cpus, boolean pinCaller, Map<String, String> env, Path dataDir,
                                      Path log) throws Exception {
+        return start(command, cpus, pinCaller, List.of(), env, dataDir, log);
+    }
+
+    /** As above, with {@code jvmOptions} added to the JVM's (e.g. {@code -XX:AOTCache=FILE}). */
+    public static ChildService start(String command, int cpus, boolean pinCaller, List<String> jvmOptions,
+                                     Map<String, String> env, Path dataDir, Path log) throws Exception {
         int port = freePort();
         int adminPort = freePort();
         if (command.equals("serve")) { // the triage models this JVM has (or trains once), so each child need not train them (~30 s)
             Triage.fromTemplates(Optional.of(dataDir.resolve("models")));
         }
+        ProcessBuilder pb = new ProcessBuilder(command(List.of(command), cpus, jvmOptions)).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().putAll(Map.of("SHEGONG_DATA_DIR", dataDir.toString(), "SERVER_HOST", "127.0.0.1",
+                "SERVER_PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort)));
+        ChildService child = new ChildService(pb.start(), port, adminPort);
+        if (pinned(cpus) && pinCaller) {
+            pinSelf(Runtime.getRuntime().availableProcessors() - cpus);
+        }
+        child.awaitReady();
+        return child;
+    }
+
+    /**
+     * Runs the command {@code mainArgs} to its end in a JVM set up as {@link #start} sets one up;
+     * false if it failed or ran past {@code limit} (then it is stopped).
+     */
+    public static boolean runToEnd(List<String> mainArgs, int cpus, List<String> jvmOptions, Path log, Duration limit) throws Exception {
+        Process p = new ProcessBuilder(command(mainArgs, cpus, jvmOptions)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+
+    private static boolean pinned(int cpus) {
+        return cpus > 0 && cpus < Runtime.getRuntime().availableProcessors() && Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
+    private static List<String> command(List<String> mainArgs, int cpus, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean pin = cpus > 0 && cpus < cores && Files.isExecutable(Path.of("/usr/bin/taskset"));
-        if (pin) {
+        if (pinned(cpus)) {
             cmd.addAll(List.of("taskset", "-c", (cores - cpus) + "-" + (cores - 1)));
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -62,17 +97,10 @@ public final class ChildService implements AutoCloseable {
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "cn.shegong.server.Main", command));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        pb.environment().putAll(Map.of("SHEGONG_DATA_DIR", dataDir.toString(), "SERVER_HOST", "127.0.0.1",
-                "SERVER_PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort)));
-        ChildService child = new ChildService(pb.start(), port, adminPort);
-        if (pin && pinCaller) {
-            pinSelf(cores - cpus);
-        }
-        child.awaitReady();
-        return child;
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "cn.shegong.server.Main"));
+        cmd.addAll(mainArgs);
+        return cmd;
     }
 
     /** The load generator keeps to the cores the service does not have. */

@@ -5,11 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +33,12 @@ public final class Load {
 
     static final Duration WECHAT_WAIT = Duration.ofSeconds(5);
 
-    public record Result(String name, int requests, long errors, double seconds, long[] latenciesNanos) {
+    /** {@code errorKinds}: what went wrong, counted (a timeout, an HTTP status, a refused connection…). */
+    public record Result(String name, int requests, Map<String, Long> errorKinds, double seconds, long[] latenciesNanos) {
+        public long errors() {
+            return errorKinds.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         double perSecond() {
             return requests / seconds;
         }
@@ -61,7 +70,7 @@ public final class Load {
     /** {@code requests} pushes from a fixed number of connections, each sending one after another. */
     Result run(String name, Mix mix, int requests, int concurrency) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
+        Map<String, Long> errors = new ConcurrentHashMap<>();
         long[] latencies = new long[requests];
         long start = System.nanoTime();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -70,9 +79,7 @@ public final class Load {
                 running.add(workers.submit(() -> {
                     for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                         long t0 = System.nanoTime();
-                        if (!post(i, mix)) {
-                            errors.incrementAndGet();
-                        }
+                        post(i, mix).ifPresent(kind -> errors.merge(kind, 1L, Long::sum));
                         latencies[i] = System.nanoTime() - t0;
                     }
                     return null;
@@ -82,13 +89,13 @@ public final class Load {
                 f.get();
             }
         }
-        return new Result(name, requests, errors.get(), (System.nanoTime() - start) / 1e9, latencies);
+        return new Result(name, requests, Map.copyOf(errors), (System.nanoTime() - start) / 1e9, latencies);
     }
 
     /** {@code n} pushes released at the same instant, each on its own connection. */
     public Result burst(String name, Mix mix, int n) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        AtomicLong errors = new AtomicLong();
+        Map<String, Long> errors = new ConcurrentHashMap<>();
         long[] latencies = new long[n];
         long start;
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -98,9 +105,7 @@ public final class Load {
                 running.add(workers.submit(() -> {
                     go.await();
                     long t0 = System.nanoTime();
-                    if (!post(request, mix)) {
-                        errors.incrementAndGet();
-                    }
+                    post(request, mix).ifPresent(kind -> errors.merge(kind, 1L, Long::sum));
                     latencies[request] = System.nanoTime() - t0;
                     return null;
                 }));
@@ -111,10 +116,11 @@ public final class Load {
                 f.get();
             }
         }
-        return new Result(name, n, errors.get(), (System.nanoTime() - start) / 1e9, latencies);
+        return new Result(name, n, Map.copyOf(errors), (System.nanoTime() - start) / 1e9, latencies);
     }
 
-    private boolean post(int request, Mix mix) {
+    /** Empty when answered as WeChat requires, else what went wrong. */
+    private Optional<String> post(int request, Mix mix) {
         int who = request % sentPerOpenid.length;
         int n;
         synchronized (sentPerOpenid) {
@@ -131,12 +137,18 @@ public final class Load {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(WECHAT_WAIT)
                     .POST(HttpRequest.BodyPublishers.ofString(Pushes.text(openid, now, msgId, mix.message(n)), StandardCharsets.UTF_8))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && (response.body().startsWith("<xml>") || response.body().equals("success"));
+            if (response.statusCode() != 200) {
+                return Optional.of("HTTP " + response.statusCode());
+            }
+            boolean answered = response.body().startsWith("<xml>") || response.body().equals("success");
+            return answered ? Optional.empty() : Optional.of("an unexpected body");
+        } catch (HttpTimeoutException e) {
+            return Optional.of("no answer within 5 s");
         } catch (IOException e) {
-            return false;
+            return Optional.of(e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.of("interrupted");
         }
     }
 }

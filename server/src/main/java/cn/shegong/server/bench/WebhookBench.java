@@ -1,10 +1,9 @@
 package cn.shegong.server.bench;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,14 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import cn.shegong.bot.outbound.TemplateBindings;
-import cn.shegong.core.text.Texts;
-import cn.shegong.core.time.AdjustableClock;
-import cn.shegong.fakewechat.FakeWeChat;
-import cn.shegong.fakewechat.FakeWeChatServer;
+import cn.shegong.bot.triage.Triage;
 
 /**
- * {@code ./shegong bench webhook [--cpus C] [--requests N] [--burst B] [--openids K]}: the webhook
+ * {@code ./shegong bench webhook [--cpus C] [--requests N] [--burst B] [--openids K] [--aot | --aot-cache FILE]}: the webhook
  * measured as WeChat would load it. The service runs in a JVM of its own on C cores (default 1,
  * pinned with taskset, {@code -XX:ActiveProcessorCount}), fresh embedded stores, a fake WeChat
  * API; this JVM is the load generator on the other cores. It measures a cold-start burst of B
@@ -31,22 +26,22 @@ import cn.shegong.fakewechat.FakeWeChatServer;
  */
 public final class WebhookBench {
 
-    private static final String APP_ID = "wxd3m0000000000001";
-    private static final String TOKEN = "shegongdemo";
-
     private WebhookBench() {
     }
 
     public static int run(List<String> args, PrintStream out) throws Exception {
         Map<String, String> opts = options(args);
-        int cpus = Integer.parseInt(opts.getOrDefault("--cpus", "1"));
-        int requests = Integer.parseInt(opts.getOrDefault("--requests", "20000"));
-        int burst = Integer.parseInt(opts.getOrDefault("--burst", "500"));
-        int openids = Integer.parseInt(opts.getOrDefault("--openids", "1000"));
+        Settings settings = new Settings(Integer.parseInt(opts.getOrDefault("--cpus", "1")),
+                Integer.parseInt(opts.getOrDefault("--requests", "20000")), Integer.parseInt(opts.getOrDefault("--burst", "500")),
+                Integer.parseInt(opts.getOrDefault("--openids", "1000")), opts.containsKey("--aot"),
+                Optional.ofNullable(opts.get("--aot-cache")).map(Path::of));
+        if ((settings.aot() || settings.aotCache().isPresent()) && Runtime.version().feature() < 25) {
+            throw new IllegalArgumentException("--aot needs JDK 25 or newer (this is " + Runtime.version().feature() + ")");
+        }
         try (Scratch scratch = Scratch.create("shegong-bench")) {
             List<Load.Result> results;
             try {
-                results = measure(scratch.dir(), cpus, requests, burst, openids, out);
+                results = measure(scratch.dir(), settings, out);
             } catch (Exception e) {
                 out.println("logs of the service and the floor kept in " + scratch.keep());
                 throw e;
@@ -59,19 +54,28 @@ public final class WebhookBench {
         }
     }
 
-    private static List<Load.Result> measure(Path dir, int cpus, int requests, int burst, int openids, PrintStream out) throws Exception {
+    /**
+     * {@code aot}: the service starts with an ahead-of-time cache trained just before ({@link
+     * AotTraining}); {@code aotCache}: with that one, trained earlier for the same jars and JDK.
+     */
+    private record Settings(int cpus, int requests, int burst, int openids, boolean aot, Optional<Path> aotCache) {
+    }
+
+    private static List<Load.Result> measure(Path dir, Settings settings, PrintStream out) throws Exception {
+        int cpus = settings.cpus();
+        int requests = settings.requests();
+        int burst = settings.burst();
+        int openids = settings.openids();
+        Optional<Path> cache = settings.aot() ? Optional.of(trainAot(dir, cpus, out)) : settings.aotCache();
+        List<String> serveOptions = cache.map(c -> List.of("-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
         List<Load.Result> results = new ArrayList<>();
         String health;
         long rss;
-        FakeWeChat api = new FakeWeChat(APP_ID, "bench-secret", new AdjustableClock(Clock.systemUTC()));
-        new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
-        api.follow("o-bench-duty");
-        try (FakeWeChatServer fake = FakeWeChatServer.start("127.0.0.1", 0, api, Optional.empty());
+        try (BenchWeChat wechat = BenchWeChat.start();
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Map<String, String> env = new HashMap<>(Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "bench-secret",
-                    "WECHAT_TOKEN", TOKEN, "WECHAT_API_BASE", fake.uri().toString(), "ONDUTY_OPENIDS", "o-bench-duty"));
-            try (ChildService shegong = ChildService.start("serve", cpus, true, env, dir.resolve("shegong"), dir.resolve("shegong.log"))) {
-                Load load = new Load(http, shegong.uri(), APP_ID, TOKEN, openids, "o-bench-");
+            Map<String, String> env = wechat.env();
+            try (ChildService shegong = ChildService.start("serve", cpus, true, serveOptions, env, dir.resolve("shegong"), dir.resolve("shegong.log"))) {
+                Load load = wechat.load(http, shegong.uri(), openids, "o-bench-");
                 HealthWatch watch = HealthWatch.start(shegong, http);
                 results.add(load.burst("shegong, cold-start burst of " + burst, Mix.realistic(), burst));
                 health = watch.stop();
@@ -85,26 +89,42 @@ public final class WebhookBench {
                 rss = shegong.rssMiB();
             }
             try (ChildService floor = ChildService.start("bench-floor", cpus, true, env, dir.resolve("floor"), dir.resolve("floor.log"))) {
-                Load load = new Load(http, floor.uri(), APP_ID, TOKEN, openids, "o-floor-");
+                Load load = wechat.load(http, floor.uri(), openids, "o-floor-");
                 load.run("warm-up", Mix.plain(), Math.min(2000, requests), 8);
                 for (int c : new int[] {8, 64}) {
                     results.add(load.run("I/O floor, " + c + " connections", Mix.plain(), requests, c));
                 }
             }
         }
-        print(out, results, cpus, requests, openids, health, rss);
+        print(out, results, settings, health, rss);
         return results;
     }
 
-    private static void print(PrintStream out, List<Load.Result> results, int cpus, int requests, int openids, String health, long rss) {
-        out.printf("service on %d CPU(s), %d requests per row, %d openids, Java %s; load generator in another JVM%n%n",
-                cpus, requests, openids, Runtime.version());
+    /** Trains the cache in a JVM set up as the service's will be; returns the file. */
+    private static Path trainAot(Path dir, int cpus, PrintStream out) throws Exception {
+        Path cache = dir.resolve("shegong.aot");
+        Path data = dir.resolve("aot-train");
+        long start = System.nanoTime();
+        Triage.fromTemplates(Optional.of(data.resolve("models"))); // trained here on all cores, not in the pinned run
+        if (!ChildService.runToEnd(List.of("aot-train", "--data", data.toString()), cpus, List.of("-XX:AOTCacheOutput=" + cache), dir.resolve("aot-train.log"),
+                Duration.ofMinutes(10)) || !Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the AOT training run failed; its log is aot-train.log");
+        }
+        out.printf("AOT cache trained in %.0f s: %d MiB%n", (System.nanoTime() - start) / 1e9, Files.size(cache) >> 20);
+        return cache;
+    }
+
+    private static void print(PrintStream out, List<Load.Result> results, Settings s, String health, long rss) {
+        out.printf("service on %d CPU(s)%s, %d requests per row, %d openids, Java %s; load generator in another JVM%n%n",
+                s.cpus(), s.aot() || s.aotCache().isPresent() ? " with an AOT cache" : "", s.requests(), s.openids(), Runtime.version());
         out.printf("| %-58s | %7s | %8s | %8s | %8s | %6s |%n", "target", "msg/s", "p50 ms", "p99 ms", "max ms", "errors");
         out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(60), "-".repeat(9), "-".repeat(10), "-".repeat(10), "-".repeat(10), "-".repeat(8));
         for (Load.Result r : results) {
             out.printf("| %-58s | %7.0f | %8.2f | %8.2f | %8.2f | %6d |%n", r.name(), r.perSecond(), r.percentileMillis(50),
                     r.percentileMillis(99), r.percentileMillis(100), r.errors());
         }
+        results.stream().filter(r -> r.errors() > 0)
+                .forEach(r -> out.printf("%nerrors in \"%s\": %s", r.name(), r.errorKinds()));
         out.printf("%nhealth during the burst: %s; service RSS after the runs: %d MiB%n", health, rss);
         double floor64 = results.stream().filter(r -> r.name().equals("I/O floor, 64 connections")).findFirst().orElseThrow().perSecond();
         double floor8 = results.stream().filter(r -> r.name().equals("I/O floor, 8 connections")).findFirst().orElseThrow().perSecond();
@@ -150,6 +170,10 @@ public final class WebhookBench {
     private static Map<String, String> options(List<String> args) {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--aot")) {
+                opts.put("--aot", "true");
+                continue;
+            }
             if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
                 throw new IllegalArgumentException("unknown argument: " + args.get(i));
             }

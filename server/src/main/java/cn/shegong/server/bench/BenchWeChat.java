@@ -1,0 +1,54 @@
+package cn.shegong.server.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import cn.shegong.bot.outbound.TemplateBindings;
+import cn.shegong.core.text.Texts;
+import cn.shegong.core.time.AdjustableClock;
+import cn.shegong.fakewechat.FakeWeChat;
+import cn.shegong.fakewechat.FakeWeChatServer;
+
+/**
+ * The fake WeChat a bench or a training run talks to — the account's templates registered, a duty
+ * worker following — and the service's WeChat settings that point at it.
+ */
+final class BenchWeChat implements AutoCloseable {
+
+    static final String APP_ID = "wxd3m0000000000001";
+    static final String TOKEN = "shegongbench";
+    private static final String DUTY = "o-bench-duty";
+
+    private final FakeWeChatServer server;
+
+    private BenchWeChat(FakeWeChatServer server) {
+        this.server = server;
+    }
+
+    static BenchWeChat start() {
+        FakeWeChat api = new FakeWeChat(APP_ID, "bench-secret", new AdjustableClock(Clock.systemUTC()));
+        new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
+        api.follow(DUTY);
+        return new BenchWeChat(FakeWeChatServer.start("127.0.0.1", 0, api, Optional.empty()));
+    }
+
+    /** The service's WeChat settings (a mutable copy, for the caller to add its own). */
+    Map<String, String> env() {
+        return new HashMap<>(Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "bench-secret", "WECHAT_TOKEN", TOKEN,
+                "WECHAT_API_BASE", server.uri().toString(), "ONDUTY_OPENIDS", DUTY));
+    }
+
+    /** A load generator for the service at {@code base}, its people named {@code prefix}0, 1, … */
+    Load load(HttpClient http, URI base, int openids, String prefix) {
+        return new Load(http, base, APP_ID, TOKEN, openids, prefix);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
