@@ -204,7 +204,7 @@ public final class Main {
                                    classify lines from stdin as JSON, or evaluate on a labelled file
                   aot-train        (JDK 25+) record a start-up cache: the service under a training load on a
                                    throwaway store, so that serve and demo start warmer (see docs/operations.md)
-                  bench webhook [--aot]
+                  bench webhook [--aot | --aot-cache FILE]
                                    measure the webhook's throughput and latency (see docs/benchmarks.md)
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)

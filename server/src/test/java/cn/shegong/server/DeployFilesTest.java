@@ -141,7 +141,7 @@ class DeployFilesTest {
     @Test
     void imageStartsFromTheCacheItTrainedWithTheSameOptions() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
-        Matcher train = Pattern.compile("(?m)^RUN (java (?:.*\\\\\n)*.*)$").matcher(dockerfile);
+        Matcher train = Pattern.compile("(?m)^RUN (?:\\S+=\\S+ )*(java (?:.*\\\\\n)*.*)$").matcher(dockerfile);
         assertTrue(train.find(), "deploy/Dockerfile trains a start-up cache: RUN java … aot-train");
         List<String> trained = List.of(train.group(1).replace("\\\n", " ").split("&&")[0].trim().split("\\s+"));
         Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$").matcher(dockerfile);

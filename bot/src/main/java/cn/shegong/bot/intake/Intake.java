@@ -114,8 +114,8 @@ public final class Intake {
                     return rating.comment(openid, s, text);
                 }
                 case CONSENT -> {
-                    if (kit.words().is(text, Meaning.PROGRESS)) {
-                        return aftercare.progress(openid); // e.g. right after an urgent message; the question still waits
+                    if (s.caseId != null && kit.words().is(text, Meaning.PROGRESS)) {
+                        return aftercare.progress(openid); // a case opened at once (urgent); the question still waits
                     }
                     return consent.answer(openid, s, text, started, (o, t, at) -> request(o, t, at, () -> true));
                 }
