@@ -9,16 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Redis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * Recognises WeChat's retries and takes a person's turn across replicas. {@link #claim} sets the
@@ -39,18 +34,11 @@ final class Claims {
     static final long RETRY_TTL_SECONDS = 300;
     /** Bounds how long a crashed holder can block the person's next message. */
     static final Duration TURN_LEASE = Duration.ofSeconds(30);
-    /** A claim being handled: {@code pending:<instance>}; the instance keeps {@code instance:<id>} alive in Redis. */
+    /** A claim being handled: {@code pending:<instance>}, the instance alive while its {@link Liveness} key is. */
     private static final String PENDING = "pending:";
     /** The token of a claim made while Redis was unreachable, kept by {@link LocalClaims}. */
     private static final String LOCAL = "local|";
     private static final Logger LOG = Logger.getLogger(Claims.class.getName());
-    /**
-     * How long an instance's liveness key lasts without a refresh; refreshed every third of it. Shorter
-     * than the wait of a retry that finds its push pending ({@code Inbox}), so a retry arriving just
-     * after its first delivery's instance crashed sees the crash before it must answer WeChat.
-     */
-    static final Duration LIVENESS = Duration.ofSeconds(3);
-
     /** A signature (timestamp and nonce) is remembered this long: past it, the timestamp is refused anyway. */
     static final long NONCE_TTL_SECONDS = 2 * WebhookService.TIMESTAMP_WINDOW_SECONDS;
     /** More messages than this from one person in a minute are not a person typing. */
@@ -90,67 +78,14 @@ final class Claims {
     private final FieldCipher cipher;
     private final Function<String, List<String>> stateKeys;
     private final LocalClaims local = new LocalClaims();
-    private final String instance = UUID.randomUUID().toString();
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "shegong-liveness");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Liveness liveness;
 
     /** {@code stateKeys}: a person's conversation-state keys, read with their turn when it comes with the claim. */
-    Claims(Redis redis, FieldCipher cipher, Function<String, List<String>> stateKeys) {
+    Claims(Redis redis, FieldCipher cipher, Liveness liveness, Function<String, List<String>> stateKeys) {
         this.redis = redis;
         this.cipher = cipher;
+        this.liveness = liveness;
         this.stateKeys = stateKeys;
-    }
-
-    /**
-     * Says this instance is alive, for {@link #LIVENESS}; called every third of it. A retry that
-     * finds a push still pending with an instance that stopped saying so (it crashed before
-     * answering) takes the push over and handles it, instead of answering {@code success} for a
-     * message that was never handled.
-     */
-    void heartbeat() {
-        redis.client().set(redis.key("instance", instance), "1", SetParams.setParams().px(LIVENESS.toMillis()));
-    }
-
-    /**
-     * Forgets earlier instances where that is safe, says this one is alive, and keeps saying so
-     * every third of {@link #LIVENESS} on a platform thread of its own — virtual threads saturating
-     * one CPU cannot delay it.
-     */
-    void startHeartbeat() {
-        forgetEarlierInstances();
-        heartbeat();
-        long every = LIVENESS.toMillis() / 3;
-        heartbeats.scheduleAtFixedRate(() -> {
-            try {
-                heartbeat();
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "liveness not refreshed: " + e.getClass().getSimpleName());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    void stopHeartbeat() {
-        heartbeats.shutdownNow();
-    }
-
-    /**
-     * With an embedded Redis this is the only instance there can be: any other instance recorded in
-     * it is this service before a crash, so what it left pending is taken over at once.
-     */
-    void forgetEarlierInstances() {
-        if (!redis.isEmbedded()) {
-            return;
-        }
-        var params = new ScanParams().match(redis.key("instance", "*")).count(100);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            var page = redis.client().scan(cursor, params);
-            page.getResult().forEach(k -> redis.client().del(k));
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
     /**
@@ -169,7 +104,7 @@ final class Claims {
         keys.addAll(stateKeys.apply(openid));
         Raw r = redis.orElse(() -> Raw.of((List<?>) redis.client().eval(CLAIM, keys,
                 List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
-                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), redis.key("instance", ""), instance))), () -> {
+                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), liveness.prefix(), liveness.id()))), () -> {
             LocalClaims.Outcome o = local.claim(retryKey, nonceKey, rateKey, dedupKey, System.currentTimeMillis());
             return new Raw(o.code(), o.earlier().map(e -> e.equals(LocalClaims.PENDING) ? PENDING : e).orElse(""), true, List.of());
         });
@@ -207,7 +142,7 @@ final class Claims {
             return true; // Redis was down when it came: the in-process lock is the turn
         }
         return redis.orElse(() -> Long.valueOf(1).equals(redis.client().eval(TAKE_TURN, List.of(claim.turnKey()),
-                List.of(claim.token(), Long.toString(TURN_LEASE.toMillis()), instance, redis.key("instance", "")))), () -> true);
+                List.of(claim.token(), Long.toString(TURN_LEASE.toMillis()), liveness.id(), liveness.prefix()))), () -> true);
     }
 
     /** Keeps the answer for retries and frees the person's turn. */
@@ -265,18 +200,9 @@ final class Claims {
         });
     }
 
-    /** This instance's id: alive while {@link #livenessPrefix()} + id exists in Redis. */
-    String instance() {
-        return instance;
-    }
-
-    String livenessPrefix() {
-        return redis.key("instance", "");
-    }
-
     /** A turn token names its instance, so a turn left by a crashed instance can be recognised. */
     private String token() {
-        return instance + "|" + UUID.randomUUID();
+        return liveness.id() + "|" + UUID.randomUUID();
     }
 
     private static String script(String name) {

@@ -52,6 +52,7 @@ final class Inbox {
     private final Semaphore admission = new Semaphore(IN_FLIGHT);
     private final Turns turns;
     private final Handler handler;
+    private final Liveness liveness;
     private final Conversation conversation;
     private final ConversationStore states;
     private final ExecutorService handlers;
@@ -63,10 +64,11 @@ final class Inbox {
     Inbox(Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents, OutboxStore outboxStore,
           Outbox outbox, Conversation conversation, ConversationStore states, ExecutorService handlers, Clock clock,
           WebhookMetrics metrics, BooleanSupplier storeDown) {
-        this.claims = new Claims(redis, cipher, states::keys);
+        this.liveness = new Liveness(redis);
+        this.claims = new Claims(redis, cipher, liveness, states::keys);
         this.states = states;
         this.turns = new Turns(claims);
-        this.backlog = new Backlog(redis, cipher, claims.instance(), claims.livenessPrefix(), storeDown);
+        this.backlog = new Backlog(redis, cipher, liveness.id(), liveness.prefix(), storeDown);
         this.storeDown = storeDown;
         this.handler = new Handler(messages, residents, outboxStore, outbox, conversation, clock, metrics);
         this.conversation = conversation;
@@ -132,7 +134,7 @@ final class Inbox {
     /**
      * A retry of a push another delivery is still handling: wait, within the reply budget, for
      * that delivery's answer — the retry then gets the very same — or for its instance to be seen
-     * dead ({@link Claims#LIVENESS} is shorter than this wait), when this delivery takes it over.
+     * dead ({@link Liveness#LEASE} is shorter than this wait), when this delivery takes it over.
      * Answering {@code success} at once would tell WeChat a push was kept that a crashed instance
      * may never have stored. Polled: Redis offers no wait on a key's change short of pub/sub.
      */
@@ -183,12 +185,12 @@ final class Inbox {
     }
 
     /**
-     * Starts saying this instance is alive ({@link Claims#startHeartbeat}), then the backlog's
+     * Starts saying this instance is alive ({@link Liveness#start}), then the backlog's
      * drainer, which handles what {@link #defer} kept, one at a time, the answer as a
      * customer-service message.
      */
     void start() {
-        claims.startHeartbeat();
+        liveness.start();
         backlog.start((item, message) -> {
             admission.acquireUninterruptibly();
             try {
@@ -202,7 +204,7 @@ final class Inbox {
     }
 
     void stop() {
-        claims.stopHeartbeat();
+        liveness.stop();
         backlog.stop();
     }
 

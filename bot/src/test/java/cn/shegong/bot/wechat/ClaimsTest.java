@@ -40,7 +40,7 @@ class ClaimsTest {
         test = new TestRedis();
         redis = Redis.open(Optional.of(TestRedis.URL), test.prefix(), Files.createTempDirectory("claims"));
         states = new ConversationStore(redis, CIPHER);
-        claims = new Claims(redis, CIPHER, states::keys);
+        claims = new Claims(redis, CIPHER, new Liveness(redis), states::keys);
     }
 
     @AfterEach
