@@ -63,9 +63,7 @@ public final class Main {
                     default -> unknown("bench " + rest.get(0));
                 };
                 case "bench-floor" -> FloorService.run();
-                case "aot-train" -> rest.isEmpty() || rest.size() == 2 && rest.get(0).equals("--data")
-                        ? cn.shegong.server.bench.AotTraining.run(rest.stream().skip(1).findFirst().map(Path::of), System.out)
-                        : unknown("aot-train " + String.join(" ", rest));
+                case "aot-train" -> cn.shegong.server.bench.AotTraining.run(rest, System.out);
                 case "cluster-check" -> ClusterCheck.run(rest, System.out);
                 case "fault-check" -> FaultCheck.run(rest, System.out);
                 case "menu" -> rest.equals(List.of("push"))

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import cn.shegong.core.config.ConfigLoader;
 import cn.shegong.server.Shegong;
@@ -31,12 +30,15 @@ public final class AotTraining {
     }
 
     /**
-     * {@code dataDir}: the caller's folder for the throwaway stores (and the triage models, if it has
-     * them already); by default a temporary one, deleted afterwards.
+     * {@code [--data DIR]}: the caller's folder for the throwaway stores (and the triage models, if it
+     * has them already); by default a temporary one, deleted afterwards.
      */
-    public static int run(Optional<Path> dataDir, PrintStream out) throws Exception {
-        if (dataDir.isPresent()) {
-            return train(dataDir.get(), out);
+    public static int run(List<String> args, PrintStream out) throws Exception {
+        if (args.size() == 2 && args.get(0).equals("--data")) {
+            return train(Path.of(args.get(1)), out);
+        }
+        if (!args.isEmpty()) {
+            throw new IllegalArgumentException("usage: aot-train [--data DIR]; unknown: " + String.join(" ", args));
         }
         try (Scratch scratch = Scratch.create("shegong-aot-train")) {
             return train(scratch.dir(), out);

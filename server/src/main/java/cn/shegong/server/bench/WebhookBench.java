@@ -38,6 +38,12 @@ public final class WebhookBench {
         if ((settings.aot() || settings.aotCache().isPresent()) && Runtime.version().feature() < 25) {
             throw new IllegalArgumentException("--aot needs JDK 25 or newer (this is " + Runtime.version().feature() + ")");
         }
+        if (settings.aot() && settings.aotCache().isPresent()) {
+            throw new IllegalArgumentException("--aot trains a cache, --aot-cache uses one: give one of them");
+        }
+        if (settings.aotCache().isPresent() && !Files.isRegularFile(settings.aotCache().get())) {
+            throw new IllegalArgumentException("no cache at " + settings.aotCache().get());
+        }
         try (Scratch scratch = Scratch.create("shegong-bench")) {
             List<Load.Result> results;
             try {
@@ -67,7 +73,8 @@ public final class WebhookBench {
         int burst = settings.burst();
         int openids = settings.openids();
         Optional<Path> cache = settings.aot() ? Optional.of(trainAot(dir, cpus, out)) : settings.aotCache();
-        List<String> serveOptions = cache.map(c -> List.of("-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
+        // AOTMode=on: a cache the JVM cannot use stops the start, instead of a run that is silently without it
+        List<String> serveOptions = cache.map(c -> List.of("-XX:AOTMode=on", "-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
         List<Load.Result> results = new ArrayList<>();
         String health;
         long rss;
