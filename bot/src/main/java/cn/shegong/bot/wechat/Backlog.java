@@ -43,6 +43,7 @@ final class Backlog {
             redis.call('rpush', KEYS[1], ARGV[1])
             redis.call('incr', KEYS[2])
             redis.call('expire', KEYS[2], ARGV[3])
+            redis.call('set', KEYS[3], ARGV[4], 'XX', 'EX', ARGV[5])
             return 1""";
     private static final String DONE = """
             redis.call('lrem', KEYS[1], 1, ARGV[1])
@@ -80,7 +81,11 @@ final class Backlog {
         this.storeDown = storeDown;
     }
 
-    /** Keeps the push for later; false when the backlog is full or Redis is unreachable. */
+    /**
+     * Keeps the push for later and marks its claim (if there is one under {@code retryKey})
+     * {@link Claims#KEPT}, so WeChat's retries are answered at once; false when the backlog is full
+     * or Redis is unreachable.
+     */
     boolean keep(String retryKey, InboundMessage message) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("retryKey", retryKey);
@@ -88,8 +93,9 @@ final class Backlog {
         try {
             String sealed = cipher.encrypt(JSON.writeValueAsString(item));
             // With Redis unreachable there is nowhere to keep it: refused, and WeChat retries it.
-            return redis.orElse(() -> ((Long) redis.client().eval(KEEP, List.of(queue, held(message)),
-                    List.of(sealed, Integer.toString(CAPACITY), Integer.toString(HELD_SECONDS)))) > 0, () -> false);
+            return redis.orElse(() -> ((Long) redis.client().eval(KEEP, List.of(queue, held(message), retryKey), List.of(sealed,
+                    Integer.toString(CAPACITY), Integer.toString(HELD_SECONDS), Claims.KEPT, Long.toString(Claims.RETRY_TTL_SECONDS)))) > 0,
+                    () -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,9 +22,9 @@ import cn.shegong.core.storage.Redis;
  * handler keeps it only if it also gets the in-process lock at once ({@link Turns}); otherwise the
  * handler takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so two
  * messages of one person cannot each hold one and wait for the other; {@link #finish} stores the answer for retries and frees
- * the turn in one script. A retry that arrives while the first is still being handled gets
- * {@code success}: the first delivery's reply, or a later customer-service message, reaches the
- * user. Stored answers are encrypted: a reply can repeat what the person wrote. While Redis is
+ * the turn in one script. A retry that arrives while the first is still being handled is told so
+ * ({@link Inbox} waits for that answer); one whose push waits in the backlog ({@link #KEPT}) gets
+ * {@code success}: the answer follows as a customer-service message. Stored answers are encrypted: a reply can repeat what the person wrote. While Redis is
  * unreachable the same is done by this instance alone ({@link LocalClaims}; claims marked
  * {@code local|}), and a person's turn is only the in-process lock.
  */
@@ -36,6 +36,8 @@ final class Claims {
     static final Duration TURN_LEASE = Duration.ofSeconds(30);
     /** A claim being handled: {@code pending:<instance>}, the instance alive while its {@link Liveness} key is. */
     private static final String PENDING = "pending:";
+    /** A claim whose push waits in the {@link Backlog}: kept, so a retry is answered {@code success} at once. */
+    static final String KEPT = "kept";
     /** The token of a claim made while Redis was unreachable, kept by {@link LocalClaims}. */
     private static final String LOCAL = "local|";
     private static final Logger LOG = Logger.getLogger(Claims.class.getName());
@@ -95,7 +97,7 @@ final class Claims {
      * ({@link TooFast}). {@code signed} is the push's timestamp and nonce.
      */
     Result claim(String dedupKey, String openid, String signed) {
-        String retryKey = redis.key("wx", "dedup", dedupKey);
+        String retryKey = retryKey(dedupKey);
         String turnKey = turnKey(openid);
         String nonceKey = redis.key("wx", "nonce", signed);
         String rateKey = redis.key("wx", "rate", openid);
@@ -116,11 +118,14 @@ final class Claims {
         }
         if (r.outcome() == 0) {
             boolean pending = r.earlier().startsWith(PENDING);
-            return new Result(Optional.empty(), Optional.of(pending ? PassiveReply.SUCCESS : cipher.decrypt(r.earlier())), pending, false);
+            boolean elsewhere = pending && !r.local() && !r.earlier().equals(PENDING + liveness.id());
+            String earlier = pending || r.earlier().equals(KEPT) ? PassiveReply.SUCCESS : cipher.decrypt(r.earlier());
+            return new Result(Optional.empty(), Optional.of(earlier), pending, elsewhere, false);
         }
         boolean behindKept = !r.local() && !r.earlier().isEmpty(); // the person's earlier pushes wait in the backlog
         String token = r.local() ? LOCAL + redisToken : redisToken;
-        return new Result(Optional.of(new Claim(retryKey, turnKey, token, r.outcome() == 5, r.states())), Optional.empty(), false, behindKept);
+        return new Result(Optional.of(new Claim(retryKey, turnKey, token, r.outcome() == 5, r.states())), Optional.empty(), false, false,
+                behindKept);
     }
 
     /** What the claim script (or {@link LocalClaims}) said: outcome, earlier answer or waiting count, states read with the turn. */
@@ -213,16 +218,22 @@ final class Claims {
         }
     }
 
+    /** Where a push's claim (pending, kept, or its answer for retries) is kept. */
+    String retryKey(String dedupKey) {
+        return redis.key("wx", "dedup", dedupKey);
+    }
+
     private String turnKey(String openid) {
         return redis.key("wx", "user", openid);
     }
 
     /**
      * A claim, or the earlier answer; {@code pending} when that delivery is still being handled
-     * (answer: success); {@code behindKept} when earlier pushes of the same person wait in the
-     * backlog, so this one must wait behind them.
+     * (answer: success), {@code elsewhere} when by another instance, which may have died with it;
+     * {@code behindKept} when earlier pushes of the same person wait in the backlog, so this one
+     * must wait behind them.
      */
-    record Result(Optional<Claim> first, Optional<String> earlier, boolean pending, boolean behindKept) {
+    record Result(Optional<Claim> first, Optional<String> earlier, boolean pending, boolean elsewhere, boolean behindKept) {
     }
 
     /** The sender is over {@link #PER_MINUTE}: this push is not kept. */

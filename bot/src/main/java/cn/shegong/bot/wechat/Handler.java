@@ -54,7 +54,9 @@ final class Handler {
         ObjectId newId = new ObjectId();
         ObjectId replyId = new ObjectId(); // chosen now, so the person's record remembers both in one write
         ObjectId inId = newId;
-        if (!messages.insert(newId, in)) {
+        boolean fresh = messages.insert(newId, in);
+        exchange.stored();
+        if (!fresh) {
             if (!(takenOver && unanswered(message))) {
                 metrics.count("duplicate");
                 return PassiveReply.SUCCESS;

@@ -35,7 +35,8 @@ import cn.shegong.core.storage.StorageFaults;
  * {@code success} at once. A person's pushes are handled one at a time — in this replica by a
  * parked lock, across replicas by a Redis lease taken with the retry claim. WeChat waits 5
  * seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets {@code success}
- * and the answer follows as a customer-service message through the outbox.
+ * and the answer follows as a customer-service message through the outbox. {@code success} is
+ * never given for a push that is neither stored nor kept ({@link Keeping}).
  */
 final class Inbox {
 
@@ -49,6 +50,7 @@ final class Inbox {
 
     private final Claims claims;
     private final Backlog backlog;
+    private final Keeping keeping;
     private final Semaphore admission = new Semaphore(IN_FLIGHT);
     private final Turns turns;
     private final Handler handler;
@@ -69,6 +71,7 @@ final class Inbox {
         this.states = states;
         this.turns = new Turns(claims);
         this.backlog = new Backlog(redis, cipher, liveness.id(), liveness.prefix(), storeDown);
+        this.keeping = new Keeping(backlog, claims, metrics);
         this.storeDown = storeDown;
         this.handler = new Handler(messages, residents, outboxStore, outbox, conversation, clock, metrics);
         this.conversation = conversation;
@@ -89,16 +92,19 @@ final class Inbox {
         if (claimed.pending()) {
             claimed = awaitEarlier(message, signed, claimed, deadlineNanos);
         }
+        if (claimed.elsewhere()) {
+            return keeping.unfinished(message);
+        }
         if (claimed.earlier().isPresent()) {
             metrics.count("duplicate");
             return claimed.earlier().get();
         }
         Claims.Claim claim = claimed.first().orElseThrow();
         if (claimed.behindKept()) {
-            return defer(claim, message, false); // behind the person's pushes waiting in the backlog
+            return keeping.defer(claim, message, false); // behind the person's pushes waiting in the backlog
         }
         if (!admit()) {
-            return defer(claim, message, false);
+            return keeping.defer(claim, message, false);
         }
         Exchange exchange = new Exchange();
         Future<String> handling;
@@ -118,14 +124,10 @@ final class Inbox {
         try {
             return handling.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            if (exchange.giveUp()) {
-                metrics.count("late");
-                return PassiveReply.SUCCESS;
-            }
-            return join(handling);
+            return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return exchange.giveUp() ? PassiveReply.SUCCESS : join(handling); // else the reply is ready: give it
+            return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling); // else the reply is ready: give it
         } catch (ExecutionException e) {
             throw rethrown(e);
         }
@@ -136,7 +138,8 @@ final class Inbox {
      * that delivery's answer — the retry then gets the very same — or for its instance to be seen
      * dead ({@link Liveness#LEASE} is shorter than this wait), when this delivery takes it over.
      * Answering {@code success} at once would tell WeChat a push was kept that a crashed instance
-     * may never have stored. Polled: Redis offers no wait on a key's change short of pub/sub.
+     * may never have stored (see {@link Keeping#unfinished} for a wait that runs out). Polled: Redis
+     * offers no wait on a key's change short of pub/sub.
      */
     private Claims.Result awaitEarlier(InboundMessage message, String signed, Claims.Result pending, long deadlineNanos) {
         Claims.Result r = pending;
@@ -161,32 +164,8 @@ final class Inbox {
     }
 
     /**
-     * Too busy to start now: keep the push and answer {@code success}; the drainer handles it soon.
-     * The person's turn, if this delivery holds it, is freed (the drainer takes it afresh).
-     */
-    private String defer(Claims.Claim claim, InboundMessage message, boolean inTurn) {
-        if (inTurn || claim.withTurn()) {
-            claims.freeTurn(claim);
-        }
-        boolean kept;
-        try {
-            kept = backlog.keep(claim.retryKey(), message);
-        } catch (RuntimeException e) {
-            claims.releaseOrLog(claim);
-            throw e; // a 500: WeChat retries, and the retry is handled afresh
-        }
-        if (!kept) {
-            claims.releaseOrLog(claim);
-            metrics.count("refused_full");
-            throw new WebhookRejectedException(503, "backlog_full", "too busy; WeChat will retry");
-        }
-        metrics.count("deferred");
-        return PassiveReply.SUCCESS;
-    }
-
-    /**
      * Starts saying this instance is alive ({@link Liveness#start}), then the backlog's
-     * drainer, which handles what {@link #defer} kept, one at a time, the answer as a
+     * drainer, which handles what {@link Keeping} kept, one at a time, the answer as a
      * customer-service message.
      */
     void start() {
@@ -235,7 +214,7 @@ final class Inbox {
         try (Turns.Held turn = turns.take(openid, claim); ConversationStore.Primed read = states.prime(openid, turn.states())) {
             if (!fromBacklog && storeDown.getAsBoolean()) { // in the person's turn, so it is kept behind their push in hand
                 metrics.count("store_down");
-                return defer(claim, message, true);
+                return keeping.defer(claim, message, true);
             }
             String answer = handler.handle(message, claim.takenOver(), exchange);
             claims.finishOrLog(claim, answer);
@@ -252,7 +231,7 @@ final class Inbox {
                 throw e;
             }
             metrics.count("store_down");
-            return defer(claim, message, true);
+            return keeping.defer(claim, message, true);
         } catch (Exception e) {
             return failed(message, claim, exchange, e);
         }

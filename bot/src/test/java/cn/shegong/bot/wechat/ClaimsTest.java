@@ -33,6 +33,7 @@ class ClaimsTest {
     private TestRedis test;
     private Redis redis;
     private ConversationStore states;
+    private Liveness liveness;
     private Claims claims;
 
     @BeforeEach
@@ -40,7 +41,8 @@ class ClaimsTest {
         test = new TestRedis();
         redis = Redis.open(Optional.of(TestRedis.URL), test.prefix(), Files.createTempDirectory("claims"));
         states = new ConversationStore(redis, CIPHER);
-        claims = new Claims(redis, CIPHER, new Liveness(redis), states::keys);
+        liveness = new Liveness(redis);
+        claims = new Claims(redis, CIPHER, liveness, states::keys);
     }
 
     @AfterEach
@@ -125,6 +127,29 @@ class ClaimsTest {
         waiter.join(10_000);
         assertEquals(List.of(), brought.get(), "it then takes the lock and the turn in order, and reads the state afresh");
         assertEquals(next.token(), test.client().get(test.prefix() + "wx:user:o-6"));
+    }
+
+    @Test
+    void aRetryIsToldWhetherItsPushIsKeptOrStillInAnInstancesHandsAndWhose() {
+        liveness.heartbeat();
+        Claims.Claim first = claims.claim("d7", "o-7", "t:7").first().orElseThrow();
+        Claims.Result here = claims.claim("d7", "o-7", "t:7b");
+        assertTrue(here.pending() && !here.elsewhere(), "still being handled by this instance");
+
+        Liveness other = new Liveness(redis);
+        other.heartbeat();
+        Claims.Result elsewhere = new Claims(redis, CIPHER, other, states::keys).claim("d7", "o-7", "t:7c");
+        assertTrue(elsewhere.pending() && elsewhere.elsewhere(), "another instance, alive, sees it in this one's hands");
+
+        new Backlog(redis, CIPHER, "me", test.prefix() + "instance:", () -> false).keep(first.retryKey(), BacklogTest.push("o-7", 7, "七"));
+        Claims.Result kept = claims.claim("d7", "o-7", "t:7d");
+        assertFalse(kept.pending(), "kept in the backlog: nothing to wait for");
+        assertEquals(Optional.of(PassiveReply.SUCCESS), kept.earlier(), "the answer follows as a customer-service message");
+
+        claims.finish(first, "好的");
+        assertEquals(Optional.of("好的"), claims.claim("d7", "o-7", "t:7e").earlier(), "once answered, a retry gets that answer");
+        new Backlog(redis, CIPHER, "me", test.prefix() + "instance:", () -> false).keep(claims.retryKey("d8"), BacklogTest.push("o-8", 8, "八"));
+        assertNull(test.client().get(claims.retryKey("d8")), "keeping marks a claim that exists; it makes none");
     }
 
     private static boolean waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
