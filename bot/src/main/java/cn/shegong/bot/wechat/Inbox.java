@@ -220,9 +220,9 @@ final class Inbox {
             claims.finishOrLog(claim, answer);
             return answer;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            claims.releaseOrLog(claim);
-            return PassiveReply.SUCCESS;
+            Thread.currentThread().interrupt(); // stopping: not handled, so not answered success (WeChat retries;
+            claims.releaseOrLog(claim);         // an item from the backlog stays in this instance's working list)
+            throw new WebhookRejectedException(503, "stopping", "stopping; WeChat will retry");
         } catch (RuntimeException e) {
             if (!StorageFaults.unreachable(e)) {
                 return failed(message, claim, exchange, e);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
@@ -162,10 +163,23 @@ public final class Redis implements AutoCloseable {
         }
         try {
             return call.get();
-        } catch (JedisConnectionException e) {
+        } catch (JedisException e) {
+            if (!unavailable(e)) {
+                throw e;
+            }
             markDown(e);
             return fallback.get();
         }
+    }
+
+    /**
+     * Not reachable, or not serving yet: loading its append-only file after a restart
+     * ({@code LOADING}), or stuck in a script ({@code BUSY}). A push meanwhile is handled as with
+     * Redis down, not failed.
+     */
+    static boolean unavailable(JedisException e) {
+        return e instanceof JedisConnectionException || e instanceof JedisBusyException
+                || e.getMessage() != null && e.getMessage().startsWith("LOADING");
     }
 
     /** The same for calls without a result. */
