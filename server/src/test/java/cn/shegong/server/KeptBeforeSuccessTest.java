@@ -94,8 +94,46 @@ class KeptBeforeSuccessTest {
         service.redis.client().del(prefix + "wx:user:" + openid); // the other replica is done with the person
         service.fakeApi.awaitCalls(c -> c.stream().anyMatch(call -> customTo(call, openid)), Duration.ofSeconds(30));
         awaitBacklogEmpty(prefix);
+        service.shegong.outbox().runOnce(); // anything the copy's handling queued is sent now
         assertEquals(1, service.db.getCollection("messages").countDocuments(Filters.eq("msgId", msgId)), "stored once");
         assertEquals(1, service.fakeApi.received(openid).size(), "one answer, though the push was in two hands");
+    }
+
+    /**
+     * The same for an event — following the account — which has no MsgId: a copy could not be
+     * stored once, so none is kept; once the turn is free it is handled once, the person welcomed
+     * once, exactly as someone who followed at a quiet moment.
+     */
+    @Test
+    void aLateEventIsNotCopiedAndIsHandledOnce() throws Exception {
+        String prefix = service.redis.prefix();
+        String quiet = "o-follows-quietly";
+        String late = "o-follows-late";
+        assertTrue(service.platform.follow(quiet, java.util.Optional.empty()).ok());
+        service.redis.client().set(prefix + "instance:busy-replica", "1", SetParams.setParams().px(60_000));
+        service.redis.client().set(prefix + "wx:user:" + late, "busy-replica|turn", SetParams.setParams().px(60_000));
+
+        WeChatPush.Delivery delivery = service.platform.follow(late, java.util.Optional.empty());
+
+        assertTrue(delivery.ok(), delivery.failure());
+        assertEquals(1, delivery.attempts(), "answered within WeChat's 5 s");
+        assertEquals(0, service.redis.client().llen(prefix + "wx:backlog") + workingLists(prefix), "no copy of an event");
+        service.redis.client().del(prefix + "wx:user:" + late);
+        awaitHandled(prefix, late);
+        service.shegong.outbox().runOnce();
+        assertEquals(service.messagesOf(quiet), service.messagesOf(late), "stored and answered as a quiet follow is: once");
+        assertEquals(service.fakeApi.received(quiet).size() + 1, service.fakeApi.received(late).size(),
+                "welcomed once: what a quiet follow gets in WeChat's reply, the late one as a customer-service message");
+    }
+
+    /** The person's push has its answer kept for retries: its handling is over (bounded poll: it has no other signal). */
+    private void awaitHandled(String prefix, String openid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (service.redis.client().keys(prefix + "wx:dedup:e" + openid + ":*").stream()
+                .map(k -> service.redis.client().get(k)).anyMatch(v -> v == null || v.startsWith("pending:"))) {
+            assertTrue(System.nanoTime() < deadline, "handled within 30 s of its turn");
+            Thread.sleep(100);
+        }
     }
 
     private long workingLists(String prefix) {

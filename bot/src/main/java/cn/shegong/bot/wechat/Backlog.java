@@ -43,7 +43,13 @@ final class Backlog {
             redis.call('rpush', KEYS[1], ARGV[1])
             redis.call('incr', KEYS[2])
             redis.call('expire', KEYS[2], ARGV[3])
-            redis.call('set', KEYS[3], ARGV[4], 'XX', 'EX', ARGV[5])
+            if string.sub(redis.call('get', KEYS[3]) or '', 1, 8) == 'pending:' then
+              redis.call('set', KEYS[3], ARGV[4], 'EX', ARGV[5])
+            end
+            return 1""";
+    private static final String WITHDRAW = """
+            if redis.call('lrem', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+            if redis.call('decr', KEYS[2]) <= 0 then redis.call('del', KEYS[2]) end
             return 1""";
     private static final String DONE = """
             redis.call('lrem', KEYS[1], 1, ARGV[1])
@@ -53,8 +59,11 @@ final class Backlog {
             if redis.call('lrem', KEYS[1], 1, ARGV[1]) > 0 then redis.call('lpush', KEYS[2], ARGV[1]) end
             return 1""";
 
-    /** What the drainer needs: the push's XML fields and its retry key. */
-    record Item(String retryKey, Map<String, String> fields) {
+    /**
+     * What the drainer needs: the push's XML fields and its retry key; {@code copy} when it was kept
+     * beside a handling in this instance that may yet store it (see {@link #keepCopy}).
+     */
+    record Item(String retryKey, Map<String, String> fields, boolean copy) {
     }
 
     private final Redis redis;
@@ -82,20 +91,40 @@ final class Backlog {
     }
 
     /**
-     * Keeps the push for later and marks its claim (if there is one under {@code retryKey})
+     * Keeps the push for later and marks its claim, if it is still pending under {@code retryKey},
      * {@link Claims#KEPT}, so WeChat's retries are answered at once; false when the backlog is full
      * or Redis is unreachable.
      */
     boolean keep(String retryKey, InboundMessage message) {
+        return push(retryKey, message, false) != null;
+    }
+
+    /**
+     * As {@link #keep}, beside a handling in this instance that may yet store the push: the drainer
+     * handles the copy only as a first delivery (a duplicate is left alone), and {@link #withdraw}
+     * takes it back once that handling has stored it. Returns the kept item, null when not kept.
+     */
+    String keepCopy(String retryKey, InboundMessage message) {
+        return push(retryKey, message, true);
+    }
+
+    /** Takes back a copy the drainer has not started on; the person's waiting count with it. */
+    void withdraw(String sealed, InboundMessage message) {
+        redis.orElse(() -> redis.client().eval(WITHDRAW, List.of(queue, held(message)), List.of(sealed)), () -> 0L);
+    }
+
+    private String push(String retryKey, InboundMessage message, boolean copy) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("retryKey", retryKey);
         item.put("fields", message.xml());
+        item.put("copy", copy);
         try {
             String sealed = cipher.encrypt(JSON.writeValueAsString(item));
             // With Redis unreachable there is nowhere to keep it: refused, and WeChat retries it.
-            return redis.orElse(() -> ((Long) redis.client().eval(KEEP, List.of(queue, held(message), retryKey), List.of(sealed,
+            boolean kept = redis.orElse(() -> ((Long) redis.client().eval(KEEP, List.of(queue, held(message), retryKey), List.of(sealed,
                     Integer.toString(CAPACITY), Integer.toString(HELD_SECONDS), Claims.KEPT, Long.toString(Claims.RETRY_TTL_SECONDS)))) > 0,
                     () -> false);
+            return kept ? sealed : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -202,7 +231,7 @@ final class Backlog {
             Map<String, Object> map = JSON.readValue(cipher.decrypt(sealed), new TypeReference<>() { });
             @SuppressWarnings("unchecked")
             Map<String, String> fields = (Map<String, String>) map.get("fields");
-            return new Item((String) map.get("retryKey"), fields);
+            return new Item((String) map.get("retryKey"), fields, Boolean.TRUE.equals(map.get("copy")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -163,11 +163,12 @@ final class Claims {
     }
 
     /**
-     * A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken; it may
-     * have been stored by a handler that crashed (the backlog puts such items back).
+     * A claim for a push kept earlier under {@code retryKey}: its turn is still to be taken.
+     * {@code takeOver}: it may have been stored by a handler that crashed before answering (the
+     * backlog puts such items back), so a stored one without its reply is handled again.
      */
-    Claim forRetryKey(String retryKey, String openid) {
-        return new Claim(retryKey, turnKey(openid), token(), true, List.of());
+    Claim forRetryKey(String retryKey, String openid, boolean takeOver) {
+        return new Claim(retryKey, turnKey(openid), token(), takeOver, List.of());
     }
 
     /** The push was handled and its reply stored: a failure to keep the answer must not change it. */

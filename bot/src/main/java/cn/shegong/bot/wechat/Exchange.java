@@ -3,8 +3,9 @@ package cn.shegong.bot.wechat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Who answers WeChat: the request (in time) or the outbox (late), decided once, atomically; and
- * whether the push is stored yet, so a late {@code success} is only given for a push that is kept.
+ * Who answers WeChat: the request (in time) or the outbox (late), decided once, atomically;
+ * whether the push is stored yet, so a late {@code success} is given for a push that is kept; and
+ * the copy kept for it, taken back once the push is stored.
  */
 final class Exchange {
     private static final int WAITING = 0;
@@ -12,6 +13,7 @@ final class Exchange {
     private static final int LATE = 2;
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile boolean stored;
+    private volatile String copy;
 
     boolean answerInTime() {
         return state.compareAndSet(WAITING, ANSWERED);
@@ -28,5 +30,15 @@ final class Exchange {
 
     boolean isStored() {
         return stored;
+    }
+
+    /** A copy of the push was kept in the backlog when WeChat got {@code success} before it was stored. */
+    void copied(String sealed) {
+        copy = sealed;
+    }
+
+    /** The kept copy, null when none was kept. */
+    String copy() {
+        return copy;
     }
 }

@@ -61,7 +61,7 @@ final class Handler {
                 metrics.count("duplicate");
                 return PassiveReply.SUCCESS;
             }
-            inId = msgId(message).flatMap(messages::idOf).orElse(newId); // stored by the crashed instance, under its id
+            inId = message.wechatMsgId().flatMap(messages::idOf).orElse(newId); // stored by the crashed instance, under its id
         }
         track(message, List.of(inId, replyId), in.storedAt());
         metrics.count("accepted");
@@ -77,7 +77,7 @@ final class Handler {
         StoredMessage out = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
                 Map.of(), now, now);
         Optional<String> caseId = reply.get().caseId();
-        messages.insertReply(replyId, out, msgId(message), caseId, reply.get().changed());
+        messages.insertReply(replyId, out, message.wechatMsgId(), caseId, reply.get().changed());
         caseId.ifPresent(id -> residents.linkRecent(openid, received, ids -> messages.link(ids, id))); // the question, unless its request took it
         String body = answer(message, reply.get().text(), exchange);
         for (String more : reply.get().more()) { // each in a bubble of its own, after the answer
@@ -122,12 +122,7 @@ final class Handler {
     private StoredMessage inbound(InboundMessage message) {
         var envelope = message.envelope();
         return new StoredMessage(envelope.openid(), StoredMessage.Direction.IN, envelope.msgType(),
-                message.readable(), msgId(message), message.fields(), envelope.createTime(), clock.instant());
-    }
-
-    private static Optional<Long> msgId(InboundMessage message) {
-        return message instanceof InboundMessage.Ordinary o ? Optional.of(o.msgId())
-                : message instanceof InboundMessage.Unknown u ? u.msgId() : Optional.empty();
+                message.readable(), message.wechatMsgId(), message.fields(), envelope.createTime(), clock.instant());
     }
 
     /**
@@ -136,6 +131,6 @@ final class Handler {
      * writes and storing its reply is the one window where a message is handled twice.
      */
     private boolean unanswered(InboundMessage message) {
-        return msgId(message).map(id -> !messages.replied(id)).orElse(false);
+        return message.wechatMsgId().map(id -> !messages.replied(id)).orElse(false);
     }
 }

@@ -83,6 +83,14 @@ public sealed interface InboundMessage {
     }
 
     /**
+     * WeChat's number for a message (ordinary messages, and unknown types that carry one); events
+     * have none. A numbered push is stored once whatever the number of deliveries (a unique index).
+     */
+    default Optional<Long> wechatMsgId() {
+        return this instanceof Ordinary o ? Optional.of(o.msgId()) : this instanceof Unknown u ? u.msgId() : Optional.empty();
+    }
+
+    /**
      * The key under which WeChat's retries of this push are recognised: MsgId for ordinary
      * messages, sender + CreateTime + Event + EventKey for events (which have no MsgId).
      */

@@ -44,6 +44,12 @@ final class Inbox {
     /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
     static final int IN_FLIGHT = 64;
     static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
+    /**
+     * The end of the budget is kept for keeping the push in Redis before {@code success}
+     * ({@link Keeping}): a stalled Redis takes up to a second to give up, so the answer still
+     * leaves within WeChat's 5 seconds.
+     */
+    static final Duration KEEP_RESERVE = Duration.ofMillis(500);
     /** How often a retry that found its push pending looks again (see {@link #awaitEarlier}). */
     static final Duration RETRY_POLL = Duration.ofMillis(100);
     private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
@@ -89,8 +95,9 @@ final class Inbox {
             metrics.count("too_fast");
             return PassiveReply.text(message.envelope(), conversation.tooFast(), clock.instant());
         }
+        long handOver = deadlineNanos - KEEP_RESERVE.toNanos(); // from here on, keep the push and answer success
         if (claimed.pending()) {
-            claimed = awaitEarlier(message, signed, claimed, deadlineNanos);
+            claimed = awaitEarlier(message, signed, claimed, handOver);
         }
         if (claimed.elsewhere()) {
             return keeping.unfinished(message);
@@ -122,12 +129,15 @@ final class Inbox {
             throw e;
         }
         try {
-            return handling.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return handling.get(Math.max(0, handOver - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling); // else the reply is ready: give it
+            try { // the server is stopping: keep the push before answering, the flag cleared meanwhile (Redis I/O fails under it)
+                return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling); // else the reply is ready: give it
+            } finally {
+                Thread.currentThread().interrupt();
+            }
         } catch (ExecutionException e) {
             throw rethrown(e);
         }
@@ -175,7 +185,7 @@ final class Inbox {
             try {
                 Exchange late = new Exchange();
                 late.giveUp();
-                handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid()), late, true);
+                handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid(), !item.copy()), late, true);
             } finally {
                 admission.release();
             }
@@ -217,6 +227,7 @@ final class Inbox {
                 return keeping.defer(claim, message, true);
             }
             String answer = handler.handle(message, claim.takenOver(), exchange);
+            keeping.stored(message, exchange);
             claims.finishOrLog(claim, answer);
             return answer;
         } catch (InterruptedException e) {

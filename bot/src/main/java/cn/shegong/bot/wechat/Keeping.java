@@ -4,11 +4,12 @@ import java.util.logging.Logger;
 
 /**
  * When WeChat is answered {@code success} before a push is stored, the push is kept in the
- * {@link Backlog} first — never acknowledged on the hope that a handler somewhere finishes it: a
- * push deferred (too busy, MongoDB unreachable, the person's earlier pushes waiting), one still
- * being handled here when WeChat's budget runs out, and a retry whose first delivery another
- * instance still has. A push kept twice is stored once: its message id is unique, and each copy
- * is handled in the person's turn.
+ * {@link Backlog} first: a push deferred (too busy, MongoDB unreachable, the person's earlier
+ * pushes waiting), a message still being handled here when WeChat's budget runs out, and a retry
+ * whose first delivery another instance still has. A message kept twice is stored once: its
+ * MsgId is unique, and each copy is handled in the person's turn. Two exceptions rest on the
+ * handling in this process alone, lost only if it crashes before storing: a late event (no MsgId
+ * to store a copy once by) and a late push while Redis is unreachable.
  */
 final class Keeping {
 
@@ -52,11 +53,17 @@ final class Keeping {
     /**
      * A retry still in another instance's hands when WeChat must be answered: that instance may
      * have died with it a moment ago (its lease not yet run out) or be stuck, and {@code success}
-     * alone would lose the push with it. The drainer handles the kept copy after the first
-     * delivery if that one is alive (it holds the person's turn). With nowhere to keep it, WeChat
-     * is refused and retries.
+     * alone would lose the push with it. A numbered message is kept: the drainer handles it in the
+     * person's turn, after the first delivery if that one is alive, and the unique MsgId stores it
+     * once. An event has no such number — a copy could be handled twice — so WeChat is refused and
+     * retries; by then the instance is seen dead (the event is taken over) or has answered. With
+     * nowhere to keep a message, WeChat is refused too.
      */
     String unfinished(InboundMessage message) {
+        if (message.wechatMsgId().isEmpty()) {
+            metrics.count("refused_unfinished");
+            throw new WebhookRejectedException(503, "unfinished", "an earlier delivery of this event is unfinished; WeChat will retry");
+        }
         if (!backlog.keep(claims.retryKey(message.dedupKey()), message)) {
             metrics.count("refused_full");
             throw new WebhookRejectedException(503, "backlog_full", "an earlier delivery is unfinished and there is nowhere to keep this one");
@@ -67,19 +74,39 @@ final class Keeping {
 
     /**
      * Still being handled here when WeChat's budget runs out: {@code success} now, the answer
-     * through the outbox. Unless the push is stored already, it is kept too, so this instance
-     * crashing before it is stored cannot lose it; the copy comes after this handling in the
-     * person's turn and finds it done. With nowhere to keep it, this handling is its keeper.
+     * through the outbox. A numbered message not stored yet is kept too, so that this instance
+     * crashing before it is stored cannot lose it; the copy is taken back once the handling has
+     * stored it ({@link #stored}), and if the drainer got to it first it finds it stored and leaves
+     * it. An event is not copied (it has no number to be stored once by), nor is anything while
+     * Redis is unreachable or the backlog full: then this handling is its only keeper.
      */
     String late(Claims.Claim claim, InboundMessage message, Exchange exchange) {
         metrics.count("late");
-        if (!exchange.isStored()) {
+        if (!exchange.isStored() && message.wechatMsgId().isPresent()) {
             try {
-                backlog.keep(claim.retryKey(), message);
+                String copy = backlog.keepCopy(claim.retryKey(), message);
+                if (copy != null) {
+                    exchange.copied(copy);
+                    if (exchange.isStored()) {
+                        stored(message, exchange); // stored meanwhile: no need for it
+                    }
+                }
             } catch (RuntimeException e) {
                 LOG.fine(() -> "a late push was not kept in the backlog too: " + e.getClass().getSimpleName());
             }
         }
         return PassiveReply.SUCCESS;
+    }
+
+    /** The handling has stored the push: the copy kept for it, if any, is taken back. */
+    void stored(InboundMessage message, Exchange exchange) {
+        String copy = exchange.copy();
+        if (copy != null) {
+            try {
+                backlog.withdraw(copy, message);
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "a copy stays in the backlog (handled as a duplicate): " + e.getClass().getSimpleName());
+            }
+        }
     }
 }

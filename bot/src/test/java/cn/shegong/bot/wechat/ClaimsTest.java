@@ -97,7 +97,7 @@ class ClaimsTest {
     @Test
     void aTurnFromTheClaimIsGivenBackWhileAnEarlierPushOfThePersonIsInHandHere() throws Exception {
         Turns turns = new Turns(claims);
-        Claims.Claim earlier = claims.forRetryKey(test.prefix() + "wx:dedup:old", "o-6"); // e.g. from the backlog
+        Claims.Claim earlier = claims.forRetryKey(test.prefix() + "wx:dedup:old", "o-6", true); // e.g. from the backlog
         CountDownLatch inHand = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread holder = Thread.ofVirtual().start(() -> {
