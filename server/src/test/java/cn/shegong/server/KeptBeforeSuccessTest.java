@@ -49,12 +49,10 @@ class KeptBeforeSuccessTest {
         long msgId = service.platform.nextMsgId();
         service.fakeApi.follow(openid);
         // A replica that says it is alive (its lease runs a minute) took the first delivery and never finishes it.
-        String prefix = service.redis.prefix();
-        service.redis.client().set(prefix + "instance:ghost-replica", "1", SetParams.setParams().px(60_000));
-        service.redis.client().set(prefix + "wx:dedup:m" + msgId, "pending:ghost-replica", SetParams.setParams().ex(300));
+        otherReplicaAlive("ghost-replica");
+        service.redis.client().set(service.redis.prefix() + "wx:dedup:m" + msgId, "pending:ghost-replica", SetParams.setParams().ex(300));
 
-        WeChatPush.Delivery retry = service.wechat.deliver(
-                Pushes.text(openid, service.clock.instant().getEpochSecond(), msgId, "我想申请低保，请问要带什么材料"), WeChatPush.Mode.PLAINTEXT);
+        WeChatPush.Delivery retry = asksForHelp(openid, msgId);
 
         assertTrue(retry.ok(), retry.failure());
         assertEquals(1, retry.attempts(), "the retry was answered within WeChat's 5 s");
@@ -79,11 +77,10 @@ class KeptBeforeSuccessTest {
         long msgId = service.platform.nextMsgId();
         service.fakeApi.follow(openid);
         String prefix = service.redis.prefix();
-        service.redis.client().set(prefix + "instance:busy-replica", "1", SetParams.setParams().px(60_000));
-        service.redis.client().set(prefix + "wx:user:" + openid, "busy-replica|turn", SetParams.setParams().px(60_000));
+        otherReplicaAlive("busy-replica");
+        holdsTurn("busy-replica", openid);
 
-        WeChatPush.Delivery delivery = service.wechat.deliver(
-                Pushes.text(openid, service.clock.instant().getEpochSecond(), msgId, "我想申请低保，请问要带什么材料"), WeChatPush.Mode.PLAINTEXT);
+        WeChatPush.Delivery delivery = asksForHelp(openid, msgId);
 
         assertTrue(delivery.ok(), delivery.failure());
         assertEquals(1, delivery.attempts(), "answered within WeChat's 5 s");
@@ -110,8 +107,8 @@ class KeptBeforeSuccessTest {
         String quiet = "o-follows-quietly";
         String late = "o-follows-late";
         assertTrue(service.platform.follow(quiet, java.util.Optional.empty()).ok());
-        service.redis.client().set(prefix + "instance:busy-replica", "1", SetParams.setParams().px(60_000));
-        service.redis.client().set(prefix + "wx:user:" + late, "busy-replica|turn", SetParams.setParams().px(60_000));
+        otherReplicaAlive("busy-replica");
+        holdsTurn("busy-replica", late);
 
         WeChatPush.Delivery delivery = service.platform.follow(late, java.util.Optional.empty());
 
@@ -124,6 +121,21 @@ class KeptBeforeSuccessTest {
         assertEquals(service.messagesOf(quiet), service.messagesOf(late), "stored and answered as a quiet follow is: once");
         assertEquals(service.fakeApi.received(quiet).size() + 1, service.fakeApi.received(late).size(),
                 "welcomed once: what a quiet follow gets in WeChat's reply, the late one as a customer-service message");
+    }
+
+    /** Another replica says it is alive: its lease runs a minute. */
+    private void otherReplicaAlive(String name) {
+        service.redis.client().set(service.redis.prefix() + "instance:" + name, "1", SetParams.setParams().px(60_000));
+    }
+
+    /** That replica holds the person's turn, as while it handles an earlier push of theirs. */
+    private void holdsTurn(String replica, String openid) {
+        service.redis.client().set(service.redis.prefix() + "wx:user:" + openid, replica + "|turn", SetParams.setParams().px(60_000));
+    }
+
+    private WeChatPush.Delivery asksForHelp(String openid, long msgId) {
+        return service.wechat.deliver(Pushes.text(openid, service.clock.instant().getEpochSecond(), msgId, "我想申请低保，请问要带什么材料"),
+                WeChatPush.Mode.PLAINTEXT);
     }
 
     /** The person's push has its answer kept for retries: its handling is over (bounded poll: it has no other signal). */
