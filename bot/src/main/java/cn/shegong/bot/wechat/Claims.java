@@ -20,11 +20,12 @@ import cn.shegong.core.storage.Redis;
  * push's retry key (SET NX) and checks the nonce and the person's rate in one script; when the
  * person's turn is free it takes it in the same step, with their conversation state, and the
  * handler keeps it only if it also gets the in-process lock at once ({@link Turns}); otherwise the
- * handler takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so two
- * messages of one person cannot each hold one and wait for the other; {@link #finish} stores the answer for retries and frees
- * the turn in one script. A retry that arrives while the first is still being handled is told so
- * ({@link Inbox} waits for that answer); one whose push waits in the backlog ({@link #KEPT}) gets
- * {@code success}: the answer follows as a customer-service message. Stored answers are encrypted: a reply can repeat what the person wrote. While Redis is
+ * handler takes the turn ({@link #takeTurn}) after the in-process lock — always in that order, so
+ * two messages of one person cannot each hold one and wait for the other; {@link #finish} stores
+ * the answer for retries and frees the turn in one script. A retry that arrives while the first is
+ * still being handled is told so ({@link Inbox} waits for that answer); one whose push waits in
+ * the backlog ({@link #KEPT}) gets {@code success}: the answer follows as a customer-service
+ * message. Stored answers are encrypted: a reply can repeat what the person wrote. While Redis is
  * unreachable the same is done by this instance alone ({@link LocalClaims}; claims marked
  * {@code local|}), and a person's turn is only the in-process lock.
  */

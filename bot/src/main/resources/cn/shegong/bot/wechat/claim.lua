@@ -1,7 +1,7 @@
 -- Claims a push (see Claims#claim). KEYS: retry, turn, nonce, rate, held (the person's pushes
 -- waiting in the backlog), then the person's conversation-state keys. ARGV: retry TTL s, turn
 -- token, turn lease ms, dedup key, nonce TTL s, per-minute limit, liveness prefix, instance.
--- Returns {3} a replayed signature, {4} too fast, {0, earlier answer or pending:<instance>},
+-- Returns {3} a replayed signature, {4} too fast, {0, earlier answer, pending:<instance> or kept},
 -- or {1 | 5 (taken over from a dead instance), held} and, when the person's turn was free and is
 -- now ours, {1 | 5, '', state...} with their conversation state read in the same step.
 local seen = redis.call('get', KEYS[3])
