@@ -2,9 +2,7 @@ package cn.shegong.core.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +17,13 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 /**
- * Coordination across replicas. With a URL it talks to that Redis; without one it starts the
- * redis-server binary shipped in embedded-redis, on a free loopback port, working in a folder
- * under the data folder. Every key goes through {@link #key(String...)} so that tests and
- * several deployments can share one server.
+ * Coordination across replicas. With a URL it talks to that Redis; without one it starts an
+ * {@link EmbeddedRedisServer} under the data folder. Calls that find Redis unavailable fall back
+ * to what this instance keeps alone ({@link #orElse}) until a probe finds it serving again. Every
+ * key goes through {@link #key(String...)} so that tests and several deployments can share one
+ * server.
  */
 public final class Redis implements AutoCloseable {
 
@@ -36,7 +33,7 @@ public final class Redis implements AutoCloseable {
 
     private final UnifiedJedis client;
     private final String prefix;
-    private final Optional<RedisServer> embedded;
+    private final Optional<EmbeddedRedisServer> embedded;
     private volatile boolean closing;
     private final Object lifecycle = new Object();
     /** Set when Redis stopped answering; a probe clears it when Redis answers again. */
@@ -46,80 +43,30 @@ public final class Redis implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-
-    /** The embedded redis-server's pidfile, to tell whether that process is still alive. */
-    private final Optional<Path> pidFile;
     private final URI uri;
 
-    private Redis(URI uri, String prefix, RedisServer embedded, Path pidFile) {
+    private Redis(URI uri, String prefix, EmbeddedRedisServer embedded) {
         this.uri = uri;
         this.client = RedisClients.connect(uri);
         this.prefix = prefix;
         this.embedded = Optional.ofNullable(embedded);
-        this.pidFile = Optional.ofNullable(pidFile);
     }
 
     /** Connects to {@code url} when present, else starts embedded Redis with its files under {@code dataDir}. */
     public static Redis open(Optional<URI> url, String prefix, Path dataDir) {
         if (url.isPresent()) {
-            Redis redis = new Redis(url.get(), prefix, null, null);
+            Redis redis = new Redis(url.get(), prefix, null);
             redis.requireReachable("REDIS_URL");
             return redis;
         }
         Path dir = dataDir.resolve("redis");
         try {
-            Files.createDirectories(dir);
-            stopLeftOver(dir.resolve("redis.pid"));
-            int port = freePort();
-            RedisServer server = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
-                    .bind("127.0.0.1")
-                    .port(port)
-                    .setting("dir " + dir.toAbsolutePath())
-                    .setting("pidfile " + dir.resolve("redis.pid").toAbsolutePath())
-                    .setting("appendonly yes")
-                    .setting("save 60 1")
-                    .onShutdownForceStop(true)
-                    .build();
-            server.start();
-            LOG.info(() -> "Embedded Redis on 127.0.0.1:" + port + ", folder " + dir);
-            Redis redis = new Redis(URI.create("redis://127.0.0.1:" + port), prefix, server, dir.resolve("redis.pid"));
+            EmbeddedRedisServer server = EmbeddedRedisServer.start(dir);
+            Redis redis = new Redis(server.uri(), prefix, server);
             redis.requireReachable("embedded Redis");
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Redis in " + dir, e);
-        }
-    }
-
-    /**
-     * A crashed service (kill -9) leaves its embedded redis-server running on the data folder; the
-     * next start stops it rather than run a second one beside it.
-     */
-    private static void stopLeftOver(Path pidFile) throws IOException {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
-                    .ifPresent(p -> {
-                        LOG.info("stopping the embedded Redis a previous run left behind (pid " + pid + ")");
-                        p.destroy();
-                        try {
-                            p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (Exception stillRunning) {
-                            p.destroyForcibly();
-                        }
-                    });
-        } catch (NumberFormatException e) {
-            LOG.fine("unreadable redis.pid");
-        }
-        Files.deleteIfExists(pidFile);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
@@ -217,14 +164,7 @@ public final class Redis implements AutoCloseable {
 
     /** The embedded redis-server's process id, for fault drills that pause or kill it. */
     public Optional<Long> embeddedPid() {
-        if (pidFile.isEmpty() || !Files.exists(pidFile.get())) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(Files.readString(pidFile.get()).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return embedded.flatMap(EmbeddedRedisServer::pid);
     }
 
     /**
@@ -238,7 +178,7 @@ public final class Redis implements AutoCloseable {
             if (closing || shuttingDown()) {
                 return;
             }
-            embedded.filter(server -> !embeddedAlive()).ifPresent(Redis::restart);
+            embedded.filter(server -> !server.alive()).ifPresent(EmbeddedRedisServer::restart);
         }
     }
 
@@ -251,25 +191,6 @@ public final class Redis implements AutoCloseable {
             return false;
         } catch (IllegalStateException e) {
             return true;
-        }
-    }
-
-    private boolean embeddedAlive() {
-        return embeddedPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    /** The embedded redis-server died (killed, out of memory): start it again on its port and folder. */
-    private static void restart(RedisServer server) {
-        try {
-            server.stop();
-        } catch (IOException | RuntimeException ignored) {
-            // it is gone already
-        }
-        try {
-            server.start();
-            LOG.info("embedded Redis restarted");
-        } catch (IOException | RuntimeException e) {
-            LOG.fine(() -> "embedded Redis not restarted yet: " + e.getClass().getSimpleName());
         }
     }
 
@@ -298,12 +219,6 @@ public final class Redis implements AutoCloseable {
         }
         prober.shutdownNow();
         client.close();
-        embedded.ifPresent(server -> {
-            try {
-                server.stop();
-            } catch (IOException e) {
-                LOG.warning("embedded Redis did not stop cleanly: " + e.getMessage());
-            }
-        });
+        embedded.ifPresent(EmbeddedRedisServer::stop);
     }
 }
