@@ -231,8 +231,9 @@ final class Inbox {
             claims.finishOrLog(claim, answer);
             return answer;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stopping: not handled, so not answered success (WeChat retries;
-            claims.releaseOrLog(claim);         // an item from the backlog stays in this instance's working list)
+            claims.releaseOrLog(claim); // before the flag is set again: Redis I/O fails under it and would mark Redis down
+            Thread.currentThread().interrupt();
+            // stopping: not handled, so not answered success (WeChat retries; a backlog item stays in the working list)
             throw new WebhookRejectedException(503, "stopping", "stopping; WeChat will retry");
         } catch (RuntimeException e) {
             if (!StorageFaults.unreachable(e)) {
