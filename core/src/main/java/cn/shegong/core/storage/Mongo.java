@@ -82,7 +82,7 @@ public final class Mongo implements AutoCloseable {
 
     /**
      * The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server;
-     * its indexes compared by value ({@link OrderedIndexBackend}).
+     * its indexes compared by value ({@link EmbeddedBackend}).
      */
     private static H2Backend embeddedBackend(Path dataDir) {
         try {
@@ -90,7 +90,7 @@ public final class Mongo implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data folder " + dataDir, e);
         }
-        return new OrderedIndexBackend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
+        return new EmbeddedBackend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
                 .cacheSize(embeddedCacheMb()).open());
     }
 

@@ -7,20 +7,29 @@ import java.util.logging.Logger;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ObjectDataType;
 
 /**
- * The embedded store (mongo-java-server's H2 backend) with its unique indexes — {@code _id} and
- * every unique one, the only indexes it has — compared value by value. The library keeps each
+ * The embedded store (mongo-java-server's H2 backend) with its documents kept as BSON
+ * ({@link BsonDocuments}) and its unique indexes — {@code _id} and every unique one, the only
+ * indexes it has — compared value by value. Both under new map names: a collection or index
+ * in the library's format is copied into its new map when the store opens and then removed (a
+ * crash before the removal copies it again).
+ * <p>
+ * The indexes: the library keeps each
  * index as an MVMap keyed by its {@code KeyValue}, which is not {@code Comparable}, so H2 orders
  * those keys by their Java-serialised bytes and serialises both sides of every comparison of
  * every lookup and insert: 12 % of the service's CPU under the webhook bench (docs/benchmarks.md).
@@ -28,17 +37,19 @@ import org.h2.mvstore.type.ObjectDataType;
  * Here the keys are written and read exactly as before; only the order differs: value by value,
  * by {@code compareTo} where both are of one {@code Comparable} class, else by class name, else
  * (documents, lists) by the serialised bytes as before. Two keys are the same key exactly when
- * their values are equal, as before. Because the order differs, an index is kept under a new map
- * name; one kept in the old order is copied into it when the store opens and then removed (a crash
- * before the removal copies it again).
+ * their values are equal, as before.
  */
-final class OrderedIndexBackend extends H2Backend {
+final class EmbeddedBackend extends H2Backend {
 
-    private static final Logger LOG = Logger.getLogger(OrderedIndexBackend.class.getName());
+    private static final Logger LOG = Logger.getLogger(EmbeddedBackend.class.getName());
     /** Appended to the library's map name of an index kept in this order. */
     static final String ORDERED = "#ordered";
+    /** Appended to the library's map name of a collection's documents kept as BSON. */
+    static final String BSON = "#bson";
+    /** The library's prefixes of a collection's documents and of its size (its own are not visible). */
+    private static final String DATA = "databases.", META = "meta.";
 
-    OrderedIndexBackend(MVStore store) {
+    EmbeddedBackend(MVStore store) {
         super(store);
     }
 
@@ -77,16 +88,49 @@ final class OrderedIndexBackend extends H2Backend {
 
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collection, String index, List<IndexKey> keys, boolean sparse) {
-            MVStore s = store();
-            String old = mapName(collection, index);
-            MVMap<KeyValue, Object> map = s.openMap(old + ORDERED, new MVMap.Builder<KeyValue, Object>().keyType(new Keys()));
-            if (s.hasMap(old)) {
-                map.clear(); // a copy a crash interrupted
-                map.putAll(s.<KeyValue, Object>openMap(old));
-                s.removeMap(old);
-                LOG.info(() -> "index " + old + " reordered by value (" + map.size() + " keys)");
-            }
+            MVMap<KeyValue, Object> map = copiedFromLibrary(store(), mapName(collection, index), ORDERED,
+                    new MVMap.Builder<KeyValue, Object>().keyType(new Keys()));
             return new OrderedIndex(map, index, keys, sparse);
+        }
+
+        private static MVMap.Builder<Object, Document> bsonValues() {
+            return new MVMap.Builder<Object, Document>().valueType(BsonDocuments.INSTANCE);
+        }
+
+        /** The map {@code library + suffix}, opened with {@code builder}; the library's own map of that name copied into it once. */
+        private static <K, V> MVMap<K, V> copiedFromLibrary(MVStore s, String library, String suffix, MVMap.Builder<K, V> builder) {
+            MVMap<K, V> map = s.openMap(library + suffix, builder);
+            if (s.hasMap(library)) {
+                map.clear(); // a copy a crash interrupted
+                map.putAll(s.<K, V>openMap(library));
+                s.removeMap(library);
+                LOG.info(() -> library + " copied to " + library + suffix + " (" + map.size() + " entries)");
+            }
+            return map;
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collection, CollectionOptions options) {
+            MVStore s = store();
+            String full = getFullCollectionNamespace(collection);
+            MVMap<Object, Document> documents = copiedFromLibrary(s, DATA + full, BSON, bsonValues());
+            return new H2Collection(this, collection, options, documents, s.openMap(META + full), cursorRegistry);
+        }
+
+        @Override
+        public void dropCollection(String collection, Oplog oplog) {
+            super.dropCollection(collection, oplog); // the library's maps
+            store().removeMap(DATA + getFullCollectionNamespace(collection) + BSON);
+        }
+
+        @Override
+        public void moveCollection(MongoDatabase from, MongoCollection<?> collection, String newName) {
+            MVStore s = store();
+            MVMap<Object, Document> documents = s.openMap(DATA + collection.getFullName() + BSON, bsonValues());
+            super.moveCollection(from, collection, newName); // renames the library's (here empty) map
+            String renamed = DATA + getFullCollectionNamespace(newName);
+            s.removeMap(renamed);
+            s.renameMap(documents, renamed + BSON);
         }
 
         @Override

@@ -3,11 +3,13 @@ package cn.shegong.core.storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoNamespace;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -15,9 +17,12 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
+import org.bson.types.Binary;
+import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -29,11 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The embedded store with indexes compared by value keeps MongoDB's unique-index contract — every
+ * The embedded store (documents as BSON, indexes compared by value) keeps MongoDB's unique-index contract — every
  * key found, a duplicate refused, sparse and compound keys, {@code $in} by {@code _id} — and a
- * store written by the library's own backend opens with its indexes carried over, once.
+ * store written by the library's own backend opens with its documents and indexes carried over, once; documents of every BSON kind come back
+ * as they were after a restart.
  */
-class OrderedIndexBackendTest {
+class EmbeddedBackendTest {
 
     @TempDir
     Path dir;
@@ -77,7 +83,35 @@ class OrderedIndexBackendTest {
     }
 
     @Test
-    void aStoreWrittenByTheLibrarysBackendOpensWithItsIndexesCarriedOver() {
+    void documentsOfEveryKindComeBackAsTheyWereAfterARestart() {
+        Document rich = new Document("_id", new ObjectId()).append("text", "张大爷腿脚不好，一个人在家")
+                .append("int", 7).append("long", 1L << 40).append("double", 2.5).append("yes", true).append("none", null)
+                .append("at", new Date(1_764_000_000_123L)).append("money", Decimal128.parse("1234.56"))
+                .append("bytes", new Binary(new byte[] {1, 2, 3, -1}))
+                .append("nested", new Document("list", List.of(1, "二", new Document("deep", List.of()))));
+        try (Mongo mongo = Mongo.open(Optional.empty(), "t", dir)) {
+            MongoCollection<Document> things = mongo.database().getCollection("things");
+            things.insertOne(rich);
+            things.updateOne(Filters.eq("_id", rich.get("_id")), Updates.combine(
+                    Updates.inc("int", 1), Updates.push("nested.list", 4)));
+            MongoCollection<Document> old = mongo.database().getCollection("old");
+            old.insertOne(new Document("_id", 1).append("v", "moved"));
+            old.renameCollection(new MongoNamespace("t", "renamed"));
+            mongo.database().getCollection("gone").insertOne(new Document("_id", 1));
+            mongo.database().getCollection("gone").drop();
+        }
+        rich.put("int", 8);
+        rich.get("nested", Document.class).put("list", List.of(1, "二", new Document("deep", List.of()), 4));
+        try (Mongo mongo = Mongo.open(Optional.empty(), "t", dir)) {
+            assertEquals(rich, mongo.database().getCollection("things").find().first());
+            assertEquals("moved", mongo.database().getCollection("renamed").find(Filters.eq("_id", 1)).first().getString("v"));
+            assertEquals(0, mongo.database().getCollection("old").countDocuments());
+            assertEquals(0, mongo.database().getCollection("gone").countDocuments());
+        }
+    }
+
+    @Test
+    void aStoreWrittenByTheLibrarysBackendOpensWithItsDocumentsAndIndexesCarriedOver() {
         Path file = dir.resolve("mongo.mv");
         H2Backend plain = new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
         MongoServer server = new MongoServer(plain);
@@ -104,7 +138,9 @@ class OrderedIndexBackendTest {
         MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
         try {
             assertFalse(store.hasMap("t.people._index_phone_1"), "the old-order copy is gone");
-            assertTrue(store.hasMap("t.people._index_phone_1" + OrderedIndexBackend.ORDERED));
+            assertTrue(store.hasMap("t.people._index_phone_1" + EmbeddedBackend.ORDERED));
+            assertFalse(store.hasMap("databases.t.people"), "the documents in Java serialisation are gone");
+            assertTrue(store.hasMap("databases.t.people" + EmbeddedBackend.BSON));
         } finally {
             store.close();
         }
