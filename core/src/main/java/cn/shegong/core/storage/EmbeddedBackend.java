@@ -20,32 +20,32 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.type.ObjectDataType;
 
 /**
- * The embedded store (mongo-java-server's H2 backend) with its documents kept as BSON
- * ({@link BsonDocuments}) and its unique indexes — {@code _id} and every unique one, the only
- * indexes it has — compared value by value. Both under new map names: a collection or index
- * in the library's format is copied into its new map when the store opens and then removed (a
- * crash before the removal copies it again).
- * <p>
- * The indexes: the library keeps each
- * index as an MVMap keyed by its {@code KeyValue}, which is not {@code Comparable}, so H2 orders
- * those keys by their Java-serialised bytes and serialises both sides of every comparison of
- * every lookup and insert: 12 % of the service's CPU under the webhook bench (docs/benchmarks.md).
- * <p>
- * Here the keys are written and read exactly as before; only the order differs: value by value,
- * by {@code compareTo} where both are of one {@code Comparable} class, else by class name, else
- * (documents, lists) by the serialised bytes as before. Two keys are the same key exactly when
- * their values are equal, as before.
+ * The embedded store: mongo-java-server's H2 backend with nothing Java-serialised and its unique
+ * indexes ({@code _id} and every unique one, the only indexes it has) compared value by value.
+ * <ul>
+ * <li>Documents are written as BSON ({@link BsonDocuments}); keys, index keys and index positions as
+ * BSON values ({@link StoredValues}). H2 Java-serialises what it does not know, a new object stream
+ * per value, and each commit writes every entry of each page it changed: the largest single cost
+ * of the webhook under load (docs/benchmarks.md).</li>
+ * <li>The library keys each index by its {@code KeyValue}, which is not {@code Comparable}, so H2
+ * ordered those keys by their serialised bytes, serialising both sides of every comparison. Here
+ * they are ordered value by value: by {@code compareTo} where both are of one {@code Comparable}
+ * class, else by class name, else (documents, lists) by their serialised bytes. Two keys are the
+ * same key exactly when their values are equal, as before.</li>
+ * </ul>
+ * Every map is kept under the library's name with {@link #BSON} appended. A map of an earlier
+ * format (the library's, or an index of ours in {@link #ORDERED}) is copied into its new map when
+ * the store opens and then removed; a crash before the removal copies it again.
  */
 final class EmbeddedBackend extends H2Backend {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBackend.class.getName());
-    /** Appended to the library's map name of an index kept in this order. */
-    static final String ORDERED = "#ordered";
-    /** Appended to the library's map name of a collection's documents kept as BSON. */
+    /** Appended to the library's map name of a map in this format. */
     static final String BSON = "#bson";
+    /** Appended to the library's map name of an index of an earlier format: ordered by value, Java-serialised. */
+    static final String ORDERED = "#ordered";
     /** The library's prefixes of a collection's documents and of its size (its own are not visible). */
     private static final String DATA = "databases.", META = "meta.";
 
@@ -88,23 +88,29 @@ final class EmbeddedBackend extends H2Backend {
 
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collection, String index, List<IndexKey> keys, boolean sparse) {
-            MVMap<KeyValue, Object> map = copiedFromLibrary(store(), mapName(collection, index), ORDERED,
-                    new MVMap.Builder<KeyValue, Object>().keyType(new Keys()));
+            String library = mapName(collection, index);
+            MVMap<KeyValue, Object> map = copied(store(), library + BSON,
+                    new MVMap.Builder<KeyValue, Object>().keyType(new Keys()).valueType(new StoredValues()), library, library + ORDERED);
             return new OrderedIndex(map, index, keys, sparse);
         }
 
-        private static MVMap.Builder<Object, Document> bsonValues() {
-            return new MVMap.Builder<Object, Document>().valueType(BsonDocuments.INSTANCE);
+        private static MVMap.Builder<Object, Document> documents() {
+            return new MVMap.Builder<Object, Document>().keyType(new StoredValues()).valueType(BsonDocuments.INSTANCE);
         }
 
-        /** The map {@code library + suffix}, opened with {@code builder}; the library's own map of that name copied into it once. */
-        private static <K, V> MVMap<K, V> copiedFromLibrary(MVStore s, String library, String suffix, MVMap.Builder<K, V> builder) {
-            MVMap<K, V> map = s.openMap(library + suffix, builder);
-            if (s.hasMap(library)) {
-                map.clear(); // a copy a crash interrupted
-                map.putAll(s.<K, V>openMap(library));
-                s.removeMap(library);
-                LOG.info(() -> library + " copied to " + library + suffix + " (" + map.size() + " entries)");
+        /**
+         * The map {@code name}, opened with {@code builder}; a map of an earlier format, {@code legacy}
+         * (Java-serialised), copied into it once and removed.
+         */
+        private static <K, V> MVMap<K, V> copied(MVStore s, String name, MVMap.Builder<K, V> builder, String... legacy) {
+            MVMap<K, V> map = s.openMap(name, builder);
+            for (String old : legacy) {
+                if (s.hasMap(old)) {
+                    map.clear(); // a copy a crash interrupted (there is only ever one earlier format in a file)
+                    map.putAll(s.<K, V>openMap(old));
+                    s.removeMap(old);
+                    LOG.info(() -> old + " copied to " + name + " (" + map.size() + " entries)");
+                }
             }
             return map;
         }
@@ -113,7 +119,7 @@ final class EmbeddedBackend extends H2Backend {
         protected MongoCollection<Object> openOrCreateCollection(String collection, CollectionOptions options) {
             MVStore s = store();
             String full = getFullCollectionNamespace(collection);
-            MVMap<Object, Document> documents = copiedFromLibrary(s, DATA + full, BSON, bsonValues());
+            MVMap<Object, Document> documents = copied(s, DATA + full + BSON, documents(), DATA + full);
             return new H2Collection(this, collection, options, documents, s.openMap(META + full), cursorRegistry);
         }
 
@@ -126,7 +132,7 @@ final class EmbeddedBackend extends H2Backend {
         @Override
         public void moveCollection(MongoDatabase from, MongoCollection<?> collection, String newName) {
             MVStore s = store();
-            MVMap<Object, Document> documents = s.openMap(DATA + collection.getFullName() + BSON, bsonValues());
+            MVMap<Object, Document> documents = s.openMap(DATA + collection.getFullName() + BSON, documents());
             super.moveCollection(from, collection, newName); // renames the library's (here empty) map
             String renamed = DATA + getFullCollectionNamespace(newName);
             s.removeMap(renamed);
@@ -136,12 +142,12 @@ final class EmbeddedBackend extends H2Backend {
         @Override
         protected void dropIndex(MongoCollection<Object> collection, String index) {
             super.dropIndex(collection, index);
-            store().removeMap(mapName(collection.getCollectionName(), index) + ORDERED);
+            store().removeMap(mapName(collection.getCollectionName(), index) + BSON);
         }
     }
 
-    /** Index keys written and read as the library writes them, compared value by value. */
-    static final class Keys extends ObjectDataType {
+    /** Index keys compared value by value. */
+    static final class Keys extends StoredValues {
 
         @Override
         public int compare(Object a, Object b) {

@@ -27,6 +27,8 @@ import org.bson.types.ObjectId;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The embedded store (documents as BSON, indexes compared by value) keeps MongoDB's unique-index contract — every
  * key found, a duplicate refused, sparse and compound keys, {@code $in} by {@code _id} — and a
- * store written by the library's own backend opens with its documents and indexes carried over, once; documents of every BSON kind come back
+ * store written by the library's own backend (or by this backend's earlier format) opens with its documents and indexes carried over, once; documents of every BSON kind come back
  * as they were after a restart.
  */
 class EmbeddedBackendTest {
@@ -110,9 +112,13 @@ class EmbeddedBackendTest {
         }
     }
 
-    @Test
-    void aStoreWrittenByTheLibrarysBackendOpensWithItsDocumentsAndIndexesCarriedOver() {
+    /** A store written by the library's own backend; {@code ourEarlierIndexes}: its index then renamed as this backend named it until 2026-12-01. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStoreOfAnEarlierFormatOpensWithItsDocumentsAndIndexesCarriedOver(boolean ourEarlierIndexes) {
         Path file = dir.resolve("mongo.mv");
+        String index = "t.people._index_phone_1";
+        ObjectId someone = new ObjectId();
         H2Backend plain = new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
         MongoServer server = new MongoServer(plain);
         try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
@@ -121,25 +127,35 @@ class EmbeddedBackendTest {
             for (int i = 0; i < 500; i++) {
                 people.insertOne(new Document("_id", "p" + i).append("phone", "p-" + i));
             }
+            people.insertOne(new Document("_id", someone).append("phone", "p-someone"));
         } finally {
             server.shutdown();
             plain.close();
+        }
+        if (ourEarlierIndexes) { // its keys and positions Java-serialised alike; only the order differed
+            MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+            store.renameMap(store.openMap(index), index + EmbeddedBackend.ORDERED);
+            store.close();
         }
         for (int opening = 0; opening < 2; opening++) {
             try (Mongo mongo = Mongo.open(Optional.empty(), "t", dir)) {
                 MongoCollection<Document> people = mongo.database().getCollection("people");
                 assertEquals("p321", people.find(Filters.eq("phone", "p-321")).first().getString("_id"));
                 assertEquals("p-7", people.find(Filters.eq("_id", "p7")).first().getString("phone"));
+                assertEquals(someone, people.find(Filters.eq("phone", "p-someone")).first().getObjectId("_id"));
+                assertEquals("p-someone", people.find(Filters.eq("_id", someone)).first().getString("phone"));
                 assertDuplicate(() -> people.insertOne(new Document("_id", "p9")));
+                assertDuplicate(() -> people.insertOne(new Document("_id", someone)));
                 assertDuplicate(() -> people.insertOne(new Document("_id", "new" + System.nanoTime()).append("phone", "p-400")));
-                assertEquals(500, people.countDocuments());
+                assertEquals(501, people.countDocuments());
             }
         }
         MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
         try {
-            assertFalse(store.hasMap("t.people._index_phone_1"), "the old-order copy is gone");
-            assertTrue(store.hasMap("t.people._index_phone_1" + EmbeddedBackend.ORDERED));
-            assertFalse(store.hasMap("databases.t.people"), "the documents in Java serialisation are gone");
+            assertFalse(store.hasMap(index), "the earlier copies are gone");
+            assertFalse(store.hasMap(index + EmbeddedBackend.ORDERED));
+            assertFalse(store.hasMap("databases.t.people"));
+            assertTrue(store.hasMap(index + EmbeddedBackend.BSON));
             assertTrue(store.hasMap("databases.t.people" + EmbeddedBackend.BSON));
         } finally {
             store.close();
