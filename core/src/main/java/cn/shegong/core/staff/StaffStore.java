@@ -1,5 +1,6 @@
 package cn.shegong.core.staff;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -28,14 +29,22 @@ public final class StaffStore {
     private final MongoCollection<Document> stations;
     private final MongoCollection<Document> workers;
     private final MongoCollection<Document> cases;
-    /** openid → worker, by {@code _id}: who a sender is, found on every message without a scan. */
+    /** openid → worker, by {@code _id}. */
     private final MongoCollection<Document> bindings;
+    /** Who a sender is, asked on every push: {@link #bindings} as last read. */
+    private final BoundOpenids bound;
 
     public StaffStore(MongoDatabase db) {
+        this(db, BoundOpenids.FRESH);
+    }
+
+    /** {@code bindingsFresh}: how long the bindings read for {@link #byOpenid} are used (another replica's change is seen after it). */
+    StaffStore(MongoDatabase db, Duration bindingsFresh) {
         this.stations = db.getCollection("stations");
         this.workers = db.getCollection("workers");
         this.cases = db.getCollection("cases");
         this.bindings = db.getCollection("worker_openids");
+        this.bound = new BoundOpenids(bindings, bindingsFresh);
     }
 
     public void ensureIndexes() {
@@ -125,10 +134,13 @@ public final class StaffStore {
         return out;
     }
 
-    /** The worker whose WeChat this is, if it is bound to one. */
+    /**
+     * The worker whose WeChat this is, if it is bound to one: confirmed by the worker's record, so
+     * a binding read a moment ago and since undone elsewhere is never taken for one. A binding
+     * made by another replica is seen within {@link BoundOpenids#FRESH}.
+     */
     public Optional<Worker> byOpenid(String openid) {
-        Document b = bindings.find(Filters.eq("_id", openid)).first();
-        return b == null ? Optional.empty() : worker(b.getString("workerId")).filter(w -> w.openid().filter(openid::equals).isPresent());
+        return bound.workerId(openid).flatMap(this::worker).filter(w -> w.openid().filter(openid::equals).isPresent());
     }
 
     /**
@@ -137,11 +149,16 @@ public final class StaffStore {
      */
     public void bind(String workerId, String openid, Instant now) {
         worker(workerId).flatMap(Worker::openid).ifPresent(old -> bindings.deleteOne(Filters.eq("_id", old)));
-        byOpenid(openid).ifPresent(other -> workers.updateOne(Filters.eq("_id", new ObjectId(other.id())), Updates.unset("openid")));
+        Document earlier = bindings.find(Filters.eq("_id", openid)).first(); // read now, not as last read: no phone is left with two workers
+        if (earlier != null && ObjectId.isValid(earlier.getString("workerId"))) {
+            workers.updateOne(Filters.and(Filters.eq("_id", new ObjectId(earlier.getString("workerId"))), Filters.eq("openid", openid)),
+                    Updates.unset("openid"));
+        }
         bindings.replaceOne(Filters.eq("_id", openid), new Document("_id", openid).append("workerId", workerId)
                 .append("boundAt", Date.from(now)), new ReplaceOptions().upsert(true));
         workers.updateOne(Filters.eq("_id", new ObjectId(workerId)), Updates.combine(Updates.set("openid", openid),
                 Updates.set("boundAt", Date.from(now))));
+        bound.changed();
     }
 
     /** Unbinds the worker's WeChat (by the worker, or from the console); false when it was not bound. */
@@ -149,6 +166,7 @@ public final class StaffStore {
         Optional<String> openid = worker(workerId).flatMap(Worker::openid);
         openid.ifPresent(o -> bindings.deleteOne(Filters.eq("_id", o)));
         workers.updateOne(Filters.eq("_id", new ObjectId(workerId)), Updates.combine(Updates.unset("openid"), Updates.unset("boundAt")));
+        bound.changed();
         return openid.isPresent();
     }
 

@@ -78,4 +78,30 @@ class BindingStoresTest {
         assertTrue(staff.byOpenid("o-phone-2").isEmpty());
         assertFalse(staff.unbind(b.id()), "nothing left to unbind");
     }
+
+    @Test
+    void anotherReplicasBindingIsSeenOnceItsReadIsNoLongerFresh() {
+        StaffStore other = new StaffStore(mongo.database("binding_test"), Duration.ZERO); // a replica whose read is always stale
+        Worker a = staff.addWorker("甲", "530521103", Worker.Role.WORKER, List.of(), 5);
+        assertTrue(other.byOpenid("o-phone-1").isEmpty());
+        staff.bind(a.id(), "o-phone-1", t0);
+        assertEquals(a.id(), other.byOpenid("o-phone-1").orElseThrow().id());
+    }
+
+    @Test
+    void aBindingReadBeforeItWasUndoneElsewhereNeverGivesTheOldWorker() {
+        StaffStore other = new StaffStore(mongo.database("binding_test"), Duration.ofHours(1)); // its read stays
+        Worker a = staff.addWorker("甲", "530521103", Worker.Role.WORKER, List.of(), 5);
+        Worker b = staff.addWorker("乙", "530521103", Worker.Role.WORKER, List.of(), 5);
+        staff.bind(a.id(), "o-phone-1", t0);
+        assertEquals(a.id(), other.byOpenid("o-phone-1").orElseThrow().id());
+
+        staff.bind(b.id(), "o-phone-1", t0); // the phone handed to a colleague, on the first replica
+        assertTrue(other.byOpenid("o-phone-1").isEmpty(), "never the worker who handed the phone on");
+        staff.unbind(b.id());
+        staff.bind(a.id(), "o-phone-2", t0);
+        assertTrue(other.byOpenid("o-phone-2").isEmpty(), "a binding made elsewhere is seen only after the read is stale");
+        staff.unbind(a.id());
+        assertTrue(other.byOpenid("o-phone-1").isEmpty());
+    }
 }
