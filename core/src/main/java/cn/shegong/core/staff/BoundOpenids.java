@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.mongodb.client.MongoCollection;
@@ -22,12 +23,14 @@ final class BoundOpenids {
 
     static final Duration FRESH = Duration.ofSeconds(2);
 
-    private record Snapshot(Map<String, String> workerIds, long readAt) {
+    /** {@code generation}: of this instance's changes, when it was read. */
+    private record Snapshot(Map<String, String> workerIds, long readAt, long generation) {
     }
 
     private final MongoCollection<Document> bindings;
     private final long freshNanos;
     private final ReentrantLock reading = new ReentrantLock();
+    private final AtomicLong generation = new AtomicLong();
     private volatile Snapshot snapshot;
 
     BoundOpenids(MongoCollection<Document> bindings, Duration fresh) {
@@ -40,14 +43,19 @@ final class BoundOpenids {
         return Optional.ofNullable(current().workerIds().get(openid));
     }
 
-    /** After a change by this instance: the next question reads afresh. */
+    /** After a change by this instance: the next question reads afresh (and a read under way is not kept). */
     void changed() {
+        generation.incrementAndGet();
         snapshot = null;
+    }
+
+    private boolean fresh(Snapshot s) {
+        return s != null && System.nanoTime() - s.readAt() < freshNanos && s.generation() == generation.get();
     }
 
     private Snapshot current() {
         Snapshot s = snapshot;
-        if (s != null && System.nanoTime() - s.readAt() < freshNanos) {
+        if (fresh(s)) {
             return s;
         }
         if (s != null && !reading.tryLock()) {
@@ -58,14 +66,21 @@ final class BoundOpenids {
         }
         try {
             Snapshot again = snapshot;
-            if (again != null && again != s && System.nanoTime() - again.readAt() < freshNanos) {
+            if (fresh(again)) {
                 return again;
             }
-            long readAt = System.nanoTime(); // before reading: a change during the read is read again next time
+            long gen = generation.get();
+            long readAt = System.nanoTime(); // before reading: another replica's change during the read is read next time
             Map<String, String> ids = new HashMap<>();
-            bindings.find().projection(Projections.include("workerId")).forEach(d -> ids.put(d.getString("_id"), d.getString("workerId")));
-            Snapshot read = new Snapshot(Map.copyOf(ids), readAt);
-            snapshot = read;
+            bindings.find().projection(Projections.include("workerId")).forEach(d -> {
+                if (d.get("_id") instanceof String openid && d.getString("workerId") != null) {
+                    ids.put(openid, d.getString("workerId"));
+                }
+            });
+            Snapshot read = new Snapshot(Map.copyOf(ids), readAt, gen);
+            if (generation.get() == gen) {
+                snapshot = read;
+            }
             return read;
         } finally {
             reading.unlock();

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
@@ -16,18 +15,21 @@ import org.h2.mvstore.type.BasicDataType;
  * codec, instead of H2's default for an unknown class: Java serialisation, a new object stream
  * per document with every class described again. Each commit writes every document of each page
  * it changed, so this was the largest single cost of the webhook under load (docs/benchmarks.md).
- * Every value a stored document can hold came over the wire and goes back over it, so the wire
- * codec round-trips all of them.
+ * <p>
+ * What came over the wire goes back over it, so the codec writes what clients store. A document
+ * it cannot write — one over BSON's 16 MiB, or holding a value only the server makes (an
+ * {@code Instant} finer than a millisecond from {@code $currentDate} is written to the
+ * millisecond, as over the wire) — is Java-serialised behind a length of 0, which no BSON
+ * document has: H2 stops the whole store on a value it cannot write.
  */
 final class BsonDocuments extends BasicDataType<Document> {
 
-    static final BsonDocuments INSTANCE = new BsonDocuments();
+    /** The wire decoder's limit. */
+    private static final int BSON_MAX = 16 * 1024 * 1024;
+    private static final int JAVA = 0;
 
     /** H2 sizes its page cache by this; like its own estimate for serialised objects, a running average. */
     private volatile int averageSize = 256;
-
-    private BsonDocuments() {
-    }
 
     @Override
     public int getMemory(Document document) {
@@ -36,27 +38,36 @@ final class BsonDocuments extends BasicDataType<Document> {
 
     @Override
     public void write(WriteBuffer out, Document document) {
-        ByteBuf bson = Unpooled.buffer(averageSize + 64);
-        try {
-            BsonEncoder.encodeDocument(document, bson);
-            int size = bson.readableBytes();
-            out.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), size);
-            averageSize = (averageSize * 15 + size) / 16;
-        } finally {
-            bson.release();
+        int start = out.position();
+        if (!StoredValues.putBson(out, bytes -> BsonEncoder.encodeDocument(document, bytes), BSON_MAX)) {
+            out.putInt(JAVA);
+            StoredValues.putJava(out, document);
         }
+        measured(out.position() - start);
     }
 
     @Override
     public Document read(ByteBuffer in) {
+        int start = in.position();
         int size = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(); // a BSON document begins with its length
-        ByteBuf bson = Unpooled.wrappedBuffer(in.slice(in.position(), size));
-        in.position(in.position() + size);
-        return BsonDecoder.decodeBson(bson);
+        Document document;
+        if (size == JAVA) {
+            in.getInt();
+            document = (Document) StoredValues.readJava(in);
+        } else {
+            document = BsonDecoder.decodeBson(Unpooled.wrappedBuffer(in.slice(start, size)));
+            in.position(start + size);
+        }
+        measured(in.position() - start);
+        return document;
     }
 
     @Override
     public Document[] createStorage(int size) {
         return new Document[size];
+    }
+
+    private void measured(int size) {
+        averageSize = (averageSize * 15 + size) / 16;
     }
 }

@@ -17,6 +17,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.IllegalOperationException;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -95,18 +96,20 @@ final class EmbeddedBackend extends H2Backend {
         }
 
         private static MVMap.Builder<Object, Document> documents() {
-            return new MVMap.Builder<Object, Document>().keyType(new StoredValues()).valueType(BsonDocuments.INSTANCE);
+            return new MVMap.Builder<Object, Document>().keyType(new StoredValues()).valueType(new BsonDocuments());
         }
 
         /**
-         * The map {@code name}, opened with {@code builder}; a map of an earlier format, {@code legacy}
-         * (Java-serialised), copied into it once and removed.
+         * The map {@code name}, opened with {@code builder}, with each map of an earlier format in
+         * {@code legacy} (Java-serialised) put into it and then removed. Put, not replaced: a copy a
+         * crash interrupted is completed from its whole source, and a map both formats hold (the
+         * library's beside a copy of ours it interrupted; one an older version wrote after a
+         * rollback) is merged, never emptied.
          */
         private static <K, V> MVMap<K, V> copied(MVStore s, String name, MVMap.Builder<K, V> builder, String... legacy) {
             MVMap<K, V> map = s.openMap(name, builder);
             for (String old : legacy) {
                 if (s.hasMap(old)) {
-                    map.clear(); // a copy a crash interrupted (there is only ever one earlier format in a file)
                     map.putAll(s.<K, V>openMap(old));
                     s.removeMap(old);
                     LOG.info(() -> old + " copied to " + name + " (" + map.size() + " entries)");
@@ -129,14 +132,13 @@ final class EmbeddedBackend extends H2Backend {
             store().removeMap(DATA + getFullCollectionNamespace(collection) + BSON);
         }
 
+        /**
+         * Refused: the library renames only a collection's documents, not its indexes or size, so an
+         * index would follow the old name (nothing here renames a collection).
+         */
         @Override
         public void moveCollection(MongoDatabase from, MongoCollection<?> collection, String newName) {
-            MVStore s = store();
-            MVMap<Object, Document> documents = s.openMap(DATA + collection.getFullName() + BSON, documents());
-            super.moveCollection(from, collection, newName); // renames the library's (here empty) map
-            String renamed = DATA + getFullCollectionNamespace(newName);
-            s.removeMap(renamed);
-            s.renameMap(documents, renamed + BSON);
+            throw new IllegalOperationException("renameCollection is not supported by the embedded store");
         }
 
         @Override

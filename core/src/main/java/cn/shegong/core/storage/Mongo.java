@@ -82,7 +82,7 @@ public final class Mongo implements AutoCloseable {
 
     /**
      * The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server;
-     * its indexes compared by value ({@link EmbeddedBackend}).
+     * nothing in it Java-serialised, its indexes compared by value ({@link EmbeddedBackend}).
      */
     private static H2Backend embeddedBackend(Path dataDir) {
         try {

@@ -1,6 +1,8 @@
 package cn.shegong.core.storage;
 
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
@@ -19,25 +21,29 @@ import org.h2.mvstore.type.ObjectDataType;
  * and every commit writes every key of each page it changed (docs/benchmarks.md).
  * <p>
  * Each value is a tag and then: for a BSON value, its type and its wire encoding; for an index
- * key, its number of parts and each part in turn; nothing for the library's "missing".
+ * key, its number of parts and each part in turn; nothing for the library's "missing"; for
+ * anything the wire codec cannot write, its Java serialisation (a value H2 could not write would
+ * stop the store).
  */
 class StoredValues extends ObjectDataType {
 
-    private static final byte VALUE = 0, KEY = 1, MISSING = 2;
+    private static final Logger LOG = Logger.getLogger(StoredValues.class.getName());
+    private static final byte VALUE = 0, KEY = 1, MISSING = 2, JAVA = 3;
 
     @Override
     public void write(WriteBuffer out, Object value) {
-        ByteBuf bytes = Unpooled.buffer(32);
-        try {
-            encode(value, bytes);
-            out.put(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-        } finally {
-            bytes.release();
+        if (!putBson(out, bytes -> encode(value, bytes), Integer.MAX_VALUE)) {
+            out.put(JAVA);
+            putJava(out, value);
         }
     }
 
     @Override
     public Object read(ByteBuffer in) {
+        if (in.get(in.position()) == JAVA) {
+            in.get();
+            return readJava(in);
+        }
         ByteBuf bytes = Unpooled.wrappedBuffer(in.slice());
         Object value = decode(bytes);
         in.position(in.position() + bytes.readerIndex());
@@ -53,6 +59,38 @@ class StoredValues extends ObjectDataType {
             case null -> 0;
             default -> 48;
         };
+    }
+
+    /**
+     * Writes what {@code encode} puts into a buffer, if it can and it is at most {@code max} bytes;
+     * false (nothing written) when it cannot.
+     */
+    static boolean putBson(WriteBuffer out, Consumer<ByteBuf> encode, int max) {
+        ByteBuf bytes = Unpooled.buffer(64);
+        try {
+            encode.accept(bytes);
+            if (bytes.readableBytes() > max) {
+                return false;
+            }
+            out.put(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+            return true;
+        } catch (RuntimeException e) { // a value the wire codec does not know
+            LOG.fine(() -> "a stored value is Java-serialised: " + e.getClass().getSimpleName());
+            return false;
+        } finally {
+            bytes.release();
+        }
+    }
+
+    static void putJava(WriteBuffer out, Object value) {
+        byte[] java = serialize(value);
+        out.putVarInt(java.length).put(java);
+    }
+
+    static Object readJava(ByteBuffer in) {
+        byte[] java = new byte[DataUtils.readVarInt(in)];
+        in.get(java);
+        return deserialize(java);
     }
 
     private static void encode(Object value, ByteBuf out) {
