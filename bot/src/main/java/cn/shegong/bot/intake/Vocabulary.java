@@ -30,6 +30,7 @@ public final class Vocabulary {
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<FaqEntry> faq;
     private final java.util.regex.Pattern namePattern;
+    private final java.util.regex.Pattern bareName;
 
     public Vocabulary() {
         Config w = Config.just(ConfigSources.classpath("words.yaml"));
@@ -42,6 +43,8 @@ public final class Vocabulary {
         String surnames = String.join("|", w.get("surname_cues").asList(String.class).get().stream().map(java.util.regex.Pattern::quote).toList());
         namePattern = java.util.regex.Pattern.compile("(?:" + names + ")[:\\s\\p{Punct}\\uFF1A]*(\\p{IsHan}{2,4}?)(?=$|[^\\p{IsHan}])"
                 + "|(?:" + surnames + ")(\\p{IsHan})");
+        String family = String.join("|", w.get("surnames").asList(String.class).get().stream().map(java.util.regex.Pattern::quote).toList());
+        bareName = java.util.regex.Pattern.compile("(?:老|小)?(?:" + family + ")\\p{IsHan}{0,3}");
         Config l = Config.just(ConfigSources.classpath("labels.yaml"));
         for (Category c : Category.values()) {
             labels.put("category." + c.code(), l.get("category." + c.code()).asString().get());
@@ -77,6 +80,21 @@ public final class Vocabulary {
     /** The text key (a file in texts/) answering a policy question, if any keyword matches. */
     Optional<String> faqAnswer(String question) {
         return faq.stream().filter(e -> e.keywords().stream().anyMatch(question::contains)).map(FaqEntry::textKey).findFirst();
+    }
+
+    /**
+     * The message as a name, if it is nothing else: two to five Chinese characters beginning with
+     * a surname (after 老 or 小) and none of the words of words.yaml ("谢谢" is thanks, not Mr Xie).
+     */
+    Optional<String> bareName(String text) {
+        String n = normalize(text);
+        return n.length() >= 2 && n.length() <= 5 && !isWord(n) && bareName.matcher(n).matches() ? Optional.of(n) : Optional.empty();
+    }
+
+    /** True when the whole message is one of the words of words.yaml, whatever it means ("谢谢", "好的"). */
+    boolean isWord(String text) {
+        String n = normalize(text);
+        return words.values().stream().anyMatch(w -> w.contains(n));
     }
 
     /** Group 1: a full name after a name cue; group 2: a surname after a surname cue. */
