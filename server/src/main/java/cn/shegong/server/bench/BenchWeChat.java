@@ -23,9 +23,11 @@ final class BenchWeChat implements AutoCloseable {
     static final String TOKEN = "shegongbench";
     private static final String DUTY = "o-bench-duty";
 
+    private final FakeWeChat api;
     private final FakeWeChatServer server;
 
-    private BenchWeChat(FakeWeChatServer server) {
+    private BenchWeChat(FakeWeChat api, FakeWeChatServer server) {
+        this.api = api;
         this.server = server;
     }
 
@@ -33,7 +35,7 @@ final class BenchWeChat implements AutoCloseable {
         FakeWeChat api = new FakeWeChat(APP_ID, "bench-secret", new AdjustableClock(Clock.systemUTC()));
         new TemplateBindings(new Texts()).templateIds().forEach(api::registerTemplate);
         api.follow(DUTY);
-        return new BenchWeChat(FakeWeChatServer.start("127.0.0.1", 0, api, Optional.empty()));
+        return new BenchWeChat(api, FakeWeChatServer.start("127.0.0.1", 0, api, Optional.empty()));
     }
 
     /** The service's WeChat settings (a mutable copy, for the caller to add its own). */
@@ -42,9 +44,13 @@ final class BenchWeChat implements AutoCloseable {
                 "WECHAT_API_BASE", server.uri().toString(), "ONDUTY_OPENIDS", DUTY));
     }
 
-    /** A load generator for the service at {@code base}, its people named {@code prefix}0, 1, … */
+    /**
+     * A load generator for the service at {@code base}, its people named {@code prefix}0, 1, … —
+     * followers whose every push opens their 48-hour window again, so the service's answers sent
+     * later (menus, notices) are delivered as WeChat would deliver them.
+     */
     Load load(HttpClient http, URI base, int openids, String prefix) {
-        return new Load(http, base, APP_ID, TOKEN, openids, prefix);
+        return new Load(http, base, APP_ID, TOKEN, openids, prefix, api::follow);
     }
 
     @Override

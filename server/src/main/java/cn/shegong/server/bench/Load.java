@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import cn.shegong.bot.wechat.WxSignature;
 import cn.shegong.fakewechat.Pushes;
@@ -57,9 +58,12 @@ public final class Load {
     private final AtomicLong msgIds = new AtomicLong(System.currentTimeMillis() * 1000);
     private final int[] sentPerOpenid;
     private final String openidPrefix;
+    private final Consumer<String> wechatNotes;
 
-    public Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix) {
+    /** {@code wechatNotes}: told each sender before their push, as WeChat knows who follows and who just wrote. */
+    public Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix, Consumer<String> wechatNotes) {
         this.http = http;
+        this.wechatNotes = wechatNotes;
         this.base = base;
         this.appId = appId;
         this.token = token;
@@ -127,6 +131,7 @@ public final class Load {
             n = sentPerOpenid[who]++;
         }
         String openid = openidPrefix + who;
+        wechatNotes.accept(openid);
         long msgId = msgIds.incrementAndGet();
         long now = System.currentTimeMillis() / 1000;
         String timestamp = Long.toString(now);
