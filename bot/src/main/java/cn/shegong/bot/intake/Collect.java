@@ -79,9 +79,9 @@ final class Collect {
             return Step.answer(kit.say(BotText.BAD_PHONE, Map.of("phone", d.badPhone().get()))).with(kit.save(openid, s));
         }
         Optional<String> bareName = d.isEmpty() && s.name == null && s.caseId == null ? kit.words().bareName(text) : Optional.empty();
-        bareName.ifPresent(n -> s.name = n); // the name asked for, on its own: "张桂英"
+        bareName.ifPresent(n -> s.name = n); // the name asked for, sent on its own
         if (d.isEmpty() && bareName.isEmpty() && !kit.words().isWord(text) && s.stage == Stage.COLLECT) {
-            s.description = s.description + "\n" + text; // more about what happened (not a "谢谢" or a "好的")
+            s.description = s.description + "\n" + text; // more about what happened (not a thanks or an okay)
         }
         absorb(s, d);
         s.stage = Stage.COLLECT;

@@ -44,7 +44,8 @@ public final class Vocabulary {
         namePattern = java.util.regex.Pattern.compile("(?:" + names + ")[:\\s\\p{Punct}\\uFF1A]*(\\p{IsHan}{2,4}?)(?=$|[^\\p{IsHan}])"
                 + "|(?:" + surnames + ")(\\p{IsHan})");
         String family = String.join("|", w.get("surnames").asList(String.class).get().stream().map(java.util.regex.Pattern::quote).toList());
-        bareName = java.util.regex.Pattern.compile("(?:老|小)?(?:" + family + ")\\p{IsHan}{0,3}");
+        String before = String.join("|", w.get("name_prefixes").asList(String.class).get().stream().map(java.util.regex.Pattern::quote).toList());
+        bareName = java.util.regex.Pattern.compile("(?:" + before + ")?(?:" + family + ")\\p{IsHan}{0,3}");
         Config l = Config.just(ConfigSources.classpath("labels.yaml"));
         for (Category c : Category.values()) {
             labels.put("category." + c.code(), l.get("category." + c.code()).asString().get());
@@ -84,14 +85,15 @@ public final class Vocabulary {
 
     /**
      * The message as a name, if it is nothing else: two to five Chinese characters beginning with
-     * a surname (after 老 or 小) and none of the words of words.yaml ("谢谢" is thanks, not Mr Xie).
+     * a surname (possibly after a prefix such as lao or xiao) and none of the words of words.yaml
+     * (xiexie is thanks, not Mr Xie).
      */
     Optional<String> bareName(String text) {
         String n = normalize(text);
         return n.length() >= 2 && n.length() <= 5 && !isWord(n) && bareName.matcher(n).matches() ? Optional.of(n) : Optional.empty();
     }
 
-    /** True when the whole message is one of the words of words.yaml, whatever it means ("谢谢", "好的"). */
+    /** True when the whole message is one of the words of words.yaml, whatever it means (a thanks, an okay). */
     boolean isWord(String text) {
         String n = normalize(text);
         return words.values().stream().anyMatch(w -> w.contains(n));
