@@ -285,6 +285,7 @@ public final class Shegong implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         messages.close();
+        residents.close();
         mongo.close();
         redis.close();
     }

@@ -1,18 +1,27 @@
 package cn.shegong.core.resident;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import cn.shegong.core.storage.GroupCommit;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -28,16 +37,26 @@ import org.bson.types.ObjectId;
  * ({@link #RECENT} at most: a message and its answer are two): opening a request links those
  * since the intake began ({@link #linkRecent}), by key. Finding them by openid and time instead would be a
  * scan of every message on the embedded store, once per request opened (shared/deps.md, trap 13).
+ * <p>
+ * Contact writes — one per push — are grouped ({@link GroupCommit}): those of pushes in flight
+ * together go in one unordered bulk write; one person's pushes are handled one at a time, so a
+ * group never holds two of one person.
  */
-public final class ResidentStore {
+public final class ResidentStore implements AutoCloseable {
 
     /** Twenty messages and their answers: a long intake, without growing the document. */
     static final int RECENT = 40;
+    private static final int MAX_BATCH = 128;
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
+    /** As a message insert's: a group MongoDB has not acknowledged in this time fails (the push is then kept in the backlog). */
+    private static final Duration WRITE_TIMEOUT = Duration.ofMillis(2500);
 
     private final MongoCollection<Document> residents;
+    private final GroupCommit<UpdateOneModel<Document>, Optional<RuntimeException>> contacts;
 
     public ResidentStore(MongoDatabase db) {
         this.residents = db.getCollection("residents");
+        this.contacts = new GroupCommit<>("shegong-contact-writer", 4 * MAX_BATCH, MAX_BATCH, WRITE_WAIT, this::writeAll);
     }
 
     public void ensureIndexes() {
@@ -53,9 +72,42 @@ public final class ResidentStore {
     public void recordContact(String openid, Instant at, Collection<ObjectId> messages) {
         Bson contact = Updates.combine(Updates.max("lastContactAt", Date.from(at)),
                 Updates.setOnInsert("status", Resident.Status.ACTIVE.name()));
-        upsert(openid, at, messages.isEmpty() ? contact : Updates.combine(contact, Updates.pushEach("recent",
+        Bson update = messages.isEmpty() ? contact : Updates.combine(contact, Updates.pushEach("recent",
                 messages.stream().map(id -> new Document("id", id).append("at", Date.from(at))).toList(),
-                new com.mongodb.client.model.PushOptions().slice(-RECENT))));
+                new com.mongodb.client.model.PushOptions().slice(-RECENT)));
+        Optional<RuntimeException> failed = contacts.submit(upsertOf(openid, at, update));
+        if (failed.isPresent()) {
+            throw failed.get();
+        }
+    }
+
+    /** One unordered bulk write for the group; an item that failed in it is tried again alone, and only its own caller hears of a failure. */
+    private List<Optional<RuntimeException>> writeAll(List<UpdateOneModel<Document>> batch) {
+        MongoCollection<Document> timed = residents.withTimeout(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (batch.size() == 1) {
+            return List.of(alone(timed, batch.getFirst()));
+        }
+        List<Optional<RuntimeException>> results = new ArrayList<>(Collections.nCopies(batch.size(), Optional.empty()));
+        try {
+            timed.bulkWrite(batch, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            e.getWriteErrors().forEach(error -> results.set(error.getIndex(), alone(timed, batch.get(error.getIndex()))));
+        }
+        return results;
+    }
+
+    private static Optional<RuntimeException> alone(MongoCollection<Document> residents, UpdateOneModel<Document> contact) {
+        try {
+            residents.updateOne(contact.getFilter(), contact.getUpdate(), contact.getOptions());
+            return Optional.empty();
+        } catch (MongoException e) {
+            return Optional.of(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        contacts.close();
     }
 
     /**
@@ -98,8 +150,12 @@ public final class ResidentStore {
     }
 
     private void upsert(String openid, Instant at, Bson update) {
-        residents.updateOne(Filters.eq("_id", openid),
-                Updates.combine(Updates.setOnInsert("firstContactAt", Date.from(at)), update),
+        UpdateOneModel<Document> upsert = upsertOf(openid, at, update);
+        residents.updateOne(upsert.getFilter(), upsert.getUpdate(), upsert.getOptions());
+    }
+
+    private static UpdateOneModel<Document> upsertOf(String openid, Instant at, Bson update) {
+        return new UpdateOneModel<>(Filters.eq("_id", openid), Updates.combine(Updates.setOnInsert("firstContactAt", Date.from(at)), update),
                 new UpdateOptions().upsert(true));
     }
 

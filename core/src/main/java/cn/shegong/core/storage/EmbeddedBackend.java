@@ -36,9 +36,10 @@ import org.h2.mvstore.MVStore;
  * class, else by class name, else (documents, lists) by their serialised bytes. Two keys are the
  * same key exactly when their values are equal, as before.</li>
  * </ul>
- * Every map is kept under the library's name with {@link #BSON} appended. A map of an earlier
- * format (the library's, or an index of ours in {@link #ORDERED}) is copied into its new map when
- * the store opens and then removed; a crash before the removal copies it again.
+ * A collection's documents and its indexes are kept under the library's map names with
+ * {@link #BSON} appended (its size, a number, as before). A map of an earlier format (the library's,
+ * or an index of ours in {@link #ORDERED}) is merged into its new map when the store opens and then
+ * removed; a crash before the removal merges it again.
  */
 final class EmbeddedBackend extends H2Backend {
 

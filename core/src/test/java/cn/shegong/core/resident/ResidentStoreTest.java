@@ -5,10 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import cn.shegong.core.testing.TestMongo;
 import com.mongodb.client.MongoDatabase;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +33,37 @@ class ResidentStoreTest {
         MongoDatabase db = mongo.fresh("residents_test");
         store = new ResidentStore(db);
         store.ensureIndexes();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void contactsOfManyPeopleAtOnceEachLandWithTheirOwnMessages() throws Exception {
+        int people = 200;
+        List<ObjectId> ids = new ArrayList<>();
+        for (int i = 0; i < people; i++) {
+            ids.add(new ObjectId());
+        }
+        try (ExecutorService pushes = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < people; i++) {
+                int who = i;
+                done.add(pushes.submit(() -> store.recordContact("p" + who, t.plusSeconds(who), List.of(ids.get(who)))));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        for (int i = 0; i < people; i++) {
+            int who = i;
+            assertEquals(t.plusSeconds(i), store.find("p" + i).orElseThrow().lastContactAt());
+            List<ObjectId> linked = new ArrayList<>();
+            store.linkRecent("p" + i, t, linked::addAll);
+            assertEquals(List.of(ids.get(who)), linked, "each person's own message, no one else's");
+        }
     }
 
     @Test
