@@ -17,7 +17,8 @@ import org.bson.Document;
  * once per {@link #FRESH} instead of once per push. What this instance binds or unbinds is seen at
  * once; what another replica did, within {@link #FRESH}. A stale answer is checked by the caller
  * against the worker's own record, so it can never give a worker's powers to a phone no longer
- * bound; it can answer a worker bound on another replica a moment ago as a resident, once.
+ * bound; it can answer a worker bound on another replica a moment ago as a resident, for up to
+ * {@link #FRESH}.
  */
 final class BoundOpenids {
 
