@@ -95,8 +95,10 @@ public final class FakeWeChat {
     /** The user sent a message, tapped the menu or scanned: the 48-hour window opens again. */
     public void interact(String openid) {
         FakeUser user = users.computeIfAbsent(openid, id -> new FakeUser(id, clock.instant()));
-        user.lastInteraction = clock.instant();
-        user.sentSinceInteraction = 0;
+        synchronized (user) { // as a send counts against the window under the same lock
+            user.lastInteraction = clock.instant();
+            user.sentSinceInteraction = 0;
+        }
     }
 
     public void unfollow(String openid) {

@@ -78,8 +78,9 @@ final class Collect {
             absorb(s, d); // keep the township or name sent with it
             return Step.answer(kit.say(BotText.BAD_PHONE, Map.of("phone", d.badPhone().get()))).with(kit.save(openid, s));
         }
-        Optional<String> bareName = d.isEmpty() && s.name == null && s.caseId == null ? kit.words().bareName(text) : Optional.empty();
-        bareName.ifPresent(n -> s.name = n); // the name asked for, sent on its own
+        boolean onlyNameMissing = s.stage == Stage.COLLECT && s.townshipCode != null && s.phone != null && s.name == null && s.caseId == null;
+        Optional<String> bareName = d.isEmpty() && onlyNameMissing ? kit.words().bareName(text) : Optional.empty();
+        bareName.ifPresent(n -> s.name = n); // the answer to a question that asked for the name alone
         if (d.isEmpty() && bareName.isEmpty() && !kit.words().isWord(text) && s.stage == Stage.COLLECT) {
             s.description = s.description + "\n" + text; // more about what happened (not a thanks or an okay)
         }

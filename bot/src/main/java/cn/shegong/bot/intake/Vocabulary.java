@@ -85,12 +85,14 @@ public final class Vocabulary {
 
     /**
      * The message as a name, if it is nothing else: two to five Chinese characters beginning with
-     * a surname (possibly after a prefix such as lao or xiao) and none of the words of words.yaml
-     * (xiexie is thanks, not Mr Xie).
+     * a surname (possibly after a prefix such as lao or xiao), none of the words of words.yaml and
+     * not beginning with a thanks (xiexie is thanks, not Mr Xie). Asked only when the name is all
+     * that is missing: a short reply beginning with a surname's character can be something else.
      */
     Optional<String> bareName(String text) {
         String n = normalize(text);
-        return n.length() >= 2 && n.length() <= 5 && !isWord(n) && bareName.matcher(n).matches() ? Optional.of(n) : Optional.empty();
+        boolean thanks = words.get(Meaning.THANKS).stream().anyMatch(n::startsWith); // and any thanks that begins like one
+        return n.length() >= 2 && n.length() <= 5 && !isWord(n) && !thanks && bareName.matcher(n).matches() ? Optional.of(n) : Optional.empty();
     }
 
     /** True when the whole message is one of the words of words.yaml, whatever it means (a thanks, an okay). */

@@ -126,6 +126,9 @@ public final class MessageStore implements AutoCloseable {
             messages.withTimeout(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .insertMany(batch.stream().map(Insert::document).toList(), new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw e; // a real MongoDB's majority not reached: none of the group is known to be kept
+            }
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;

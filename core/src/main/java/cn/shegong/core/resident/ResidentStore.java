@@ -12,12 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import cn.shegong.core.storage.GroupCommit;
+import cn.shegong.core.storage.StorageUnavailableException;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
@@ -39,8 +41,9 @@ import org.bson.types.ObjectId;
  * scan of every message on the embedded store, once per request opened (shared/deps.md, trap 13).
  * <p>
  * Contact writes — one per push — are grouped ({@link GroupCommit}): those of pushes in flight
- * together go in one unordered bulk write; one person's pushes are handled one at a time, so a
- * group never holds two of one person.
+ * together go in one unordered bulk write. One person's pushes are handled one at a time, so a
+ * group seldom holds two of one person, and if it does their order does not matter ({@code $max},
+ * {@code $setOnInsert}, ids pushed once each).
  */
 public final class ResidentStore implements AutoCloseable {
 
@@ -81,27 +84,36 @@ public final class ResidentStore implements AutoCloseable {
         }
     }
 
-    /** One unordered bulk write for the group; an item that failed in it is tried again alone, and only its own caller hears of a failure. */
+    /**
+     * One unordered bulk write for the group; the items that failed in it are tried once more
+     * together, and only their own callers hear of a second failure. A write concern not met
+     * (a real MongoDB's majority) fails the whole group: nothing in it is known to be kept.
+     */
     private List<Optional<RuntimeException>> writeAll(List<UpdateOneModel<Document>> batch) {
         MongoCollection<Document> timed = residents.withTimeout(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (batch.size() == 1) {
-            return List.of(alone(timed, batch.getFirst()));
-        }
         List<Optional<RuntimeException>> results = new ArrayList<>(Collections.nCopies(batch.size(), Optional.empty()));
-        try {
-            timed.bulkWrite(batch, new BulkWriteOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            e.getWriteErrors().forEach(error -> results.set(error.getIndex(), alone(timed, batch.get(error.getIndex()))));
+        List<Integer> failed = failedIn(timed, batch);
+        if (!failed.isEmpty()) {
+            try {
+                List<Integer> again = failedIn(timed, failed.stream().map(batch::get).toList());
+                again.forEach(i -> results.set(failed.get(i), Optional.of(new StorageUnavailableException("a contact write failed twice"))));
+            } catch (MongoException e) {
+                failed.forEach(i -> results.set(i, Optional.of(e)));
+            }
         }
         return results;
     }
 
-    private static Optional<RuntimeException> alone(MongoCollection<Document> residents, UpdateOneModel<Document> contact) {
+    /** The positions in {@code contacts} whose write failed on its own (a failure of the whole write is thrown). */
+    private static List<Integer> failedIn(MongoCollection<Document> residents, List<UpdateOneModel<Document>> contacts) {
         try {
-            residents.updateOne(contact.getFilter(), contact.getUpdate(), contact.getOptions());
-            return Optional.empty();
-        } catch (MongoException e) {
-            return Optional.of(e);
+            residents.bulkWrite(contacts, new BulkWriteOptions().ordered(false));
+            return List.of();
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            return e.getWriteErrors().stream().map(BulkWriteError::getIndex).toList();
         }
     }
 

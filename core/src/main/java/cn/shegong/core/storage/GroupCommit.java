@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 public final class GroupCommit<T, R> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private record Pending<T, R>(T item, CompletableFuture<R> answer) {
     }
@@ -34,6 +35,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final Duration wait;
     private final Function<List<T>, List<R>> write;
     private final Thread writer;
+    /** Queued by {@link #close} to wake an idle writer; never written. */
+    private final Pending<T, R> wake = new Pending<>(null, new CompletableFuture<>());
     private volatile boolean open = true;
 
     /** {@code write} gets a batch and returns one answer per item; it may throw for the whole batch. */
@@ -71,17 +74,21 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         while (open || !queue.isEmpty()) {
             try {
                 Pending<T, R> first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                if (first == null || first == wake) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                batch.removeIf(p -> p == wake);
                 complete(batch);
             } catch (InterruptedException e) {
                 open = false;
             } finally {
                 batch.clear();
             }
+        }
+        for (Pending<T, R> p; (p = queue.poll()) != null; ) { // queued as it closed: told at once, not left to wait
+            p.answer().completeExceptionally(new StorageUnavailableException("the writer has stopped"));
         }
     }
 
@@ -97,9 +104,22 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking writes and lets the writer finish what is queued (at most {@link #CLOSE_WAIT});
+     * interrupting a write under way would fail its callers with an error that is not a storage
+     * fault, so the store must not be closed before this returns.
+     */
     @Override
     public void close() {
         open = false;
-        writer.interrupt();
+        queue.offer(wake); // an idle writer looks at once (a full queue keeps it busy anyway)
+        try {
+            if (!writer.join(CLOSE_WAIT)) {
+                writer.interrupt();
+            }
+        } catch (InterruptedException e) {
+            writer.interrupt();
+            Thread.currentThread().interrupt();
+        }
     }
 }
