@@ -91,6 +91,11 @@ public final class ResidentStore implements AutoCloseable {
      */
     private List<Optional<RuntimeException>> writeAll(List<UpdateOneModel<Document>> batch) {
         MongoCollection<Document> timed = residents.withTimeout(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (batch.size() == 1) { // alone: the plain update, not a bulk write of one
+            UpdateOneModel<Document> contact = batch.getFirst();
+            timed.updateOne(contact.getFilter(), contact.getUpdate(), contact.getOptions());
+            return List.of(Optional.empty());
+        }
         List<Optional<RuntimeException>> results = new ArrayList<>(Collections.nCopies(batch.size(), Optional.empty()));
         List<Integer> failed = failedIn(timed, batch);
         if (!failed.isEmpty()) {
