@@ -150,10 +150,8 @@ public final class StaffStore {
     public void bind(String workerId, String openid, Instant now) {
         worker(workerId).flatMap(Worker::openid).ifPresent(old -> bindings.deleteOne(Filters.eq("_id", old)));
         Document earlier = bindings.find(Filters.eq("_id", openid)).first(); // read now, not as last read: no phone is left with two workers
-        if (earlier != null && ObjectId.isValid(earlier.getString("workerId"))) {
-            workers.updateOne(Filters.and(Filters.eq("_id", new ObjectId(earlier.getString("workerId"))), Filters.eq("openid", openid)),
-                    Updates.unset("openid"));
-        }
+        Optional.ofNullable(earlier).flatMap(b -> worker(b.getString("workerId"))).filter(w -> w.openid().filter(openid::equals).isPresent())
+                .ifPresent(other -> workers.updateOne(Filters.eq("_id", new ObjectId(other.id())), Updates.unset("openid")));
         bindings.replaceOne(Filters.eq("_id", openid), new Document("_id", openid).append("workerId", workerId)
                 .append("boundAt", Date.from(now)), new ReplaceOptions().upsert(true));
         workers.updateOne(Filters.eq("_id", new ObjectId(workerId)), Updates.combine(Updates.set("openid", openid),
