@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import cn.shegong.bot.outbound.Outbox;
 import cn.shegong.core.outbox.OutboxItem;
 import cn.shegong.core.outbox.OutboxItem.Status;
 import cn.shegong.core.resident.Resident;
@@ -243,6 +244,42 @@ class OutboundTest {
             texts.add(text.get("content"));
         }
         assertEquals(24, texts.size());
+    }
+
+    @Test
+    void aBacklogBeyondTheSecondsSendsWaitsUntouchedAndGoesOldestFirst() {
+        List<String> openids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            openids.add(residentWhoJustWrote());
+        }
+        service.clock.advance(Outbox.MENU_AFTER_REPLY);
+        for (int i = 0; i < 60 && send() > 0; i++) { // what is due before (menus after the replies to 你好), sent first
+            service.clock.advance(Duration.ofSeconds(1));
+        }
+        service.clock.advance(Duration.ofSeconds(1)); // a second in which nothing was sent yet
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < openids.size(); i++) {
+            ids.add(service.shegong.outbox().sendText(openids.get(i), "排队的消息 " + i));
+        }
+        List<java.time.Instant> due = ids.stream().map(id -> item(id).nextAttemptAt()).toList();
+
+        send();
+
+        for (int i = 0; i < 20; i++) {
+            assertEquals(1, calls(CUSTOM, openids.get(i)).size(), "the 20 oldest go in the first second: " + i);
+        }
+        for (int i = 20; i < 30; i++) {
+            assertEquals(0, calls(CUSTOM, openids.get(i)).size(), "past the second's sends: " + i);
+            assertEquals(Status.PENDING, item(ids.get(i)).status());
+            assertEquals(due.get(i), item(ids.get(i)).nextAttemptAt(), "left where it waited, not claimed and put back");
+        }
+        service.clock.advance(Duration.ofSeconds(1));
+        send();
+        for (int i = 20; i < 30; i++) {
+            assertEquals(1, calls(CUSTOM, openids.get(i)).size(), "sent in the next second: " + i);
+            assertEquals(1, item(ids.get(i)).attempts());
+        }
+        service.clock.advance(Duration.ofSeconds(1));
     }
 
     static Duration Outbox_backoff(int attempts) {

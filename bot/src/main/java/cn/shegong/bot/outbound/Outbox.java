@@ -151,11 +151,15 @@ public final class Outbox {
         }
     }
 
-    /** Sends every item that is due now; returns how many were handled. */
+    /**
+     * Sends every item that is due now, as far as this second's sends allow; returns how many were
+     * handled. Only as many items are claimed as may still be sent this second: what waits beyond
+     * that is left untouched for the next poll, instead of each item being claimed and put back
+     * (two writes each, every poll, for the whole backlog).
+     */
     public int runOnce() {
         int handled = 0;
-        for (List<OutboxItem> batch = store.claimDue(clock.instant(), LEASE, BATCH); !batch.isEmpty();
-             batch = store.claimDue(clock.instant(), LEASE, BATCH)) {
+        for (List<OutboxItem> batch = claimWithinRate(); !batch.isEmpty(); batch = claimWithinRate()) {
             Instant claimed = clock.instant();
             for (OutboxItem item : batch) {
                 if (clock.instant().isAfter(claimed.plus(LEASE.dividedBy(2)))) {
@@ -166,6 +170,12 @@ public final class Outbox {
             }
         }
         return handled;
+    }
+
+    private List<OutboxItem> claimWithinRate() {
+        Instant now = clock.instant();
+        int room = Math.min(BATCH, SENDS_PER_SECOND - (int) Math.min(SENDS_PER_SECOND, sentThisSecond(now)));
+        return room == 0 ? List.of() : store.claimDue(now, LEASE, room);
     }
 
     private void deliver(OutboxItem item) {
@@ -246,9 +256,12 @@ public final class Outbox {
         return delay.compareTo(cap) > 0 ? cap : delay;
     }
 
-    /** At most SENDS_PER_SECOND sends per second for the whole account, across replicas. */
+    /**
+     * At most SENDS_PER_SECOND sends per second for the whole account, across replicas. A replica
+     * that claimed within the room it saw can still lose the race to another; its item waits a second.
+     */
     private boolean withinRate(Instant now) {
-        String key = redis.key("wx", "rate", Long.toString(now.getEpochSecond()));
+        String key = rateKey(now);
         long n = redis.orElse(() -> {
             long count = redis.client().incr(key);
             if (count == 1) {
@@ -259,6 +272,17 @@ public final class Outbox {
         return n <= SENDS_PER_SECOND;
     }
 
+    private long sentThisSecond(Instant now) {
+        return redis.orElse(() -> {
+            String n = redis.client().get(rateKey(now));
+            return n == null ? 0L : Long.parseLong(n);
+        }, () -> localRate.get(now.getEpochSecond()));
+    }
+
+    private String rateKey(Instant now) {
+        return redis.key("wx", "rate", Long.toString(now.getEpochSecond()));
+    }
+
     /** Sends this second when Redis is unreachable (this instance's count alone). */
     private final LocalRate localRate = new LocalRate();
 
@@ -267,11 +291,19 @@ public final class Outbox {
         private long count;
 
         synchronized long incrementAndGet(long epochSecond) {
+            return add(epochSecond, 1);
+        }
+
+        synchronized long get(long epochSecond) {
+            return add(epochSecond, 0);
+        }
+
+        private long add(long epochSecond, long n) {
             if (epochSecond != second) {
                 second = epochSecond;
                 count = 0;
             }
-            return ++count;
+            return count += n;
         }
     }
 
