@@ -282,6 +282,24 @@ class OutboundTest {
         service.clock.advance(Duration.ofSeconds(1));
     }
 
+    @Test
+    void aMenuThatWaitedPastAMinuteIsDroppedNotSentLate() {
+        String late = residentWhoJustWrote();
+        String onTime = residentWhoJustWrote();
+        var menu = new OutboxItem.Menu("请选择：", List.of(new OutboxItem.Option("101", "同意"), new OutboxItem.Option("102", "不同意")), "");
+        String stale = service.shegong.outbox().sendMenuAfterReply(late, menu);
+        service.clock.advance(Outbox.MENU_FRESH.plusSeconds(1));
+        String fresh = service.shegong.outbox().sendMenuAfterReply(onTime, menu);
+        service.clock.advance(Outbox.MENU_AFTER_REPLY);
+        for (int i = 0; i < 60 && send() > 0; i++) {
+            service.clock.advance(Duration.ofSeconds(1));
+        }
+        assertTrue(calls(CUSTOM, late).stream().noneMatch(c -> "msgmenu".equals(c.body().get("msgtype"))), "options for an old question");
+        assertEquals(Status.UNDELIVERABLE, item(stale).status());
+        assertEquals(1, calls(CUSTOM, onTime).stream().filter(c -> "msgmenu".equals(c.body().get("msgtype"))).count());
+        assertEquals(Status.SENT, item(fresh).status());
+    }
+
     static Duration Outbox_backoff(int attempts) {
         return Duration.ofSeconds(5L << (attempts - 1));
     }

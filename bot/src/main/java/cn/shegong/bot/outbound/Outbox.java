@@ -41,6 +41,11 @@ public final class Outbox {
     public static final Duration AFTER_REPLY = Duration.ofSeconds(1);
     /** A menu comes after the reply and after any message that follows it. */
     public static final Duration MENU_AFTER_REPLY = Duration.ofSeconds(2);
+    /**
+     * A menu not sent within this long after it was queued is dropped: the conversation has moved
+     * on (the person typed, or gave up), and options for an old question would only confuse.
+     */
+    public static final Duration MENU_FRESH = Duration.ofMinutes(1);
     /** The template a chat message falls back to (templates/wechat/templates.yaml). */
     public static final String MESSAGE_WAITING = "message_waiting";
     static final int MAX_ATTEMPTS = 6;
@@ -180,6 +185,11 @@ public final class Outbox {
 
     private void deliver(OutboxItem item) {
         Instant now = clock.instant();
+        if (item.menu().isPresent() && now.isAfter(item.createdAt().plus(MENU_FRESH))) {
+            store.finish(item.id(), Status.UNDELIVERABLE, "a menu that waited past " + MENU_FRESH.toSeconds() + " s (the typed answer still works)");
+            count("stale_menu");
+            return;
+        }
         if (!withinRate(now)) {
             store.defer(item.id(), now.plusSeconds(1));
             return;
