@@ -3,12 +3,14 @@ package cn.shegong.core.message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import cn.shegong.core.storage.Durability;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.GroupCommit;
 import com.mongodb.ErrorCategory;
@@ -30,12 +32,12 @@ import org.bson.types.ObjectId;
  * WeChat's MsgId is the last line of defence against storing a retried message twice.
  * <p>
  * Inserts are grouped ({@link GroupCommit}): messages arriving together are written in one
- * round trip and made durable once ({@code durable}, the embedded store's commit) before any
- * of their senders is answered — so an answer to WeChat means the message is on disk. A reply
- * is waited for only when its step changed something (the embedded store's commit covers every
- * write before it: a request opened, a case accepted); an answer that changed nothing — a policy
- * question, a greeting — rides the store's own commit within a second. Each commit rewrites
- * every changed page, so skipping one is most of what an embedded write costs.
+ * round trip and made to survive a crash once ({@link Durability}) before any of their senders is
+ * answered — so an answer to WeChat means the message is kept. What a person wrote needs only
+ * itself kept (the embedded store's journal: one append); a reply whose step changed something (a
+ * request opened, a case accepted) needs every write before it kept (the embedded store commits its
+ * file, which rewrites every changed page); a reply that changed nothing — a policy answer, a
+ * greeting — rides the store's own commit within a second.
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -50,14 +52,16 @@ public final class MessageStore implements AutoCloseable {
 
     private final MongoCollection<Document> messages;
     private final FieldCipher cipher;
-    private final Runnable durable;
+    private final Durability durable;
     private final GroupCommit<Insert, Boolean> inserts;
 
-    /** A document to insert, and whether its caller waits until it is on disk. */
-    private record Insert(Document document, boolean durable) {
+    /** What its caller waits for before answering, least first. */
+    private enum Kept { NOT_WAITED, ITSELF, EVERY_WRITE }
+
+    private record Insert(Document document, Kept kept) {
     }
 
-    public MessageStore(MongoDatabase db, FieldCipher cipher, Runnable durable) {
+    public MessageStore(MongoDatabase db, FieldCipher cipher, Durability durable) {
         this.messages = db.getCollection("messages");
         this.cipher = cipher;
         this.durable = durable;
@@ -79,17 +83,18 @@ public final class MessageStore implements AutoCloseable {
 
     /** Stores something we sent (not what someone wrote: not waited for until it is on disk). */
     public void insertOwn(StoredMessage message) {
-        inserts.submit(new Insert(toDocument(message), false));
+        inserts.submit(new Insert(toDocument(message), Kept.NOT_WAITED));
     }
 
     /** As {@link #insert(StoredMessage)}, under an id the caller chose (to link it to a request later, see {@link #link}). */
     public boolean insert(ObjectId id, StoredMessage message) {
-        return inserts.submit(new Insert(toDocument(message).append("_id", id), true));
+        return inserts.submit(new Insert(toDocument(message).append("_id", id), Kept.ITSELF));
     }
 
     /** Stores a message that belongs to the request {@code caseId}'s transcript. */
     public void insertLinked(StoredMessage message, String caseId) {
-        inserts.submit(new Insert(toDocument(message).append("caseId", caseId), message.direction() == StoredMessage.Direction.IN));
+        inserts.submit(new Insert(toDocument(message).append("caseId", caseId),
+                message.direction() == StoredMessage.Direction.IN ? Kept.ITSELF : Kept.NOT_WAITED));
     }
 
     /**
@@ -101,7 +106,7 @@ public final class MessageStore implements AutoCloseable {
         Document d = toDocument(reply).append("_id", id);
         inReplyTo.ifPresent(m -> d.append(REPLY_TO, m));
         caseId.ifPresent(c -> d.append("caseId", c));
-        inserts.submit(new Insert(d, durable));
+        inserts.submit(new Insert(d, durable ? Kept.EVERY_WRITE : Kept.NOT_WAITED));
     }
 
     /**
@@ -136,8 +141,11 @@ public final class MessageStore implements AutoCloseable {
                 stored[error.getIndex()] = false;
             }
         }
-        if (batch.stream().anyMatch(Insert::durable)) {
-            durable.run();
+        Kept most = batch.stream().map(Insert::kept).max(Comparator.naturalOrder()).orElse(Kept.NOT_WAITED);
+        if (most == Kept.EVERY_WRITE) {
+            durable.everything();
+        } else if (most == Kept.ITSELF) {
+            durable.inserted(messages.getNamespace().getCollectionName(), batch.stream().map(Insert::document).toList());
         }
         return Arrays.asList(stored);
     }

@@ -26,7 +26,7 @@ import org.bson.Document;
  * an embedded MongoDB-wire server (mongo-java-server, H2 file backend) on a free loopback port, so
  * the same driver code runs over the same protocol and data survives a restart.
  */
-public final class Mongo implements AutoCloseable {
+public final class Mongo implements AutoCloseable, Durability {
 
     private static final Logger LOG = Logger.getLogger(Mongo.class.getName());
 
@@ -35,13 +35,20 @@ public final class Mongo implements AutoCloseable {
     private final Optional<MongoServer> embedded;
     private final Optional<H2Backend> backend;
     private final Optional<MongoProbe> probe;
+    private final Optional<Journal> journal;
+    private final Optional<Path> dataDir;
 
-    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend, MongoProbe probe) {
+    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend, MongoProbe probe, Path dataDir) {
         this.client = client;
         this.database = client.getDatabase(database);
         this.embedded = Optional.ofNullable(embedded);
         this.backend = Optional.ofNullable(backend);
         this.probe = Optional.ofNullable(probe);
+        this.dataDir = Optional.ofNullable(dataDir);
+        this.journal = this.backend.map(b -> {
+            replay(this.database, dataDir, b);
+            return new Journal(dataDir, b::commit);
+        });
     }
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
@@ -49,13 +56,13 @@ public final class Mongo implements AutoCloseable {
         if (uri.isPresent()) {
             MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT));
             requireReachable(client, database);
-            return new Mongo(client, database, null, null, new MongoProbe(uri.get()));
+            return new Mongo(client, database, null, null, new MongoProbe(uri.get()), null);
         }
         H2Backend backend = embeddedBackend(dataDir);
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        return new Mongo(MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT)), database, server, backend, null);
+        return new Mongo(MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT)), database, server, backend, null, dataDir);
     }
 
     /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
@@ -164,12 +171,45 @@ public final class Mongo implements AutoCloseable {
     }
 
     /**
-     * Makes every write so far durable. The embedded store commits its file (its own background
-     * commit runs only every second, so a crash lost the last second); a real MongoDB already
-     * acknowledged the writes with a majority, journaled write concern.
+     * Makes every write so far survive a crash of the process. The embedded store commits its file
+     * (its own background commit runs only every second); a real MongoDB already acknowledged the
+     * writes with a majority, journaled write concern.
      */
-    public void durable() {
+    @Override
+    public void everything() {
         backend.ifPresent(H2Backend::commit);
+    }
+
+    /**
+     * Makes these just-inserted documents survive a crash of the process: the embedded store
+     * appends them to its journal ({@link Journal}), far cheaper than committing its file; a real
+     * MongoDB already acknowledged them with a majority, journaled write concern.
+     */
+    @Override
+    public void inserted(String collection, java.util.List<Document> documents) {
+        journal.ifPresent(j -> j.append(collection, documents));
+    }
+
+    /** Inserts again what the journal held when the process last stopped, unless the file holds it. */
+    private static void replay(MongoDatabase database, Path dataDir, H2Backend backend) {
+        java.util.List<Journal.Entry> left = Journal.leftOver(dataDir);
+        int inserted = 0;
+        for (Journal.Entry e : left) {
+            try {
+                database.getCollection(e.collection(), org.bson.RawBsonDocument.class).insertOne(e.document());
+                inserted++;
+            } catch (com.mongodb.MongoWriteException dup) {
+                if (dup.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                    throw dup;
+                }
+            }
+        }
+        backend.commit();
+        Journal.drop(dataDir);
+        if (!left.isEmpty()) {
+            int n = inserted;
+            LOG.info(() -> "journal: " + left.size() + " documents after an unclean stop, " + n + " of them not yet in the file, inserted again");
+        }
     }
 
     public MongoDatabase database() {
@@ -179,8 +219,10 @@ public final class Mongo implements AutoCloseable {
     @Override
     public void close() {
         probe.ifPresent(MongoProbe::close);
+        journal.ifPresent(Journal::close);
         client.close();
         embedded.ifPresent(MongoServer::shutdown);
-        backend.ifPresent(H2Backend::close);
+        backend.ifPresent(H2Backend::close); // commits the file: the journal is no longer needed
+        dataDir.filter(d -> journal.isPresent()).ifPresent(Journal::drop);
     }
 }

@@ -25,7 +25,15 @@ class MessageStoreTest {
     @BeforeEach
     void freshCollection() {
         db = mongo.fresh("messages_test");
-        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]), () -> { });
+        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]), new cn.shegong.core.storage.Durability() {
+            @Override
+            public void everything() {
+            }
+
+            @Override
+            public void inserted(String collection, java.util.List<org.bson.Document> documents) {
+            }
+        });
         store.ensureIndexes();
     }
 
