@@ -107,7 +107,7 @@ public final class OutboxStore {
         outbox.find(Filters.or(
                         Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
                         Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))))
-                .sort(Sorts.ascending("nextAttemptAt")).limit(max).projection(Projections.include("_id", VERSION, "status")).forEach(due::add);
+                .sort(Sorts.ascending("nextAttemptAt", "_id")).limit(max).projection(Projections.include("_id", VERSION, "status")).forEach(due::add);
         List<OutboxItem> claimed = new ArrayList<>(due.size());
         for (Document d : due) {
             Document after = outbox.findOneAndUpdate(seen(d),

@@ -55,6 +55,16 @@ final class EmbeddedBackend extends H2Backend {
         super(store);
     }
 
+    /**
+     * Commits the file and returns once it is written. {@link #commit} alone can return while H2's
+     * writer threads still hold the pages: when its background commit took the changes first, or
+     * when it hands the writing to them.
+     */
+    void commitWritten() {
+        commit();
+        getMvStore().getFileStore().executeFileStoreOperation(() -> { });
+    }
+
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
         return Database.open(databaseName, getMvStore(), getCursorRegistry());

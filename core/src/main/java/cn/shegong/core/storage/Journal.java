@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import com.mongodb.MongoClientSettings;
+import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
-import org.bson.Document;
 
 /**
  * The embedded store's journal: documents just inserted that must survive a crash of the process
@@ -32,50 +33,66 @@ import org.bson.Document;
  * <p>
  * Like the file's own commits, a write reaches the operating system, not necessarily the disk: it
  * survives the process's crash, not the machine's (production runs a MongoDB replica set with
- * journaled majority writes). Records are {@code [length][collection][BSON]}; a record cut short by
- * a crash was never acknowledged and is ignored.
+ * journaled majority writes). The journal is a series of files {@code mongo.journal.N}: a
+ * checkpoint opens the next one, commits the store, then deletes the earlier ones. Records are
+ * {@code [length][crc][namespace][BSON]}; a record cut short or damaged ends its file (it was never
+ * acknowledged: a failed append is cut off again before its caller hears of the failure).
+ * <p>
+ * Replaying inserts, never overwrites, so it is right for documents that are only inserted and
+ * then changed in place, never deleted (messages); a collection whose documents are deleted must not
+ * be journaled, or a replay could bring back a deleted one.
  */
 final class Journal implements AutoCloseable {
 
-    static final String FILE = "mongo.journal";
-    /** The journal being dropped: written before the commit under way, deleted after it. */
-    static final String COMMITTING = "mongo.journal.1";
+    static final String PREFIX = "mongo.journal.";
     private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
     private static final Codec<Document> CODEC = MongoClientSettings.getDefaultCodecRegistry().get(Document.class);
 
-    /** A document a crash left in the journal. */
-    record Entry(String collection, RawBsonDocument document) {
+    /** A document a crash left in the journal, and where it belongs ({@code database.collection}). */
+    record Entry(String namespace, RawBsonDocument document) {
     }
 
     private final Path dir;
     private final Runnable commit;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock checkpointing = new ReentrantLock();
-    private final Thread checkpointer;
     /** Counted down by {@link #close}: the checkpointer is woken, never interrupted (an interrupt closes a file channel in use). */
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final Thread checkpointer;
     private FileChannel current; // guarded by lock
+    private long generation; // guarded by lock
     private boolean written; // guarded by lock
     private volatile boolean open = true;
 
-    /** Starts an empty journal in {@code dir}: call {@link #leftOver} and apply it first. {@code commit}: commits the store's file. */
+    /**
+     * Starts a journal file in {@code dir} after any there ({@link #leftOver} them first);
+     * {@code commit}: commits the store's file and returns once it is written.
+     */
     Journal(Path dir, Runnable commit) {
-        this.dir = dir;
-        this.commit = commit;
-        this.current = create(dir.resolve(FILE));
-        this.checkpointer = Thread.ofVirtual().name("shegong-journal").start(this::run);
+        this(dir, commit, CHECKPOINT_EVERY);
     }
 
-    /** Appends {@code documents} of {@code collection}; returns when the operating system holds them. */
-    void append(String collection, List<Document> documents) {
-        byte[] name = collection.getBytes(StandardCharsets.UTF_8);
+    /** As above, checkpointing every {@code every} (tests: long enough never to run on its own). */
+    Journal(Path dir, Runnable commit, Duration every) {
+        this.dir = dir;
+        this.commit = commit;
+        this.generation = generations(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+        this.current = create(dir, generation);
+        this.checkpointer = Thread.ofVirtual().name("shegong-journal").start(() -> run(every));
+    }
+
+    /** Appends {@code documents} of {@code namespace}; returns when the operating system holds them. */
+    void append(String namespace, List<Document> documents) {
+        byte[] name = namespace.getBytes(StandardCharsets.UTF_8);
         List<ByteBuffer> records = new ArrayList<>(documents.size());
         int size = 0;
         for (Document d : documents) {
             ByteBuffer bson = new RawBsonDocument(d, CODEC).getByteBuffer().asNIO();
-            ByteBuffer record = ByteBuffer.allocate(8 + name.length + bson.remaining());
-            record.putInt(4 + name.length + bson.remaining()).putInt(name.length).put(name).put(bson).flip();
+            ByteBuffer body = ByteBuffer.allocate(4 + name.length + bson.remaining()).putInt(name.length).put(name).put(bson).flip();
+            CRC32C crc = new CRC32C();
+            crc.update(body.duplicate());
+            ByteBuffer record = ByteBuffer.allocate(8 + body.remaining()).putInt(body.remaining()).putInt((int) crc.getValue()).put(body).flip();
             records.add(record);
             size += record.remaining();
         }
@@ -87,8 +104,15 @@ final class Journal implements AutoCloseable {
             if (!open) {
                 throw new StorageUnavailableException("the store is closing");
             }
-            while (all.hasRemaining()) {
-                current.write(all);
+            long start = current.position();
+            try {
+                while (all.hasRemaining()) {
+                    current.write(all);
+                }
+            } catch (IOException e) {
+                current.truncate(start); // a record cut short would hide every later one
+                current.position(start);
+                throw e;
             }
             written = true;
         } catch (IOException e) {
@@ -99,29 +123,36 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Commits the store's file and drops what the journal held before: the journal is set aside
-     * first, so whatever is appended meanwhile goes to a new one and waits for the next commit.
+     * Commits the store's file and drops what the journal held before: the next journal file is
+     * opened first, so whatever is appended meanwhile waits for the next commit.
      */
     void checkpoint() {
         checkpointing.lock();
         try {
-            Path committing = dir.resolve(COMMITTING);
-            if (!Files.exists(committing)) { // else a commit failed last time: commit again, then drop it
-                lock.lock();
-                try {
-                    if (!written) {
-                        return;
-                    }
-                    current.close();
-                    Files.move(dir.resolve(FILE), committing, StandardCopyOption.ATOMIC_MOVE);
-                    current = create(dir.resolve(FILE));
-                    written = false;
-                } finally {
-                    lock.unlock();
+            long kept;
+            lock.lock();
+            try {
+                boolean earlier = generations(dir).stream().anyMatch(g -> g < generation); // a failed commit's
+                if (!written && !earlier) {
+                    return;
                 }
+                if (written) {
+                    FileChannel next = create(dir, generation + 1); // may fail: then nothing has changed
+                    close(current);
+                    current = next;
+                    generation++;
+                    written = false;
+                }
+                kept = generation;
+            } finally {
+                lock.unlock();
             }
             commit.run();
-            Files.delete(committing);
+            for (long g : generations(dir)) {
+                if (g < kept) {
+                    Files.delete(file(dir, g));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("journal checkpoint failed", e);
         } finally {
@@ -129,22 +160,22 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private void run() {
+    private void run(Duration every) {
         while (open) {
             try {
-                if (closing.await(CHECKPOINT_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (closing.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
                 checkpoint();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "journal checkpoint failed; retried in a second", e);
+            } catch (Throwable e) { // the journal must not grow unchecked because its checkpointer died
+                LOG.log(Level.SEVERE, "journal checkpoint failed; retried in " + every.toMillis() + " ms", e);
             }
         }
     }
 
-    /** Stops appending and checkpointing; {@link #drop} after the store's file is closed (committed). */
+    /** Stops appending and checkpointing; {@link #drop} once the store's file is closed (committed). */
     @Override
     public void close() {
         open = false;
@@ -156,9 +187,7 @@ final class Journal implements AutoCloseable {
         }
         lock.lock();
         try {
-            current.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the journal failed", e);
+            close(current);
         } finally {
             lock.unlock();
         }
@@ -167,21 +196,19 @@ final class Journal implements AutoCloseable {
     /** Deletes the journal files of {@code dir}: the store's file holds everything in them. */
     static void drop(Path dir) {
         try {
-            Files.deleteIfExists(dir.resolve(COMMITTING));
-            Files.deleteIfExists(dir.resolve(FILE));
+            for (long g : generations(dir)) {
+                Files.deleteIfExists(file(dir, g));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the journal in " + dir, e);
         }
     }
 
-    /** What a crash left in the journal files of {@code dir}, oldest first; a record cut short ends its file. */
+    /** What a crash left in the journal files of {@code dir}, oldest first; a record cut short or damaged ends its file. */
     static List<Entry> leftOver(Path dir) {
         List<Entry> entries = new ArrayList<>();
-        for (String file : List.of(COMMITTING, FILE)) {
-            Path path = dir.resolve(file);
-            if (!Files.exists(path)) {
-                continue;
-            }
+        for (long g : generations(dir)) {
+            Path path = file(dir, g);
             ByteBuffer in;
             try {
                 in = ByteBuffer.wrap(Files.readAllBytes(path));
@@ -190,30 +217,57 @@ final class Journal implements AutoCloseable {
             }
             while (in.remaining() >= 4) {
                 int length = in.getInt();
-                if (length < 4 || length > in.remaining()) {
-                    LOG.warning(() -> "the journal " + file + " ends in a record cut short (never acknowledged): ignored");
+                if (length < 4 || in.remaining() < 4 + length) {
+                    LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
                     break;
                 }
-                int nameLength = in.getInt();
-                if (nameLength < 0 || nameLength > length - 4) {
-                    LOG.warning(() -> "the journal " + file + " holds a damaged record: the rest of it ignored");
+                int crc = in.getInt();
+                ByteBuffer body = in.slice(in.position(), length);
+                in.position(in.position() + length);
+                CRC32C check = new CRC32C();
+                check.update(body.duplicate());
+                int nameLength = body.getInt();
+                if ((int) check.getValue() != crc || nameLength < 0 || nameLength > length - 4) {
+                    LOG.warning(() -> path.getFileName() + " holds a damaged record: the rest of it ignored");
                     break;
                 }
                 byte[] name = new byte[nameLength];
-                in.get(name);
-                byte[] bson = new byte[length - 4 - name.length];
-                in.get(bson);
+                body.get(name);
+                byte[] bson = new byte[body.remaining()];
+                body.get(bson);
                 entries.add(new Entry(new String(name, StandardCharsets.UTF_8), new RawBsonDocument(bson)));
             }
         }
         return entries;
     }
 
-    private static FileChannel create(Path path) {
-        try {
-            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    /** The journal files' numbers in {@code dir}, oldest first. */
+    private static List<Long> generations(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX) && n.substring(PREFIX.length()).matches("\\d{1,18}"))
+                    .map(n -> Long.parseLong(n.substring(PREFIX.length()))).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the journal " + path, e);
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static Path file(Path dir, long generation) {
+        return dir.resolve(PREFIX + generation);
+    }
+
+    private static FileChannel create(Path dir, long generation) {
+        try {
+            return FileChannel.open(file(dir, generation), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the journal " + file(dir, generation), e);
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing a journal file failed", e);
         }
     }
 }

@@ -33,22 +33,19 @@ public final class Mongo implements AutoCloseable, Durability {
     private final MongoClient client;
     private final MongoDatabase database;
     private final Optional<MongoServer> embedded;
-    private final Optional<H2Backend> backend;
+    private final Optional<EmbeddedBackend> backend;
     private final Optional<MongoProbe> probe;
     private final Optional<Journal> journal;
     private final Optional<Path> dataDir;
 
-    private Mongo(MongoClient client, String database, MongoServer embedded, H2Backend backend, MongoProbe probe, Path dataDir) {
+    private Mongo(MongoClient client, String database, MongoServer embedded, EmbeddedBackend backend, MongoProbe probe, Path dataDir) {
         this.client = client;
         this.database = client.getDatabase(database);
         this.embedded = Optional.ofNullable(embedded);
         this.backend = Optional.ofNullable(backend);
         this.probe = Optional.ofNullable(probe);
         this.dataDir = Optional.ofNullable(dataDir);
-        this.journal = this.backend.map(b -> {
-            replay(this.database, dataDir, b);
-            return new Journal(dataDir, b::commit);
-        });
+        this.journal = this.backend.map(b -> new Journal(dataDir, b::commitWritten));
     }
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
@@ -58,11 +55,20 @@ public final class Mongo implements AutoCloseable, Durability {
             requireReachable(client, database);
             return new Mongo(client, database, null, null, new MongoProbe(uri.get()), null);
         }
-        H2Backend backend = embeddedBackend(dataDir);
+        EmbeddedBackend backend = embeddedBackend(dataDir);
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        return new Mongo(MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT)), database, server, backend, null, dataDir);
+        MongoClient client = MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT));
+        try {
+            replay(client, dataDir, backend);
+        } catch (RuntimeException e) {
+            client.close();
+            server.shutdown();
+            backend.close();
+            throw e;
+        }
+        return new Mongo(client, database, server, backend, null, dataDir);
     }
 
     /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
@@ -80,18 +86,26 @@ public final class Mongo implements AutoCloseable, Durability {
      * store (what {@code ./shegong cluster-check} needs; production uses a replica set).
      */
     public static Served serve(Path dataDir, String host, int port) {
-        H2Backend backend = embeddedBackend(dataDir);
+        EmbeddedBackend backend = embeddedBackend(dataDir);
         MongoServer server = new MongoServer(backend);
         server.bind(host, port);
         java.net.InetSocketAddress at = server.getLocalAddress();
-        return new Served(server, backend, "mongodb://" + at.getHostString() + ":" + at.getPort());
+        String uri = "mongodb://" + at.getHostString() + ":" + at.getPort();
+        try (MongoClient client = MongoClients.create(settings(uri, IN_PROCESS_CONNECT_TIMEOUT))) {
+            replay(client, dataDir, backend); // left by a service that ran on this folder and crashed
+        } catch (RuntimeException e) {
+            server.shutdown();
+            backend.close();
+            throw e;
+        }
+        return new Served(server, backend, uri);
     }
 
     /**
      * The embedded store's file, {@code dataDir/mongo.mv}, opened (and the folder made) for one server;
      * nothing in it Java-serialised, its indexes compared by value ({@link EmbeddedBackend}).
      */
-    private static H2Backend embeddedBackend(Path dataDir) {
+    private static EmbeddedBackend embeddedBackend(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -177,7 +191,7 @@ public final class Mongo implements AutoCloseable, Durability {
      */
     @Override
     public void everything() {
-        backend.ifPresent(H2Backend::commit);
+        backend.ifPresent(EmbeddedBackend::commitWritten);
     }
 
     /**
@@ -187,16 +201,21 @@ public final class Mongo implements AutoCloseable, Durability {
      */
     @Override
     public void inserted(String collection, java.util.List<Document> documents) {
-        journal.ifPresent(j -> j.append(collection, documents));
+        journal.ifPresent(j -> j.append(database.getName() + "." + collection, documents));
     }
 
-    /** Inserts again what the journal held when the process last stopped, unless the file holds it. */
-    private static void replay(MongoDatabase database, Path dataDir, H2Backend backend) {
+    /**
+     * Inserts again what the journal held when the process last stopped, where the file does not
+     * hold it yet (a document already there is skipped), then commits and drops the journal.
+     */
+    private static void replay(MongoClient client, Path dataDir, EmbeddedBackend backend) {
         java.util.List<Journal.Entry> left = Journal.leftOver(dataDir);
         int inserted = 0;
         for (Journal.Entry e : left) {
+            int dot = e.namespace().indexOf('.');
             try {
-                database.getCollection(e.collection(), org.bson.RawBsonDocument.class).insertOne(e.document());
+                client.getDatabase(e.namespace().substring(0, dot))
+                        .getCollection(e.namespace().substring(dot + 1), org.bson.RawBsonDocument.class).insertOne(e.document());
                 inserted++;
             } catch (com.mongodb.MongoWriteException dup) {
                 if (dup.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
@@ -204,7 +223,7 @@ public final class Mongo implements AutoCloseable, Durability {
                 }
             }
         }
-        backend.commit();
+        backend.commitWritten();
         Journal.drop(dataDir);
         if (!left.isEmpty()) {
             int n = inserted;
