@@ -145,7 +145,13 @@ public final class MessageStore implements AutoCloseable {
         if (most == Kept.EVERY_WRITE) {
             durable.everything();
         } else if (most == Kept.ITSELF) {
-            durable.inserted(messages.getNamespace().getCollectionName(), batch.stream().map(Insert::document).toList());
+            List<Document> inserted = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                if (stored[i]) {
+                    inserted.add(batch.get(i).document()); // a duplicate's own copy was kept when it first came
+                }
+            }
+            durable.inserted(messages.getNamespace().getCollectionName(), inserted);
         }
         return Arrays.asList(stored);
     }

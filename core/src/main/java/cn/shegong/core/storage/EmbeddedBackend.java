@@ -61,8 +61,30 @@ final class EmbeddedBackend extends H2Backend {
      * when it hands the writing to them.
      */
     void commitWritten() {
+        MVStore store = getMvStore();
         commit();
-        getMvStore().getFileStore().executeFileStoreOperation(() -> { });
+        store.getFileStore().executeFileStoreOperation(() -> { });
+        failIfBroken(store);
+    }
+
+    /** Open, and no write of its file has failed (after a failure H2 closes the store and never writes again). */
+    boolean healthy() {
+        return !getMvStore().isClosed() && getMvStore().getPanicException() == null;
+    }
+
+    /** A write of its file failed at some point, closing included. */
+    boolean failed() {
+        return getMvStore().getPanicException() != null;
+    }
+
+    /** A write that failed on H2's own threads is kept there, not thrown to whoever waits for it. */
+    private static void failIfBroken(MVStore store) {
+        if (store.getPanicException() != null) {
+            throw new StorageUnavailableException("the embedded store's file failed: " + store.getPanicException().getMessage());
+        }
+        if (store.isClosed()) {
+            throw new StorageUnavailableException("the embedded store's file is closed");
+        }
     }
 
     @Override

@@ -84,6 +84,9 @@ final class Journal implements AutoCloseable {
 
     /** Appends {@code documents} of {@code namespace}; returns when the operating system holds them. */
     void append(String namespace, List<Document> documents) {
+        if (documents.isEmpty()) {
+            return;
+        }
         byte[] name = namespace.getBytes(StandardCharsets.UTF_8);
         List<ByteBuffer> records = new ArrayList<>(documents.size());
         int size = 0;
@@ -104,18 +107,19 @@ final class Journal implements AutoCloseable {
             if (!open) {
                 throw new StorageUnavailableException("the store is closing");
             }
-            long start = current.position();
+            if (!current.isOpen()) {
+                startNext(); // after a failed append: a record cut short there ends that file, so go on in the next
+            }
             try {
                 while (all.hasRemaining()) {
                     current.write(all);
                 }
             } catch (IOException e) {
-                current.truncate(start); // a record cut short would hide every later one
-                current.position(start);
+                close(current); // kept, with what it held, until the next commit
                 throw e;
             }
             written = true;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new StorageUnavailableException("the journal could not be written: " + e.getMessage());
         } finally {
             lock.unlock();
@@ -133,15 +137,11 @@ final class Journal implements AutoCloseable {
             lock.lock();
             try {
                 boolean earlier = generations(dir).stream().anyMatch(g -> g < generation); // a failed commit's
-                if (!written && !earlier) {
+                if (!open || !written && !earlier) {
                     return;
                 }
                 if (written) {
-                    FileChannel next = create(dir, generation + 1); // may fail: then nothing has changed
-                    close(current);
-                    current = next;
-                    generation++;
-                    written = false;
+                    startNext();
                 }
                 kept = generation;
             } finally {
@@ -158,6 +158,15 @@ final class Journal implements AutoCloseable {
         } finally {
             checkpointing.unlock();
         }
+    }
+
+    /** Goes on in the next journal file; the current one stays until a commit holds what it has. Under {@link #lock}. */
+    private void startNext() {
+        FileChannel next = create(dir, generation + 1); // may fail: then nothing has changed
+        close(current);
+        current = next;
+        generation++;
+        written = false;
     }
 
     private void run(Duration every) {
@@ -217,7 +226,7 @@ final class Journal implements AutoCloseable {
             }
             while (in.remaining() >= 4) {
                 int length = in.getInt();
-                if (length < 4 || in.remaining() < 4 + length) {
+                if (length < 4 || length > in.remaining() - 4) {
                     LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
                     break;
                 }

@@ -38,14 +38,15 @@ public final class Mongo implements AutoCloseable, Durability {
     private final Optional<Journal> journal;
     private final Optional<Path> dataDir;
 
-    private Mongo(MongoClient client, String database, MongoServer embedded, EmbeddedBackend backend, MongoProbe probe, Path dataDir) {
+    private Mongo(MongoClient client, String database, MongoServer embedded, EmbeddedBackend backend, MongoProbe probe, Path dataDir,
+                  Journal journal) {
         this.client = client;
         this.database = client.getDatabase(database);
         this.embedded = Optional.ofNullable(embedded);
         this.backend = Optional.ofNullable(backend);
         this.probe = Optional.ofNullable(probe);
         this.dataDir = Optional.ofNullable(dataDir);
-        this.journal = this.backend.map(b -> new Journal(dataDir, b::commitWritten));
+        this.journal = Optional.ofNullable(journal);
     }
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
@@ -53,22 +54,24 @@ public final class Mongo implements AutoCloseable, Durability {
         if (uri.isPresent()) {
             MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT));
             requireReachable(client, database);
-            return new Mongo(client, database, null, null, new MongoProbe(uri.get()), null);
+            return new Mongo(client, database, null, null, new MongoProbe(uri.get()), null, null);
         }
         EmbeddedBackend backend = embeddedBackend(dataDir);
         MongoServer server = new MongoServer(backend);
         String connection = server.bindAndGetConnectionString();
         LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
         MongoClient client = MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT));
+        Journal journal;
         try {
             replay(client, dataDir, backend);
+            journal = new Journal(dataDir, backend::commitWritten);
         } catch (RuntimeException e) {
             client.close();
             server.shutdown();
             backend.close();
             throw e;
         }
-        return new Mongo(client, database, server, backend, null, dataDir);
+        return new Mongo(client, database, server, backend, null, dataDir, journal);
     }
 
     /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
@@ -237,11 +240,16 @@ public final class Mongo implements AutoCloseable, Durability {
 
     @Override
     public void close() {
+        boolean healthy = backend.map(EmbeddedBackend::healthy).orElse(false); // a failed store closes without committing, silently
         probe.ifPresent(MongoProbe::close);
         journal.ifPresent(Journal::close);
         client.close();
-        embedded.ifPresent(MongoServer::shutdown);
-        backend.ifPresent(H2Backend::close); // commits the file: the journal is no longer needed
-        dataDir.filter(d -> journal.isPresent()).ifPresent(Journal::drop);
+        embedded.ifPresent(MongoServer::shutdown); // closes the backend: commits its file
+        backend.ifPresent(H2Backend::close);
+        if (journal.isPresent() && healthy && backend.filter(EmbeddedBackend::failed).isEmpty()) {
+            dataDir.ifPresent(Journal::drop); // the file holds it all
+        } else if (journal.isPresent()) {
+            LOG.warning("the embedded store's file was not committed at close: its journal is kept for the next start");
+        }
     }
 }

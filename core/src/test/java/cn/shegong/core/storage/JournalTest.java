@@ -104,17 +104,46 @@ class JournalTest {
         }, NEVER);
         journal.append("shegong.messages", List.of(message("第一条")));
         assertThrows(IllegalStateException.class, journal::checkpoint);
-        journal.append("shegong.messages", List.of(message("第二条")));
-        assertEquals(List.of("第一条", "第二条"), texts(dir), "both kept, oldest first");
+        assertEquals(List.of("第一条"), texts(dir), "kept");
 
-        journal.checkpoint();
+        journal.checkpoint(); // nothing new, but the failed commit's file waits for one
 
         assertEquals(2, commits.get());
         assertEquals(List.of(), texts(dir));
+        journal.append("shegong.messages", List.of(message("第二条")));
+        assertEquals(List.of("第二条"), texts(dir));
         journal.close();
         assertThrows(StorageUnavailableException.class, () -> journal.append("shegong.messages", List.of(message("关了"))));
         Journal.drop(dir);
         assertEquals(0, journalFiles(dir));
+    }
+
+    @Test
+    void anAppendCutOffByAnInterruptLosesNothingBeforeItAndTheNextGoesOnInANewFile(@TempDir Path dir) {
+        try (Journal journal = new Journal(dir, () -> { }, NEVER)) {
+            journal.append("shegong.messages", List.of(message("之前的")));
+            Thread.currentThread().interrupt(); // closes the file channel under the write, as a close of the writer could
+            assertThrows(StorageUnavailableException.class, () -> journal.append("shegong.messages", List.of(message("被打断的"))));
+            assertTrue(Thread.interrupted());
+
+            journal.append("shegong.messages", List.of(message("之后的")));
+
+            assertEquals(List.of("之前的", "之后的"), texts(dir));
+        }
+    }
+
+    @Test
+    void whatACommitWroteIsInTheFileWhenItReturns(@TempDir Path dir) throws Exception {
+        Path live = dir.resolve("live");
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", live)) {
+            mongo.database().getCollection("messages").insertOne(message("提交了的"));
+            mongo.everything();
+            Files.copy(live.resolve("mongo.mv"), copy.resolve("mongo.mv")); // the file as a kill -9 now would leave it
+        }
+        try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", copy)) {
+            assertEquals("提交了的", mongo.database().getCollection("messages").find().first().getString("text"));
+        }
     }
 
     @Test
@@ -124,7 +153,7 @@ class JournalTest {
         try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", dir)) {
             mongo.database().getCollection("messages").insertOne(inFile);
             mongo.inserted("messages", List.of(inFile));
-            assertEquals(1, journalFiles(dir), "appended beside the file while it runs");
+            assertEquals(List.of("已在文件里"), texts(dir), "appended beside the file while it runs");
         }
         assertEquals(0, journalFiles(dir), "a clean stop drops it");
         try (Journal crashed = new Journal(dir, () -> { }, NEVER)) { // what a crash leaves: journaled, the file not committed
