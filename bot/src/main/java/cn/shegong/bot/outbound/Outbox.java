@@ -52,14 +52,13 @@ public final class Outbox {
     static final Duration LEASE = Duration.ofMinutes(1);
     /** Items claimed at once: sent one after another well within the lease, even at WeChat's slowest. */
     static final int BATCH = 32;
-    static final int SENDS_PER_SECOND = 20;
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     private final OutboxStore store;
     private final ResidentStore residents;
     private final WeChatApi api;
     private final TemplateBindings templates;
-    private final Redis redis;
+    private final SendRate rate;
     private final Clock clock;
     private final MeterRegistry registry;
     private volatile ScheduledExecutorService scheduler;
@@ -70,7 +69,7 @@ public final class Outbox {
         this.residents = residents;
         this.api = api;
         this.templates = templates;
-        this.redis = redis;
+        this.rate = new SendRate(redis);
         this.clock = clock;
         this.registry = registry;
         registry.getOrCreate(Gauge.builder("shegong.outbox.waiting", () -> {
@@ -179,7 +178,7 @@ public final class Outbox {
 
     private List<OutboxItem> claimWithinRate() {
         Instant now = clock.instant();
-        int room = Math.min(BATCH, SENDS_PER_SECOND - (int) Math.min(SENDS_PER_SECOND, sentThisSecond(now)));
+        int room = Math.min(BATCH, rate.room(now));
         return room == 0 ? List.of() : store.claimDue(now, LEASE, room);
     }
 
@@ -190,7 +189,7 @@ public final class Outbox {
             count("stale_menu");
             return;
         }
-        if (!withinRate(now)) {
+        if (!rate.take(now)) { // another replica took this second's last sends first
             store.defer(item.id(), now.plusSeconds(1));
             return;
         }
@@ -264,57 +263,6 @@ public final class Outbox {
         Duration cap = kind == SendFailure.Kind.QUOTA ? Duration.ofHours(1) : Duration.ofMinutes(10);
         Duration delay = base.multipliedBy(1L << Math.min(20, Math.max(0, attempts - 1)));
         return delay.compareTo(cap) > 0 ? cap : delay;
-    }
-
-    /**
-     * At most SENDS_PER_SECOND sends per second for the whole account, across replicas. A replica
-     * that claimed within the room it saw can still lose the race to another; its item waits a second.
-     */
-    private boolean withinRate(Instant now) {
-        String key = rateKey(now);
-        long n = redis.orElse(() -> {
-            long count = redis.client().incr(key);
-            if (count == 1) {
-                redis.client().expire(key, 2);
-            }
-            return count;
-        }, () -> localRate.incrementAndGet(now.getEpochSecond()));
-        return n <= SENDS_PER_SECOND;
-    }
-
-    private long sentThisSecond(Instant now) {
-        return redis.orElse(() -> {
-            String n = redis.client().get(rateKey(now));
-            return n == null ? 0L : Long.parseLong(n);
-        }, () -> localRate.get(now.getEpochSecond()));
-    }
-
-    private String rateKey(Instant now) {
-        return redis.key("wx", "rate", Long.toString(now.getEpochSecond()));
-    }
-
-    /** Sends this second when Redis is unreachable (this instance's count alone). */
-    private final LocalRate localRate = new LocalRate();
-
-    private static final class LocalRate {
-        private long second;
-        private long count;
-
-        synchronized long incrementAndGet(long epochSecond) {
-            return add(epochSecond, 1);
-        }
-
-        synchronized long get(long epochSecond) {
-            return add(epochSecond, 0);
-        }
-
-        private long add(long epochSecond, long n) {
-            if (epochSecond != second) {
-                second = epochSecond;
-                count = 0;
-            }
-            return count += n;
-        }
     }
 
     private void sent(OutboxItem item, String as, Optional<Long> templateMsgId) {
