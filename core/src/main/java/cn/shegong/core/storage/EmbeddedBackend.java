@@ -61,30 +61,21 @@ final class EmbeddedBackend extends H2Backend {
      * when it hands the writing to them.
      */
     void commitWritten() {
-        MVStore store = getMvStore();
         commit();
-        store.getFileStore().executeFileStoreOperation(() -> { });
-        failIfBroken(store);
+        getMvStore().getFileStore().executeFileStoreOperation(() -> { });
+        if (!healthy()) { // a write that failed on H2's own threads is kept there, not thrown to whoever waits for it
+            throw new StorageUnavailableException("the embedded store's file failed or is closed");
+        }
     }
 
     /** Open, and no write of its file has failed (after a failure H2 closes the store and never writes again). */
     boolean healthy() {
-        return !getMvStore().isClosed() && getMvStore().getPanicException() == null;
+        return !getMvStore().isClosed() && !failed();
     }
 
     /** A write of its file failed at some point, closing included. */
     boolean failed() {
         return getMvStore().getPanicException() != null;
-    }
-
-    /** A write that failed on H2's own threads is kept there, not thrown to whoever waits for it. */
-    private static void failIfBroken(MVStore store) {
-        if (store.getPanicException() != null) {
-            throw new StorageUnavailableException("the embedded store's file failed: " + store.getPanicException().getMessage());
-        }
-        if (store.isClosed()) {
-            throw new StorageUnavailableException("the embedded store's file is closed");
-        }
     }
 
     @Override

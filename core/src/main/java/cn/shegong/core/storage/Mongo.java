@@ -5,13 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import com.mongodb.ConnectionString;
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -20,6 +23,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.h2.mvstore.MVStore;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 
 /**
  * The system of record. With a connection string it talks to that MongoDB; without one it starts
@@ -203,7 +207,7 @@ public final class Mongo implements AutoCloseable, Durability {
      * MongoDB already acknowledged them with a majority, journaled write concern.
      */
     @Override
-    public void inserted(String collection, java.util.List<Document> documents) {
+    public void inserted(String collection, List<Document> documents) {
         journal.ifPresent(j -> j.append(database.getName() + "." + collection, documents));
     }
 
@@ -212,16 +216,16 @@ public final class Mongo implements AutoCloseable, Durability {
      * hold it yet (a document already there is skipped), then commits and drops the journal.
      */
     private static void replay(MongoClient client, Path dataDir, EmbeddedBackend backend) {
-        java.util.List<Journal.Entry> left = Journal.leftOver(dataDir);
+        List<Journal.Entry> left = Journal.leftOver(dataDir);
         int inserted = 0;
         for (Journal.Entry e : left) {
             int dot = e.namespace().indexOf('.');
             try {
                 client.getDatabase(e.namespace().substring(0, dot))
-                        .getCollection(e.namespace().substring(dot + 1), org.bson.RawBsonDocument.class).insertOne(e.document());
+                        .getCollection(e.namespace().substring(dot + 1), RawBsonDocument.class).insertOne(e.document());
                 inserted++;
-            } catch (com.mongodb.MongoWriteException dup) {
-                if (dup.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+            } catch (MongoWriteException dup) {
+                if (dup.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw dup;
                 }
             }
