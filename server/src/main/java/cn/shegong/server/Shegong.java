@@ -96,7 +96,7 @@ public final class Shegong implements AutoCloseable {
         this.mongo = mongo;
         this.redis = redis;
         FieldCipher cipher = FieldCipher.open(config.dataKey(), config.dataDir());
-        this.messages = new MessageStore(mongo.database(), cipher, mongo);
+        this.messages = new MessageStore(mongo.database(), cipher);
         this.residents = new ResidentStore(mongo.database());
         this.outboxStore = new OutboxStore(mongo.database(), cipher);
         Areas areas = Areas.baoshan();

@@ -40,6 +40,8 @@ class CrashTest {
     static final int PUSHES = 120;
     static final String APP_ID = "wxcrash00000000001";
     static final String TOKEN = "crashtoken";
+    /** The urgent push's number: its MsgId is none of the stream's. */
+    static final int URGENT = 1000;
 
     final Map<Integer, String> answered = new ConcurrentHashMap<>();
 
@@ -96,16 +98,40 @@ class CrashTest {
         }
     }
 
-    /** One push (or WeChat's retry of it: same MsgId, fresh signature); true when answered. */
+    @Test
+    void aCaseNumberAPersonWasToldSurvivesACrashRightAfterTheAnswer(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "s", "WECHAT_TOKEN", TOKEN,
+                "WECHAT_API_BASE", "http://127.0.0.1:9");
+        Path data = dir.resolve("data");
+        String told;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            ChildService service = ChildService.start("serve", 0, false, env, data, dir.resolve("service.log"));
+            assertTrue(push(http, service.uri(), URGENT, "o-crash-urgent", "我家老人摔倒在地上起不来 家里没有人"));
+            service.kill(); // before the store's next commit of its file (every second)
+        }
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("BS\\d{8}-\\d{4}").matcher(answered.get(URGENT));
+        assertTrue(number.find(), "the answer gives the new request's number: " + answered.get(URGENT));
+        told = number.group();
+        try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", data)) {
+            assertEquals(1, mongo.database().getCollection("cases").countDocuments(Filters.eq("number", told)),
+                    "the request " + told + " is there after the restart");
+        }
+    }
+
     private boolean push(HttpClient http, URI base, int n) {
+        return push(http, base, n, "o-crash-" + (n % 40), "请问低保要带什么材料 " + n);
+    }
+
+    /** One push (or WeChat's retry of it: same MsgId, fresh signature); true when answered. */
+    private boolean push(HttpClient http, URI base, int n, String openid, String text) {
         long now = System.currentTimeMillis() / 1000;
         String nonce = "c" + n + "-" + System.nanoTime();
         URI uri = URI.create(base + "/wx/portal/" + APP_ID + "?signature=" + WxSignature.sign(TOKEN, Long.toString(now), nonce)
                 + "&timestamp=" + now + "&nonce=" + nonce);
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                    .POST(HttpRequest.BodyPublishers.ofString(Pushes.text("o-crash-" + (n % 40), 1_764_000_000L + n, 770_000L + n,
-                            "请问低保要带什么材料 " + n), StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(Pushes.text(openid, 1_764_000_000L + n, 770_000L + n, text),
+                            StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
             boolean ok = r.statusCode() == 200 && (r.body().startsWith("<xml>") || r.body().equals("success"));
             if (ok) {
                 answered.put(n, r.body());

@@ -8,23 +8,19 @@ import java.lang.System.Logger.Level;
  * and picks its answer. A write that lost an optimistic-lock race stops the step there: nothing
  * after it is done and the step's {@code ifLost} answer is given, so nobody is told that
  * something happened when it did not. A send that fails is logged and the rest go on: the answer
- * (say, the emergency numbers) is given whatever happened to a message for someone else. An
- * answer after any applied effect is marked {@link Reply#changed()}.
+ * (say, the emergency numbers) is given whatever happened to a message for someone else.
  */
 public final class Applier {
 
     private static final Logger LOG = System.getLogger(Applier.class.getName());
 
     public Reply apply(Step step) {
-        boolean wrote = false;
         for (Effect e : step.effects()) {
             if (e.phase() == Effect.Phase.WRITE) {
                 if (!e.action().getAsBoolean()) {
                     LOG.log(Level.DEBUG, "lost a race at {0}; the rest of the step is not applied", e.name());
-                    Reply lost = step.ifLost().get();
-                    return wrote ? lost.afterChanges() : lost;
+                    return step.ifLost().get();
                 }
-                wrote = true;
             }
         }
         for (Effect e : step.effects()) {
@@ -36,7 +32,6 @@ public final class Applier {
                 }
             }
         }
-        Reply reply = step.reply().get();
-        return step.effects().isEmpty() ? reply : reply.afterChanges();
+        return step.reply().get();
     }
 }

@@ -12,22 +12,11 @@ import cn.shegong.core.outbox.OutboxItem;
  *             urgent answer's emergency numbers stand alone; what we ask next comes after)
  * @param menu tappable options for the question the answer asks, sent after it (inside WeChat's
  *             48-hour window; the typed answers keep working)
- * @param changed the step that gave it wrote or sent something (a request opened, a case accepted,
- *             a message relayed): the answer must not reach WeChat before that is on disk
  */
-public record Reply(String text, Optional<String> caseId, List<String> more, Optional<OutboxItem.Menu> menu, boolean changed) {
+public record Reply(String text, Optional<String> caseId, List<String> more, Optional<OutboxItem.Menu> menu) {
 
     public Reply {
         more = List.copyOf(more);
-    }
-
-    public Reply(String text, Optional<String> caseId, List<String> more, Optional<OutboxItem.Menu> menu) {
-        this(text, caseId, more, menu, false);
-    }
-
-    /** The same answer, given after effects were applied. */
-    public Reply afterChanges() {
-        return new Reply(text, caseId, more, menu, true);
     }
 
     public static Reply of(String text) {
@@ -39,6 +28,6 @@ public record Reply(String text, Optional<String> caseId, List<String> more, Opt
     }
 
     public Reply withMenu(OutboxItem.Menu menu) {
-        return new Reply(text, caseId, more, Optional.of(menu), changed);
+        return new Reply(text, caseId, more, Optional.of(menu));
     }
 }

@@ -77,7 +77,7 @@ final class Handler {
         StoredMessage out = new StoredMessage(openid, StoredMessage.Direction.OUT, "text", reply.get().text(), Optional.empty(),
                 Map.of(), now, now);
         Optional<String> caseId = reply.get().caseId();
-        messages.insertReply(replyId, out, message.wechatMsgId(), caseId, reply.get().changed());
+        messages.insertReply(replyId, out, message.wechatMsgId(), caseId);
         caseId.ifPresent(id -> residents.linkRecent(openid, received, ids -> messages.link(ids, id))); // the question, unless its request took it
         String body = answer(message, reply.get().text(), exchange);
         for (String more : reply.get().more()) { // each in a bubble of its own, after the answer

@@ -3,14 +3,12 @@ package cn.shegong.core.message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import cn.shegong.core.storage.Durability;
 import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.GroupCommit;
 import com.mongodb.ErrorCategory;
@@ -32,12 +30,9 @@ import org.bson.types.ObjectId;
  * WeChat's MsgId is the last line of defence against storing a retried message twice.
  * <p>
  * Inserts are grouped ({@link GroupCommit}): messages arriving together are written in one
- * round trip and made to survive a crash once ({@link Durability}) before any of their senders is
- * answered — so an answer to WeChat means the message is kept. What a person wrote needs only
- * itself kept (the embedded store's journal: one append); a reply whose step changed something (a
- * request opened, a case accepted) needs every write before it kept (the embedded store commits its
- * file, which rewrites every changed page); a reply that changed nothing — a policy answer, a
- * greeting — rides the store's own commit within a second.
+ * round trip, and none of their senders is answered before it is acknowledged — an acknowledged
+ * write survives a crash of the process (a real MongoDB's journaled majority; the embedded store's
+ * journal), so an answer to WeChat means the message is kept.
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -52,19 +47,11 @@ public final class MessageStore implements AutoCloseable {
 
     private final MongoCollection<Document> messages;
     private final FieldCipher cipher;
-    private final Durability durable;
-    private final GroupCommit<Insert, Boolean> inserts;
+    private final GroupCommit<Document, Boolean> inserts;
 
-    /** What its caller waits for before answering, least first. */
-    private enum Kept { NOT_WAITED, ITSELF, EVERY_WRITE }
-
-    private record Insert(Document document, Kept kept) {
-    }
-
-    public MessageStore(MongoDatabase db, FieldCipher cipher, Durability durable) {
+    public MessageStore(MongoDatabase db, FieldCipher cipher) {
         this.messages = db.getCollection("messages");
         this.cipher = cipher;
-        this.durable = durable;
         this.inserts = new GroupCommit<>("shegong-message-writer", 4 * MAX_BATCH, MAX_BATCH, WRITE_WAIT, this::insertAll);
     }
 
@@ -81,32 +68,30 @@ public final class MessageStore implements AutoCloseable {
         return insert(new ObjectId(), message);
     }
 
-    /** Stores something we sent (not what someone wrote: not waited for until it is on disk). */
+    /** Stores something we sent. */
     public void insertOwn(StoredMessage message) {
-        inserts.submit(new Insert(toDocument(message), Kept.NOT_WAITED));
+        inserts.submit(toDocument(message));
     }
 
     /** As {@link #insert(StoredMessage)}, under an id the caller chose (to link it to a request later, see {@link #link}). */
     public boolean insert(ObjectId id, StoredMessage message) {
-        return inserts.submit(new Insert(toDocument(message).append("_id", id), Kept.ITSELF));
+        return inserts.submit(toDocument(message).append("_id", id));
     }
 
     /** Stores a message that belongs to the request {@code caseId}'s transcript. */
     public void insertLinked(StoredMessage message, String caseId) {
-        inserts.submit(new Insert(toDocument(message).append("caseId", caseId),
-                message.direction() == StoredMessage.Direction.IN ? Kept.ITSELF : Kept.NOT_WAITED));
+        inserts.submit(toDocument(message).append("caseId", caseId));
     }
 
     /**
      * Stores the reply to the message WeChat numbered {@code inReplyTo} (marked so that
-     * {@link #replied} finds it), under {@code id}, in {@code caseId}'s transcript if present;
-     * {@code durable}: waits until it — and with it every write before it — is on disk.
+     * {@link #replied} finds it), under {@code id}, in {@code caseId}'s transcript if present.
      */
-    public void insertReply(ObjectId id, StoredMessage reply, Optional<Long> inReplyTo, Optional<String> caseId, boolean durable) {
+    public void insertReply(ObjectId id, StoredMessage reply, Optional<Long> inReplyTo, Optional<String> caseId) {
         Document d = toDocument(reply).append("_id", id);
         inReplyTo.ifPresent(m -> d.append(REPLY_TO, m));
         caseId.ifPresent(c -> d.append("caseId", c));
-        inserts.submit(new Insert(d, durable ? Kept.EVERY_WRITE : Kept.NOT_WAITED));
+        inserts.submit(d);
     }
 
     /**
@@ -124,12 +109,12 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /** One unordered insert for the batch: a duplicate MsgId fails only its own message. */
-    private List<Boolean> insertAll(List<Insert> batch) {
+    private List<Boolean> insertAll(List<Document> batch) {
         Boolean[] stored = new Boolean[batch.size()];
         Arrays.fill(stored, Boolean.TRUE);
         try {
             messages.withTimeout(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .insertMany(batch.stream().map(Insert::document).toList(), new InsertManyOptions().ordered(false));
+                    .insertMany(batch, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             if (e.getWriteConcernError() != null) {
                 throw e; // a real MongoDB's majority not reached: none of the group is known to be kept
@@ -140,18 +125,6 @@ public final class MessageStore implements AutoCloseable {
                 }
                 stored[error.getIndex()] = false;
             }
-        }
-        Kept most = batch.stream().map(Insert::kept).max(Comparator.naturalOrder()).orElse(Kept.NOT_WAITED);
-        if (most == Kept.EVERY_WRITE) {
-            durable.everything();
-        } else if (most == Kept.ITSELF) {
-            List<Document> inserted = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                if (stored[i]) {
-                    inserted.add(batch.get(i).document()); // a duplicate's own copy was kept when it first came
-                }
-            }
-            durable.inserted(messages.getNamespace().getCollectionName(), inserted);
         }
         return Arrays.asList(stored);
     }

@@ -2,6 +2,10 @@ package cn.shegong.core.storage;
 
 import java.util.List;
 import java.util.Map.Entry;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -14,7 +18,6 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.IllegalOperationException;
@@ -35,6 +38,8 @@ import org.h2.mvstore.MVStore;
  * they are ordered value by value: by {@code compareTo} where both are of one {@code Comparable}
  * class, else by class name, else (documents, lists) by their serialised bytes. Two keys are the
  * same key exactly when their values are equal, as before.</li>
+ * <li>Every change to a document is journaled before it is acknowledged, once a journal is given
+ * ({@link #journalTo}, {@link JournaledCollection}).</li>
  * </ul>
  * A collection's documents and its indexes are kept under the library's map names with
  * {@link #BSON} appended (its size, a number, as before). A map of an earlier format (the library's,
@@ -51,8 +56,38 @@ final class EmbeddedBackend extends H2Backend {
     /** The library's prefixes of a collection's documents and of its size (its own are not visible). */
     private static final String DATA = "databases.", META = "meta.";
 
+    private volatile Journal journal;
+    /** Shared by every write command ({@link JournaledCollection}), taken whole by {@link #commitWhole}. */
+    private final ReadWriteLock barrier = new ReentrantReadWriteLock();
+
     EmbeddedBackend(MVStore store) {
         super(store);
+    }
+
+    /** From now on every change to a document is appended to {@code journal} before it is acknowledged ({@link JournaledCollection}). */
+    void journalTo(Journal journal) {
+        this.journal = journal;
+    }
+
+    /**
+     * Commits the file between write commands, never during one, and returns once it is written:
+     * the file then holds each document with its index entries. H2's own commits (in the background,
+     * or when its unsaved pages pass a size) are switched off ({@code Mongo}); this is the only
+     * commit but the one at close, when no command runs.
+     */
+    void commitWhole() {
+        Lock whole = barrier.writeLock();
+        whole.lock();
+        try {
+            commitWritten();
+        } finally {
+            whole.unlock();
+        }
+    }
+
+    /** Changes not yet committed to the file. */
+    boolean unsaved() {
+        return getMvStore().hasUnsavedChanges();
     }
 
     /**
@@ -60,7 +95,7 @@ final class EmbeddedBackend extends H2Backend {
      * writer threads still hold the pages: when its background commit took the changes first, or
      * when it hands the writing to them.
      */
-    void commitWritten() {
+    private void commitWritten() {
         commit();
         getMvStore().getFileStore().executeFileStoreOperation(() -> { });
         if (!healthy()) { // a write that failed on H2's own threads is kept there, not thrown to whoever waits for it
@@ -80,31 +115,39 @@ final class EmbeddedBackend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return Database.open(databaseName, getMvStore(), getCursorRegistry());
+        return Database.open(databaseName, new Opened(getMvStore(), () -> journal, barrier), getCursorRegistry());
+    }
+
+    /** What a database's maps live in, where its changes are journaled (null: nowhere yet), and its write barrier. */
+    private record Opened(MVStore store, Supplier<Journal> journal, ReadWriteLock barrier) {
     }
 
     private static final class Database extends H2Database {
 
-        /** The library opens a database's indexes inside its constructor, before {@link #store} is set. */
-        private static final ThreadLocal<MVStore> OPENING = new ThreadLocal<>();
-        private final MVStore store;
+        /** The library opens a database's collections and indexes inside its constructor, before {@link #opened} is set. */
+        private static final ThreadLocal<Opened> OPENING = new ThreadLocal<>();
+        private final Opened opened;
 
-        static Database open(String name, MVStore store, CursorRegistry cursors) {
-            OPENING.set(store);
+        static Database open(String name, Opened opened, CursorRegistry cursors) {
+            OPENING.set(opened);
             try {
-                return new Database(name, store, cursors);
+                return new Database(name, opened, cursors);
             } finally {
                 OPENING.remove();
             }
         }
 
-        private Database(String name, MVStore store, CursorRegistry cursors) {
-            super(name, store, cursors);
-            this.store = store;
+        private Database(String name, Opened opened, CursorRegistry cursors) {
+            super(name, opened.store(), cursors);
+            this.opened = opened;
+        }
+
+        private Opened opened() {
+            return opened != null ? opened : OPENING.get();
         }
 
         private MVStore store() {
-            return store != null ? store : OPENING.get();
+            return opened().store();
         }
 
         private String mapName(String collection, String index) {
@@ -147,13 +190,25 @@ final class EmbeddedBackend extends H2Backend {
             MVStore s = store();
             String full = getFullCollectionNamespace(collection);
             MVMap<Object, Document> documents = copied(s, DATA + full + BSON, documents(), DATA + full);
-            return new H2Collection(this, collection, options, documents, s.openMap(META + full), cursorRegistry);
+            return new JournaledCollection(this, collection, options, documents, s.openMap(META + full), cursorRegistry,
+                    opened().journal(), opened().barrier());
         }
 
         @Override
         public void dropCollection(String collection, Oplog oplog) {
             super.dropCollection(collection, oplog); // the library's maps
-            store().removeMap(DATA + getFullCollectionNamespace(collection) + BSON);
+            String full = getFullCollectionNamespace(collection);
+            store().removeMap(DATA + full + BSON);
+            Journal j = opened().journal().get();
+            if (j != null) {
+                Lock shared = opened().barrier().readLock();
+                shared.lock();
+                try {
+                    j.append(List.of(new Journal.Change(full, Journal.Kind.DROP, new byte[0])));
+                } finally {
+                    shared.unlock();
+                }
+            }
         }
 
         /**

@@ -15,9 +15,10 @@ import java.util.logging.Logger;
 
 /**
  * Writes that many callers make at once, grouped: callers queue an item and wait; one writer
- * takes everything queued (up to {@code maxBatch}), writes it in one round trip, makes it durable
- * once, and answers each caller. Under no load a batch is one item; under load one round trip and
- * one commit serve dozens of messages. The queue and every wait are bounded.
+ * takes everything queued (up to {@code maxBatch}), writes it in one round trip (acknowledged once
+ * it is durable: a real MongoDB's journaled majority, the embedded store's journal) and answers
+ * each caller. Under no load a batch is one item; under load one round trip and one journal write
+ * serve dozens of messages. The queue and every wait are bounded.
  *
  * @param <T> what is written
  * @param <R> the answer per item, in the order of the batch

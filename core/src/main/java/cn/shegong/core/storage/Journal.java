@@ -14,85 +14,99 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
-import com.mongodb.MongoClientSettings;
-import org.bson.Document;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.Codec;
 
 /**
- * The embedded store's journal: documents just inserted that must survive a crash of the process
- * before the store's next commit of its file. Committing the file writes every page changed since
- * the last commit (about a millisecond under load, for every group of messages); appending the
- * group's documents here is one write. Every second, and at close, the file is committed and the
- * journal dropped; at start, what a crash left here is inserted again ({@link #leftOver}).
+ * The embedded store's journal: every change to a document since the store last committed its
+ * file, appended before the write is acknowledged, so that an acknowledged write survives a crash
+ * of the process. Committing the file writes every page changed since the last commit; appending
+ * the changes is one write. Every second, and at close, the file is committed and the journal
+ * dropped; at start, what a crash left here is applied again ({@link JournalReplay}).
  * <p>
  * Like the file's own commits, a write reaches the operating system, not necessarily the disk: it
  * survives the process's crash, not the machine's (production runs a MongoDB replica set with
- * journaled majority writes). The journal is a series of files {@code mongo.journal.N}: a
- * checkpoint opens the next one, commits the store, then deletes the earlier ones. Records are
- * {@code [length][crc][namespace][BSON]}; a record cut short or damaged ends its file (it was never
- * acknowledged: a failed append is cut off again before its caller hears of the failure).
+ * journaled majority writes). The journal is a series of files {@code mongo.journal.N}, each
+ * beginning with {@link #MAGIC}: a checkpoint opens the next one, commits the store, then deletes
+ * the earlier ones. Records are {@code [length][crc][kind][namespace][BSON]}; a record cut short or
+ * damaged ends its file (it was never acknowledged). After a failed append, appends are refused
+ * until the next commit holds the change it left out; the journal then goes on in a new file.
  * <p>
- * Replaying inserts, never overwrites, so it is right for documents that are only inserted and
- * then changed in place, never deleted (messages); a collection whose documents are deleted must not
- * be journaled, or a replay could bring back a deleted one.
+ * A change is a document's whole new version, its removal or a collection's drop, never an
+ * operator such as {@code $inc}: applying a change again gives the same document, so a replay is
+ * right whatever part of the journal the file already holds.
  */
 final class Journal implements AutoCloseable {
 
     static final String PREFIX = "mongo.journal.";
-    private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
+    /** The first bytes of a journal file of this format (an earlier one held inserts only, without it). */
+    static final byte[] MAGIC = "SGJOURN2".getBytes(StandardCharsets.US_ASCII);
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
-    private static final Codec<Document> CODEC = MongoClientSettings.getDefaultCodecRegistry().get(Document.class);
 
-    /** A document a crash left in the journal, and where it belongs ({@code database.collection}). */
-    record Entry(String namespace, RawBsonDocument document) {
+    enum Kind {
+        /** {@code bson} is the document as it now is. */
+        PUT,
+        /** {@code bson} is {@code {_id: …}} of the document removed. */
+        REMOVE,
+        /** The collection was dropped; {@code bson} is empty. */
+        DROP
+    }
+
+    /** One change to {@code namespace} ({@code database.collection}). */
+    record Change(String namespace, Kind kind, byte[] bson) {
+
+        RawBsonDocument document() {
+            return new RawBsonDocument(bson);
+        }
     }
 
     private final Path dir;
     private final Runnable commit;
+    private final BooleanSupplier unsaved;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock checkpointing = new ReentrantLock();
-    /** Counted down by {@link #close}: the checkpointer is woken, never interrupted (an interrupt closes a file channel in use). */
+    /** Counted down by {@link #stopCheckpoints}: the checkpointer is woken, never interrupted (an interrupt closes a file channel in use). */
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread checkpointer;
     private FileChannel current; // guarded by lock
     private long generation; // guarded by lock
     private boolean written; // guarded by lock
+    private boolean refusing; // an append failed since the last commit; guarded by lock
+    private int failedAppends; // guarded by lock
     private volatile boolean open = true;
 
     /**
-     * Starts a journal file in {@code dir} after any there ({@link #leftOver} them first);
-     * {@code commit}: commits the store's file and returns once it is written.
+     * Starts a journal file in {@code dir} after any there ({@link #leftOver} them first),
+     * checkpointed every {@code every} (tests: long enough never to run on its own); {@code commit}:
+     * commits the store's file and returns once it is written; {@code unsaved}: the store has
+     * changes its file does not hold (some are never journaled, such as a new index).
      */
-    Journal(Path dir, Runnable commit) {
-        this(dir, commit, CHECKPOINT_EVERY);
-    }
-
-    /** As above, checkpointing every {@code every} (tests: long enough never to run on its own). */
-    Journal(Path dir, Runnable commit, Duration every) {
+    Journal(Path dir, Runnable commit, BooleanSupplier unsaved, Duration every) {
         this.dir = dir;
         this.commit = commit;
+        this.unsaved = unsaved;
         this.generation = generations(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
         this.current = create(dir, generation);
         this.checkpointer = Thread.ofVirtual().name("shegong-journal").start(() -> run(every));
     }
 
-    /** Appends {@code documents} of {@code namespace}; returns when the operating system holds them. */
-    void append(String namespace, List<Document> documents) {
-        if (documents.isEmpty()) {
+    /** Appends {@code changes}, in order; returns when the operating system holds them. */
+    void append(List<Change> changes) {
+        if (changes.isEmpty()) {
             return;
         }
-        byte[] name = namespace.getBytes(StandardCharsets.UTF_8);
-        List<ByteBuffer> records = new ArrayList<>(documents.size());
+        List<ByteBuffer> records = new ArrayList<>(changes.size());
         int size = 0;
-        for (Document d : documents) {
-            ByteBuffer bson = new RawBsonDocument(d, CODEC).getByteBuffer().asNIO();
-            ByteBuffer body = ByteBuffer.allocate(4 + name.length + bson.remaining()).putInt(name.length).put(name).put(bson).flip();
+        for (Change c : changes) {
+            byte[] name = c.namespace().getBytes(StandardCharsets.UTF_8);
+            ByteBuffer body = ByteBuffer.allocate(1 + 4 + name.length + c.bson().length)
+                    .put((byte) c.kind().ordinal()).putInt(name.length).put(name).put(c.bson()).flip();
             CRC32C crc = new CRC32C();
             crc.update(body.duplicate());
             ByteBuffer record = ByteBuffer.allocate(8 + body.remaining()).putInt(body.remaining()).putInt((int) crc.getValue()).put(body).flip();
@@ -107,15 +121,19 @@ final class Journal implements AutoCloseable {
             if (!open) {
                 throw new StorageUnavailableException("the store is closing");
             }
-            if (!current.isOpen()) {
-                startNext(); // after a failed append: a record cut short there ends that file, so go on in the next
+            if (refusing) {
+                throw new StorageUnavailableException("a change could not be journaled: writes wait for the store's next commit");
             }
             try {
                 while (all.hasRemaining()) {
                     current.write(all);
                 }
             } catch (IOException e) {
-                close(current); // kept, with what it held, until the next commit
+                // kept, with what it held, until the next commit; a record cut short there ends that file.
+                // The change is made but not journaled: a later write must not build on it before a commit holds it
+                close(current);
+                refusing = true;
+                failedAppends++;
                 throw e;
             }
             written = true;
@@ -134,20 +152,28 @@ final class Journal implements AutoCloseable {
         checkpointing.lock();
         try {
             long kept;
+            int failedBefore;
             lock.lock();
             try {
                 boolean earlier = generations(dir).stream().anyMatch(g -> g < generation); // a failed commit's
-                if (!open || !written && !earlier) {
+                if (!open || !written && !earlier && !refusing && !unsaved.getAsBoolean()) {
                     return;
                 }
-                if (written) {
+                if (written || !current.isOpen()) {
                     startNext();
                 }
                 kept = generation;
+                failedBefore = failedAppends;
             } finally {
                 lock.unlock();
             }
             commit.run();
+            lock.lock();
+            try {
+                refusing &= failedAppends != failedBefore; // the commit holds every change a failed append left out
+            } finally {
+                lock.unlock();
+            }
             for (long g : generations(dir)) {
                 if (g < kept) {
                     Files.delete(file(dir, g));
@@ -184,16 +210,21 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Stops appending and checkpointing; {@link #drop} once the store's file is closed (committed). */
-    @Override
-    public void close() {
-        open = false;
+    /** Stops checkpointing (the store is about to close, which commits it); appends go on until {@link #close}. */
+    void stopCheckpoints() {
         closing.countDown();
         try {
             checkpointer.join(CHECKPOINT_EVERY.multipliedBy(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops appending and checkpointing; {@link #drop} once the store's file is closed (committed). */
+    @Override
+    public void close() {
+        open = false;
+        stopCheckpoints();
         lock.lock();
         try {
             close(current);
@@ -214,8 +245,8 @@ final class Journal implements AutoCloseable {
     }
 
     /** What a crash left in the journal files of {@code dir}, oldest first; a record cut short or damaged ends its file. */
-    static List<Entry> leftOver(Path dir) {
-        List<Entry> entries = new ArrayList<>();
+    static List<Change> leftOver(Path dir) {
+        List<Change> changes = new ArrayList<>();
         for (long g : generations(dir)) {
             Path path = file(dir, g);
             ByteBuffer in;
@@ -224,30 +255,44 @@ final class Journal implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the journal " + path, e);
             }
-            while (in.remaining() >= 4) {
-                int length = in.getInt();
-                if (length < 4 || length > in.remaining() - 4) {
-                    LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
-                    break;
-                }
-                int crc = in.getInt();
-                ByteBuffer body = in.slice(in.position(), length);
-                in.position(in.position() + length);
-                CRC32C check = new CRC32C();
-                check.update(body.duplicate());
-                int nameLength = body.getInt();
-                if ((int) check.getValue() != crc || nameLength < 0 || nameLength > length - 4) {
-                    LOG.warning(() -> path.getFileName() + " holds a damaged record: the rest of it ignored");
-                    break;
-                }
-                byte[] name = new byte[nameLength];
-                body.get(name);
-                byte[] bson = new byte[body.remaining()];
-                body.get(bson);
-                entries.add(new Entry(new String(name, StandardCharsets.UTF_8), new RawBsonDocument(bson)));
+            if (in.remaining() < MAGIC.length) {
+                continue; // created by a crash's last checkpoint, nothing in it yet
             }
+            if (!in.slice(0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
+                throw new StorageUnavailableException(path + " is a journal of an earlier version: start that version once"
+                        + " on this folder (it applies its journal and removes it), then this one");
+            }
+            in.position(MAGIC.length);
+            read(path, in, changes);
         }
-        return entries;
+        return changes;
+    }
+
+    private static void read(Path path, ByteBuffer in, List<Change> into) {
+        Kind[] kinds = Kind.values();
+        while (in.remaining() >= 4) {
+            int length = in.getInt();
+            if (length < 5 || length > in.remaining() - 4) {
+                LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
+                return;
+            }
+            int crc = in.getInt();
+            ByteBuffer body = in.slice(in.position(), length);
+            in.position(in.position() + length);
+            CRC32C check = new CRC32C();
+            check.update(body.duplicate());
+            int kind = body.get();
+            int nameLength = body.getInt();
+            if ((int) check.getValue() != crc || kind < 0 || kind >= kinds.length || nameLength < 0 || nameLength > length - 5) {
+                LOG.warning(() -> path.getFileName() + " holds a damaged record: the rest of it ignored");
+                return;
+            }
+            byte[] name = new byte[nameLength];
+            body.get(name);
+            byte[] bson = new byte[body.remaining()];
+            body.get(bson);
+            into.add(new Change(new String(name, StandardCharsets.UTF_8), kinds[kind], bson));
+        }
     }
 
     /** The journal files' numbers in {@code dir}, oldest first. */
@@ -266,7 +311,17 @@ final class Journal implements AutoCloseable {
 
     private static FileChannel create(Path dir, long generation) {
         try {
-            return FileChannel.open(file(dir, generation), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file(dir, generation), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                ByteBuffer magic = ByteBuffer.wrap(MAGIC);
+                while (magic.hasRemaining()) {
+                    channel.write(magic);
+                }
+            } catch (IOException e) {
+                close(channel);
+                throw e;
+            }
+            return channel;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the journal " + file(dir, generation), e);
         }

@@ -8,49 +8,39 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import com.mongodb.ConnectionString;
-import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
-import com.mongodb.MongoWriteException;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.h2.mvstore.MVStore;
 import org.bson.Document;
-import org.bson.RawBsonDocument;
 
 /**
  * The system of record. With a connection string it talks to that MongoDB; without one it starts
  * an embedded MongoDB-wire server (mongo-java-server, H2 file backend) on a free loopback port, so
  * the same driver code runs over the same protocol and data survives a restart.
  */
-public final class Mongo implements AutoCloseable, Durability {
+public final class Mongo implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Mongo.class.getName());
 
     private final MongoClient client;
     private final MongoDatabase database;
-    private final Optional<MongoServer> embedded;
-    private final Optional<EmbeddedBackend> backend;
+    private final Optional<Served> embedded;
     private final Optional<MongoProbe> probe;
-    private final Optional<Journal> journal;
-    private final Optional<Path> dataDir;
 
-    private Mongo(MongoClient client, String database, MongoServer embedded, EmbeddedBackend backend, MongoProbe probe, Path dataDir,
-                  Journal journal) {
+    private Mongo(MongoClient client, String database, Served embedded, MongoProbe probe) {
         this.client = client;
         this.database = client.getDatabase(database);
         this.embedded = Optional.ofNullable(embedded);
-        this.backend = Optional.ofNullable(backend);
         this.probe = Optional.ofNullable(probe);
-        this.dataDir = Optional.ofNullable(dataDir);
-        this.journal = Optional.ofNullable(journal);
     }
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
@@ -58,32 +48,76 @@ public final class Mongo implements AutoCloseable, Durability {
         if (uri.isPresent()) {
             MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT));
             requireReachable(client, database);
-            return new Mongo(client, database, null, null, new MongoProbe(uri.get()), null, null);
+            return new Mongo(client, database, null, new MongoProbe(uri.get()));
         }
-        EmbeddedBackend backend = embeddedBackend(dataDir);
-        MongoServer server = new MongoServer(backend);
-        String connection = server.bindAndGetConnectionString();
-        LOG.info(() -> "Embedded MongoDB-wire server on " + server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        MongoClient client = MongoClients.create(settings(connection, IN_PROCESS_CONNECT_TIMEOUT));
-        Journal journal;
-        try {
-            replay(client, dataDir, backend);
-            journal = new Journal(dataDir, backend::commitWritten);
-        } catch (RuntimeException e) {
-            client.close();
-            server.shutdown();
-            backend.close();
-            throw e;
-        }
-        return new Mongo(client, database, server, backend, null, dataDir, journal);
+        return embedded(dataDir, database, Journal.CHECKPOINT_EVERY);
     }
 
-    /** The embedded store served on its own, for several service processes to share (one machine, no replica set). */
-    public record Served(MongoServer server, H2Backend backend, String uri) implements AutoCloseable {
+    /** The embedded store, its journal checkpointed every {@code checkpointEvery} (tests: never on its own). */
+    static Mongo embedded(Path dataDir, String database, Duration checkpointEvery) {
+        Served embedded = Served.start(dataDir, MongoServer::bindAndGetConnectionString, checkpointEvery);
+        LOG.info(() -> "Embedded MongoDB-wire server on " + embedded.server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
+        return new Mongo(MongoClients.create(settings(embedded.uri, IN_PROCESS_CONNECT_TIMEOUT)), database, embedded, null);
+    }
+
+    /**
+     * The embedded store of one folder, served on a socket, every change journaled ({@link Journal})
+     * once what the last run's crash left there is applied again.
+     */
+    public static final class Served implements AutoCloseable {
+
+        private final MongoServer server;
+        private final EmbeddedBackend backend;
+        private final Journal journal;
+        private final Path dataDir;
+        private final String uri;
+
+        private Served(MongoServer server, EmbeddedBackend backend, Journal journal, Path dataDir, String uri) {
+            this.server = server;
+            this.backend = backend;
+            this.journal = journal;
+            this.dataDir = dataDir;
+            this.uri = uri;
+        }
+
+        /** Where the store answers, as a MongoDB connection string. */
+        public String uri() {
+            return uri;
+        }
+
+        private static Served start(Path dataDir, Function<MongoServer, String> bind, Duration checkpointEvery) {
+            EmbeddedBackend backend = embeddedBackend(dataDir);
+            try {
+                replay(dataDir, backend); // before any client can connect
+                Journal journal = new Journal(dataDir, backend::commitWhole, backend::unsaved, checkpointEvery);
+                backend.journalTo(journal);
+                MongoServer server = new MongoServer(backend);
+                try {
+                    return new Served(server, backend, journal, dataDir, bind.apply(server));
+                } catch (RuntimeException e) {
+                    journal.close();
+                    server.shutdown();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+        }
+
+        /** Stops serving and commits the file; the journal is dropped only when the file surely holds it all. */
         @Override
         public void close() {
-            server.shutdown();
+            boolean healthy = backend.healthy(); // a failed store closes without committing, silently
+            journal.stopCheckpoints();
+            server.shutdown(); // lets what is under way finish, then closes the store: commits its file
+            journal.close();
             backend.close();
+            if (healthy && !backend.failed()) {
+                Journal.drop(dataDir);
+            } else {
+                LOG.warning("the embedded store's file was not committed at close: its journal is kept for the next start");
+            }
         }
     }
 
@@ -93,19 +127,11 @@ public final class Mongo implements AutoCloseable, Durability {
      * store (what {@code ./shegong cluster-check} needs; production uses a replica set).
      */
     public static Served serve(Path dataDir, String host, int port) {
-        EmbeddedBackend backend = embeddedBackend(dataDir);
-        MongoServer server = new MongoServer(backend);
-        server.bind(host, port);
-        java.net.InetSocketAddress at = server.getLocalAddress();
-        String uri = "mongodb://" + at.getHostString() + ":" + at.getPort();
-        try (MongoClient client = MongoClients.create(settings(uri, IN_PROCESS_CONNECT_TIMEOUT))) {
-            replay(client, dataDir, backend); // left by a service that ran on this folder and crashed
-        } catch (RuntimeException e) {
-            server.shutdown();
-            backend.close();
-            throw e;
-        }
-        return new Served(server, backend, uri);
+        return Served.start(dataDir, server -> {
+            server.bind(host, port);
+            java.net.InetSocketAddress at = server.getLocalAddress();
+            return "mongodb://" + at.getHostString() + ":" + at.getPort();
+        }, Journal.CHECKPOINT_EVERY);
     }
 
     /**
@@ -119,7 +145,9 @@ public final class Mongo implements AutoCloseable, Durability {
             throw new UncheckedIOException("cannot create data folder " + dataDir, e);
         }
         return new EmbeddedBackend(new MVStore.Builder().fileName(dataDir.resolve("mongo.mv").toString())
-                .cacheSize(embeddedCacheMb()).open());
+                .cacheSize(embeddedCacheMb())
+                .autoCommitDisabled().autoCommitBufferSize(0) // committed only between write commands: EmbeddedBackend#commitWhole
+                .open());
     }
 
     /**
@@ -192,50 +220,22 @@ public final class Mongo implements AutoCloseable, Durability {
     }
 
     /**
-     * Makes every write so far survive a crash of the process. The embedded store commits its file
-     * (its own background commit runs only every second); a real MongoDB already acknowledged the
-     * writes with a majority, journaled write concern.
+     * Applies again what the journal held when the process last stopped ({@link JournalReplay}),
+     * then commits the file and drops the journal.
      */
-    @Override
-    public void everything() {
-        backend.ifPresent(EmbeddedBackend::commitWritten);
-    }
-
-    /**
-     * Makes these just-inserted documents survive a crash of the process: the embedded store
-     * appends them to its journal ({@link Journal}), far cheaper than committing its file; a real
-     * MongoDB already acknowledged them with a majority, journaled write concern.
-     */
-    @Override
-    public void inserted(String collection, List<Document> documents) {
-        journal.ifPresent(j -> j.append(database.getName() + "." + collection, documents));
-    }
-
-    /**
-     * Inserts again what the journal held when the process last stopped, where the file does not
-     * hold it yet (a document already there is skipped), then commits and drops the journal.
-     */
-    private static void replay(MongoClient client, Path dataDir, EmbeddedBackend backend) {
-        List<Journal.Entry> left = Journal.leftOver(dataDir);
-        int inserted = 0;
-        for (Journal.Entry e : left) {
-            int dot = e.namespace().indexOf('.');
-            try {
-                client.getDatabase(e.namespace().substring(0, dot))
-                        .getCollection(e.namespace().substring(dot + 1), RawBsonDocument.class).insertOne(e.document());
-                inserted++;
-            } catch (MongoWriteException dup) {
-                if (dup.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw dup;
-                }
-            }
-        }
-        backend.commitWritten();
+    private static void replay(Path dataDir, EmbeddedBackend backend) {
+        List<Journal.Change> left = Journal.leftOver(dataDir);
+        int documents = JournalReplay.apply(backend, left);
+        backend.commitWhole();
         Journal.drop(dataDir);
         if (!left.isEmpty()) {
-            int n = inserted;
-            LOG.info(() -> "journal: " + left.size() + " documents after an unclean stop, " + n + " of them not yet in the file, inserted again");
+            LOG.info(() -> "journal: " + left.size() + " changes to " + documents + " documents after an unclean stop, applied again");
         }
+    }
+
+    /** Commits the embedded store's file and drops the journal that led up to it (tests; it runs every second on its own). */
+    void checkpoint() {
+        embedded.orElseThrow().journal.checkpoint();
     }
 
     public MongoDatabase database() {
@@ -244,16 +244,8 @@ public final class Mongo implements AutoCloseable, Durability {
 
     @Override
     public void close() {
-        boolean healthy = backend.map(EmbeddedBackend::healthy).orElse(false); // a failed store closes without committing, silently
         probe.ifPresent(MongoProbe::close);
-        journal.ifPresent(Journal::close);
         client.close();
-        embedded.ifPresent(MongoServer::shutdown); // closes the backend: commits its file
-        backend.ifPresent(H2Backend::close);
-        if (journal.isPresent() && healthy && backend.filter(EmbeddedBackend::failed).isEmpty()) {
-            dataDir.ifPresent(Journal::drop); // the file holds it all
-        } else if (journal.isPresent()) {
-            LOG.warning("the embedded store's file was not committed at close: its journal is kept for the next start");
-        }
+        embedded.ifPresent(Served::close);
     }
 }

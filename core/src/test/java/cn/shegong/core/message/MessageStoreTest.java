@@ -25,15 +25,7 @@ class MessageStoreTest {
     @BeforeEach
     void freshCollection() {
         db = mongo.fresh("messages_test");
-        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]), new cn.shegong.core.storage.Durability() {
-            @Override
-            public void everything() {
-            }
-
-            @Override
-            public void inserted(String collection, java.util.List<org.bson.Document> documents) {
-            }
-        });
+        store = new MessageStore(db, new cn.shegong.core.storage.FieldCipher(new byte[32]));
         store.ensureIndexes();
     }
 
@@ -99,7 +91,7 @@ class MessageStoreTest {
         org.bson.types.ObjectId q = new org.bson.types.ObjectId(), a = new org.bson.types.ObjectId();
         assertTrue(store.insert(q, in("o1", "我爸瘫在床上", 501, t)));
         store.insertReply(a, new StoredMessage("o1", StoredMessage.Direction.OUT, "text", "请问在哪个乡镇？", Optional.empty(), Map.of(),
-                t.plusSeconds(1), t.plusSeconds(1)), Optional.of(501L), Optional.empty(), false);
+                t.plusSeconds(1), t.plusSeconds(1)), Optional.of(501L), Optional.empty());
         store.insert(in("o1", "另一件事", 502, t.plusSeconds(2)));
         assertTrue(store.replied(501));
         assertEquals(Optional.of(q), store.idOf(501));
