@@ -3,25 +3,15 @@ package cn.shegong.core.storage;
 import java.util.List;
 import java.util.Map.Entry;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
-import java.util.logging.Logger;
 
-import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
-import de.bwaldvogel.mongo.backend.CollectionOptions;
-import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Database;
-import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.exception.IllegalOperationException;
-import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -39,7 +29,8 @@ import org.h2.mvstore.MVStore;
  * class, else by class name, else (documents, lists) by their serialised bytes. Two keys are the
  * same key exactly when their values are equal, as before.</li>
  * <li>Every change to a document is journaled before it is acknowledged, once a journal is given
- * ({@link #journalTo}, {@link JournaledCollection}).</li>
+ * ({@link #journalTo}, {@link JournaledCollection}), and the file is committed only between write
+ * commands ({@link #commitWhole}).</li>
  * </ul>
  * A collection's documents and its indexes are kept under the library's map names with
  * {@link #BSON} appended (its size, a number, as before). A map of an earlier format (the library's,
@@ -48,17 +39,24 @@ import org.h2.mvstore.MVStore;
  */
 final class EmbeddedBackend extends H2Backend {
 
-    private static final Logger LOG = Logger.getLogger(EmbeddedBackend.class.getName());
     /** Appended to the library's map name of a map in this format. */
     static final String BSON = "#bson";
     /** Appended to the library's map name of an index of an earlier format: ordered by value, Java-serialised. */
     static final String ORDERED = "#ordered";
-    /** The library's prefixes of a collection's documents and of its size (its own are not visible). */
-    private static final String DATA = "databases.", META = "meta.";
+
+    /**
+     * Every this many commits the file's least-filled chunks are rewritten, at most
+     * {@link #COMPACT_WRITE_BYTES} at a time, so the file does not grow with the store's churn
+     * (what H2's background thread did every second).
+     */
+    private static final int COMPACT_EVERY = 30;
+    private static final int COMPACT_FILL_PERCENT = 60;
+    private static final int COMPACT_WRITE_BYTES = 4 << 20;
 
     private volatile Journal journal;
+    private int commits; // guarded by barrier's write lock
     /** Shared by every write command ({@link JournaledCollection}), taken whole by {@link #commitWhole}. */
-    private final ReadWriteLock barrier = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
 
     EmbeddedBackend(MVStore store) {
         super(store);
@@ -80,9 +78,22 @@ final class EmbeddedBackend extends H2Backend {
         whole.lock();
         try {
             commitWritten();
+            if (++commits % COMPACT_EVERY == 0) { // H2's housekeeping ran on its background thread, switched off with its commits
+                getMvStore().compact(COMPACT_FILL_PERCENT, COMPACT_WRITE_BYTES);
+            }
         } finally {
             whole.unlock();
         }
+    }
+
+    /** Closes the file without committing what changed since its last commit (a replay that failed half-way). */
+    void abandon() {
+        getMvStore().closeImmediately();
+    }
+
+    /** The write barrier (tests). */
+    ReentrantReadWriteLock barrier() {
+        return barrier;
     }
 
     /** Changes not yet committed to the file. */
@@ -115,116 +126,7 @@ final class EmbeddedBackend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return Database.open(databaseName, new Opened(getMvStore(), () -> journal, barrier), getCursorRegistry());
-    }
-
-    /** What a database's maps live in, where its changes are journaled (null: nowhere yet), and its write barrier. */
-    private record Opened(MVStore store, Supplier<Journal> journal, ReadWriteLock barrier) {
-    }
-
-    private static final class Database extends H2Database {
-
-        /** The library opens a database's collections and indexes inside its constructor, before {@link #opened} is set. */
-        private static final ThreadLocal<Opened> OPENING = new ThreadLocal<>();
-        private final Opened opened;
-
-        static Database open(String name, Opened opened, CursorRegistry cursors) {
-            OPENING.set(opened);
-            try {
-                return new Database(name, opened, cursors);
-            } finally {
-                OPENING.remove();
-            }
-        }
-
-        private Database(String name, Opened opened, CursorRegistry cursors) {
-            super(name, opened.store(), cursors);
-            this.opened = opened;
-        }
-
-        private Opened opened() {
-            return opened != null ? opened : OPENING.get();
-        }
-
-        private MVStore store() {
-            return opened().store();
-        }
-
-        private String mapName(String collection, String index) {
-            return getFullCollectionNamespace(collection) + "._index_" + index; // the library's own name
-        }
-
-        @Override
-        protected Index<Object> openOrCreateUniqueIndex(String collection, String index, List<IndexKey> keys, boolean sparse) {
-            String library = mapName(collection, index);
-            MVMap<KeyValue, Object> map = copied(store(), library + BSON,
-                    new MVMap.Builder<KeyValue, Object>().keyType(new Keys()).valueType(new StoredValues()), library, library + ORDERED);
-            return new OrderedIndex(map, index, keys, sparse);
-        }
-
-        private static MVMap.Builder<Object, Document> documents() {
-            return new MVMap.Builder<Object, Document>().keyType(new StoredValues()).valueType(new BsonDocuments());
-        }
-
-        /**
-         * The map {@code name}, opened with {@code builder}, with each map of an earlier format in
-         * {@code legacy} (Java-serialised) put into it and then removed. Put, not replaced: a copy a
-         * crash interrupted is completed from its whole source, and a map both formats hold (the
-         * library's beside a copy of ours it interrupted; one an older version wrote after a
-         * rollback) is merged, never emptied.
-         */
-        private static <K, V> MVMap<K, V> copied(MVStore s, String name, MVMap.Builder<K, V> builder, String... legacy) {
-            MVMap<K, V> map = s.openMap(name, builder);
-            for (String old : legacy) {
-                if (s.hasMap(old)) {
-                    map.putAll(s.<K, V>openMap(old));
-                    s.removeMap(old);
-                    LOG.info(() -> old + " copied to " + name + " (" + map.size() + " entries)");
-                }
-            }
-            return map;
-        }
-
-        @Override
-        protected MongoCollection<Object> openOrCreateCollection(String collection, CollectionOptions options) {
-            MVStore s = store();
-            String full = getFullCollectionNamespace(collection);
-            MVMap<Object, Document> documents = copied(s, DATA + full + BSON, documents(), DATA + full);
-            return new JournaledCollection(this, collection, options, documents, s.openMap(META + full), cursorRegistry,
-                    opened().journal(), opened().barrier());
-        }
-
-        @Override
-        public void dropCollection(String collection, Oplog oplog) {
-            super.dropCollection(collection, oplog); // the library's maps
-            String full = getFullCollectionNamespace(collection);
-            store().removeMap(DATA + full + BSON);
-            Journal j = opened().journal().get();
-            if (j != null) {
-                Lock shared = opened().barrier().readLock();
-                shared.lock();
-                try {
-                    j.append(List.of(new Journal.Change(full, Journal.Kind.DROP, new byte[0])));
-                } finally {
-                    shared.unlock();
-                }
-            }
-        }
-
-        /**
-         * Refused: the library renames only a collection's documents, not its indexes or size, so an
-         * index would follow the old name (nothing here renames a collection).
-         */
-        @Override
-        public void moveCollection(MongoDatabase from, MongoCollection<?> collection, String newName) {
-            throw new IllegalOperationException("renameCollection is not supported by the embedded store");
-        }
-
-        @Override
-        protected void dropIndex(MongoCollection<Object> collection, String index) {
-            super.dropIndex(collection, index);
-            store().removeMap(mapName(collection.getCollectionName(), index) + BSON);
-        }
+        return EmbeddedDatabase.open(databaseName, new EmbeddedDatabase.Opened(getMvStore(), () -> journal, () -> barrier), getCursorRegistry());
     }
 
     /** Index keys compared value by value. */
@@ -261,7 +163,7 @@ final class EmbeddedBackend extends H2Backend {
     }
 
     /** The library's H2 unique index over a map of our choosing (its own class cannot be made outside its package). */
-    private static final class OrderedIndex extends AbstractUniqueIndex<Object> {
+    static final class OrderedIndex extends AbstractUniqueIndex<Object> {
 
         private final MVMap<KeyValue, Object> map;
 

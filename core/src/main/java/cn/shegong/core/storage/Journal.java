@@ -77,7 +77,7 @@ final class Journal implements AutoCloseable {
     private FileChannel current; // guarded by lock
     private long generation; // guarded by lock
     private boolean written; // guarded by lock
-    private boolean refusing; // an append failed since the last commit; guarded by lock
+    private volatile boolean refusing; // an append failed since the last commit; written under lock
     private int failedAppends; // guarded by lock
     private volatile boolean open = true;
 
@@ -94,6 +94,16 @@ final class Journal implements AutoCloseable {
         this.generation = generations(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
         this.current = create(dir, generation);
         this.checkpointer = Thread.ofVirtual().name("shegong-journal").start(() -> run(every));
+    }
+
+    /** Throws unless appends are taken: refused while the store closes, and after a failed append until the next commit. */
+    void requireAppending() {
+        if (!open) {
+            throw new StorageUnavailableException("the store is closing");
+        }
+        if (refusing) {
+            throw new StorageUnavailableException("a change could not be journaled: writes wait for the store's next commit");
+        }
     }
 
     /** Appends {@code changes}, in order; returns when the operating system holds them. */
@@ -118,12 +128,7 @@ final class Journal implements AutoCloseable {
         all.flip();
         lock.lock();
         try {
-            if (!open) {
-                throw new StorageUnavailableException("the store is closing");
-            }
-            if (refusing) {
-                throw new StorageUnavailableException("a change could not be journaled: writes wait for the store's next commit");
-            }
+            requireAppending();
             try {
                 while (all.hasRemaining()) {
                     current.write(all);
@@ -160,7 +165,11 @@ final class Journal implements AutoCloseable {
                     return;
                 }
                 if (written || !current.isOpen()) {
-                    startNext();
+                    try {
+                        startNext();
+                    } catch (UncheckedIOException e) { // still commit, or nothing would be until a file could be made
+                        LOG.log(Level.WARNING, "could not start the next journal file; the current one is kept", e);
+                    }
                 }
                 kept = generation;
                 failedBefore = failedAppends;

@@ -78,7 +78,10 @@ final class JournalReplay {
             }
             List<Document> versions = all.stream().map(Last::version).filter(v -> v != null).toList();
             for (int i = 0; i < versions.size(); i += CHUNK) {
-                collection.insertDocuments(versions.subList(i, Math.min(versions.size(), i + CHUNK)), true);
+                List<Document> errors = collection.insertDocuments(versions.subList(i, Math.min(versions.size(), i + CHUNK)), true);
+                if (!errors.isEmpty()) {
+                    throw new StorageUnavailableException("the journal could not be applied to " + e.getKey() + ": " + errors.get(0));
+                }
             }
             documents += all.size();
         }

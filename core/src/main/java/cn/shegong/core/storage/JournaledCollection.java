@@ -12,6 +12,7 @@ import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -41,13 +42,18 @@ final class JournaledCollection extends H2Collection {
     private final String namespace;
     private final boolean system;
     private final Supplier<Journal> journal;
-    private final ReadWriteLock barrier;
+    private final Supplier<ReadWriteLock> barrier;
     private final List<Journal.Change> changes = new ArrayList<>(); // guarded by this
     private int depth; // commands under way on this thread, nested; guarded by this
 
-    /** {@code journal}: the journal to append to, or null while there is none (a replay at start). */
+    /**
+     * {@code journal}: the journal to append to, or null while there is none (a replay at start);
+     * {@code barrier}: the store's write barrier, null while the store is being made (it opens the
+     * databases in its file inside its constructor).
+     */
     JournaledCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
-                        MVMap<String, Object> meta, CursorRegistry cursors, Supplier<Journal> journal, ReadWriteLock barrier) {
+                        MVMap<String, Object> meta, CursorRegistry cursors, Supplier<Journal> journal,
+                        Supplier<ReadWriteLock> barrier) {
         super(database, name, options, documents, meta, cursors);
         this.namespace = database.getDatabaseName() + "." + name;
         this.system = name.startsWith("system.");
@@ -74,7 +80,8 @@ final class JournaledCollection extends H2Collection {
 
     @Override
     protected void removeDocument(Object position) {
-        Journal.Change change = change(Journal.Kind.REMOVE, new Document(getIdField(), position)); // the library keys a document by its _id
+        Object id = position instanceof Missing ? null : position; // the library keys a document by its _id
+        Journal.Change change = change(Journal.Kind.REMOVE, new Document(getIdField(), id));
         super.removeDocument(position);
         changed(change);
     }
@@ -144,10 +151,15 @@ final class JournaledCollection extends H2Collection {
 
     /** Runs a command; the outermost appends what it changed, also when it fails part way (what it did is done). */
     private <T> T journaled(Supplier<T> command) {
-        if (barrier == null) {
-            return command.get(); // the library's constructor adding the _id index, before this one's fields are set
+        ReadWriteLock b = barrier == null ? null : barrier.get();
+        if (b == null) { // the library's constructor adding the _id index before this one's fields are set, or the store's
+            return command.get();
         }
-        Lock shared = barrier.readLock();
+        Journal j = journal.get();
+        if (j != null) {
+            j.requireAppending(); // refused before anything is changed, not after
+        }
+        Lock shared = b.readLock();
         shared.lock();
         try {
             synchronized (this) {

@@ -89,6 +89,11 @@ public final class Mongo implements AutoCloseable {
             EmbeddedBackend backend = embeddedBackend(dataDir);
             try {
                 replay(dataDir, backend); // before any client can connect
+            } catch (RuntimeException e) {
+                backend.abandon(); // the file as it was: the next start replays again
+                throw e;
+            }
+            try {
                 Journal journal = new Journal(dataDir, backend::commitWhole, backend::unsaved, checkpointEvery);
                 backend.journalTo(journal);
                 MongoServer server = new MongoServer(backend);
@@ -110,9 +115,12 @@ public final class Mongo implements AutoCloseable {
         public void close() {
             boolean healthy = backend.healthy(); // a failed store closes without committing, silently
             journal.stopCheckpoints();
-            server.shutdown(); // lets what is under way finish, then closes the store: commits its file
-            journal.close();
-            backend.close();
+            try {
+                server.shutdown(); // lets what is under way finish, then closes the store: commits its file
+            } finally {
+                journal.close();
+                backend.close();
+            }
             if (healthy && !backend.failed()) {
                 Journal.drop(dataDir);
             } else {
@@ -231,6 +239,11 @@ public final class Mongo implements AutoCloseable {
         if (!left.isEmpty()) {
             LOG.info(() -> "journal: " + left.size() + " changes to " + documents + " documents after an unclean stop, applied again");
         }
+    }
+
+    /** The embedded store's backend (tests). */
+    EmbeddedBackend embeddedBackend() {
+        return embedded.orElseThrow().backend;
     }
 
     /** Commits the embedded store's file and drops the journal that led up to it (tests; it runs every second on its own). */

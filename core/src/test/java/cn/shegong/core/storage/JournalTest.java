@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +177,31 @@ class JournalTest {
         }
         try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", copy)) {
             assertEquals("提交了的", mongo.database().getCollection("messages").find().first().getString("text"));
+        }
+    }
+
+    @Test
+    void aCommitWaitsForTheWritesUnderWayAlsoInAStoreOpenedAgain(@TempDir Path dir) throws Exception {
+        try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", dir)) {
+            mongo.database().getCollection("cases").insertOne(new Document("_id", "in the file"));
+        }
+        try (Mongo mongo = Mongo.embedded(dir, "shegong", NEVER); var writer = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            var barrier = mongo.embeddedBackend().barrier();
+            barrier.writeLock().lock(); // as a commit holds it
+            java.util.concurrent.Future<?> write;
+            try {
+                write = writer.submit(() -> mongo.database().getCollection("cases").insertOne(new Document("_id", "while committing")));
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!barrier.hasQueuedThreads() && !write.isDone() && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the lock, not a guess at a duration
+                }
+                assertTrue(barrier.hasQueuedThreads(), "the write waits for the commit (a database the file held when opened)");
+                assertFalse(write.isDone());
+            } finally {
+                barrier.writeLock().unlock();
+            }
+            write.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, mongo.database().getCollection("cases").countDocuments());
         }
     }
 
