@@ -2,6 +2,8 @@ package cn.shegong.core.time;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +18,8 @@ class KeptTest {
 
     @Test
     void readOncePerKeyThenRefreshedInTheBackgroundWhenOld() throws Exception {
-        AdjustableClock clock = new AdjustableClock(Clock.systemUTC());
+        // a fixed base: the wall clock stepping during the test (a machine's time being synchronised) must not age the figure
+        AdjustableClock clock = new AdjustableClock(Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC));
         AtomicInteger reads = new AtomicInteger();
         CountDownLatch secondRead = new CountDownLatch(2);
         try (Kept<String, Integer> kept = new Kept<>(Duration.ofMinutes(5), clock, "test", key -> {
