@@ -73,7 +73,7 @@ class CrashTest {
             assertTrue(answeredBeforeTheCrash.size() >= PUSHES / 2 && answeredBeforeTheCrash.size() < PUSHES,
                     "the crash came in the middle: " + answeredBeforeTheCrash.size() + " answered");
 
-            try (ChildService second = ChildService.start("serve", 0, false, env, data, dir.resolve("second.log"))) {
+            try (first; ChildService second = ChildService.start("serve", 0, false, env, data, dir.resolve("second.log"))) {
                 for (int i = 0; i < PUSHES; i++) {
                     if (!answeredBeforeTheCrash.contains(i)) {
                         assertTrue(push(http, second.uri(), i), "WeChat's retry of push " + i + " is answered");
@@ -105,9 +105,10 @@ class CrashTest {
         Path data = dir.resolve("data");
         String told;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            ChildService service = ChildService.start("serve", 0, false, env, data, dir.resolve("service.log"));
-            assertTrue(push(http, service.uri(), URGENT, "o-crash-urgent", "我家老人摔倒在地上起不来 家里没有人"));
-            service.kill(); // before the store's next commit of its file (every second)
+            try (ChildService service = ChildService.start("serve", 0, false, env, data, dir.resolve("service.log"))) {
+                assertTrue(push(http, service.uri(), URGENT, "o-crash-urgent", "我家老人摔倒在地上起不来 家里没有人"));
+                service.kill(); // before the store's next commit of its file (every second)
+            }
         }
         java.util.regex.Matcher number = java.util.regex.Pattern.compile("BS\\d{8}-\\d{4}").matcher(answered.get(URGENT));
         assertTrue(number.find(), "the answer gives the new request's number: " + answered.get(URGENT));

@@ -28,6 +28,7 @@ public final class ChildService implements AutoCloseable {
     private static final String HEAP = "512m";
 
     private final Process process;
+    private List<ProcessHandle> orphans = List.of(); // its children when it was killed
     private final int port;
     private final int adminPort;
 
@@ -162,8 +163,12 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
-    /** kill -9: no shutdown hook runs, nothing is flushed. */
+    /**
+     * kill -9: no shutdown hook runs, nothing is flushed. Its own children (an embedded
+     * redis-server) live on, as after a real crash, until {@link #close}.
+     */
     public void kill() throws InterruptedException {
+        orphans = process.descendants().toList();
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
@@ -175,5 +180,6 @@ public final class ChildService implements AutoCloseable {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy); // only if its own stop did not
+        orphans.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy); // left by a kill
     }
 }
