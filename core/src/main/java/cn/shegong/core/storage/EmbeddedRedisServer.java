@@ -90,6 +90,7 @@ final class EmbeddedRedisServer {
     void stop() {
         try {
             server.stop();
+            stopLeftOver(pidFile); // one the library lost track of: a restart whose wait for it ran out while it came up
         } catch (IOException e) {
             LOG.warning("embedded Redis did not stop cleanly: " + e.getMessage());
         }
@@ -97,7 +98,8 @@ final class EmbeddedRedisServer {
 
     /**
      * A crashed service (kill -9) leaves its embedded redis-server running on the data folder; the
-     * next start stops it rather than run a second one beside it.
+     * next start stops it rather than run a second one beside it. A stop does the same for one the
+     * library no longer tracks.
      */
     private static void stopLeftOver(Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) {
@@ -107,7 +109,7 @@ final class EmbeddedRedisServer {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
                     .ifPresent(p -> {
-                        LOG.info("stopping the embedded Redis a previous run left behind (pid " + pid + ")");
+                        LOG.info("stopping an embedded Redis still running on this folder (pid " + pid + ")");
                         p.destroy();
                         try {
                             p.onExit().get(5, TimeUnit.SECONDS);
