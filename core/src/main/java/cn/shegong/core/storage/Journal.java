@@ -27,7 +27,7 @@ import org.bson.RawBsonDocument;
  * file, appended before the write is acknowledged, so that an acknowledged write survives a crash
  * of the process. Committing the file writes every page changed since the last commit; appending
  * the changes is one write. Every second, and at close, the file is committed and the journal
- * dropped; at start, what a crash left here is applied again ({@link JournalReplay}).
+ * dropped; at start, what a crash left here is read back and applied again ({@link JournalReplay}).
  * <p>
  * Like the file's own commits, a write reaches the operating system, not necessarily the disk: it
  * survives the process's crash, not the machine's (production runs a MongoDB replica set with
@@ -82,7 +82,7 @@ final class Journal implements AutoCloseable {
     private volatile boolean open = true;
 
     /**
-     * Starts a journal file in {@code dir} after any there ({@link #leftOver} them first),
+     * Starts a journal file in {@code dir} after any there ({@link JournalReplay#leftOver} them first),
      * checkpointed every {@code every} (tests: long enough never to run on its own); {@code commit}:
      * commits the store's file and returns once it is written; {@code unsaved}: the store has
      * changes its file does not hold (some are never journaled, such as a new index).
@@ -253,59 +253,8 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** What a crash left in the journal files of {@code dir}, oldest first; a record cut short or damaged ends its file. */
-    static List<Change> leftOver(Path dir) {
-        List<Change> changes = new ArrayList<>();
-        for (long g : generations(dir)) {
-            Path path = file(dir, g);
-            ByteBuffer in;
-            try {
-                in = ByteBuffer.wrap(Files.readAllBytes(path));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the journal " + path, e);
-            }
-            if (in.remaining() < MAGIC.length) {
-                continue; // created by a crash's last checkpoint, nothing in it yet
-            }
-            if (!in.slice(0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
-                throw new StorageUnavailableException(path + " is a journal of an earlier version: start that version once"
-                        + " on this folder (it applies its journal and removes it), then this one");
-            }
-            in.position(MAGIC.length);
-            read(path, in, changes);
-        }
-        return changes;
-    }
-
-    private static void read(Path path, ByteBuffer in, List<Change> into) {
-        Kind[] kinds = Kind.values();
-        while (in.remaining() >= 4) {
-            int length = in.getInt();
-            if (length < 5 || length > in.remaining() - 4) {
-                LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
-                return;
-            }
-            int crc = in.getInt();
-            ByteBuffer body = in.slice(in.position(), length);
-            in.position(in.position() + length);
-            CRC32C check = new CRC32C();
-            check.update(body.duplicate());
-            int kind = body.get();
-            int nameLength = body.getInt();
-            if ((int) check.getValue() != crc || kind < 0 || kind >= kinds.length || nameLength < 0 || nameLength > length - 5) {
-                LOG.warning(() -> path.getFileName() + " holds a damaged record: the rest of it ignored");
-                return;
-            }
-            byte[] name = new byte[nameLength];
-            body.get(name);
-            byte[] bson = new byte[body.remaining()];
-            body.get(bson);
-            into.add(new Change(new String(name, StandardCharsets.UTF_8), kinds[kind], bson));
-        }
-    }
-
     /** The journal files' numbers in {@code dir}, oldest first. */
-    private static List<Long> generations(Path dir) {
+    static List<Long> generations(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX) && n.substring(PREFIX.length()).matches("\\d{1,18}"))
                     .map(n -> Long.parseLong(n.substring(PREFIX.length()))).sorted().toList();
@@ -314,7 +263,7 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static Path file(Path dir, long generation) {
+    static Path file(Path dir, long generation) {
         return dir.resolve(PREFIX + generation);
     }
 

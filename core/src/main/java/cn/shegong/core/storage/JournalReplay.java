@@ -1,9 +1,17 @@
 package cn.shegong.core.storage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
+import java.util.zip.CRC32C;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -14,7 +22,7 @@ import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import io.netty.buffer.Unpooled;
 
 /**
- * Applies what a crash left in the {@link Journal} to the embedded store, straight to its backend
+ * Reads what a crash left in the {@link Journal}'s files and applies it to the embedded store, straight to its backend
  * (before any client can connect; indexes follow as for any write). The file holds the store as
  * at its last commit, which no write command straddles ({@link EmbeddedBackend#commitWhole}); the
  * journal holds every change since, and perhaps some before. For each document the journal names,
@@ -26,6 +34,7 @@ import io.netty.buffer.Unpooled;
 final class JournalReplay {
 
     private static final int CHUNK = 1000;
+    private static final Logger LOG = Logger.getLogger(JournalReplay.class.getName());
 
     private JournalReplay() {
     }
@@ -86,6 +95,57 @@ final class JournalReplay {
             documents += all.size();
         }
         return documents;
+    }
+
+    /** What a crash left in the journal files of {@code dir}, oldest first; a record cut short or damaged ends its file. */
+    static List<Journal.Change> leftOver(Path dir) {
+        List<Journal.Change> changes = new ArrayList<>();
+        for (long g : Journal.generations(dir)) {
+            Path path = Journal.file(dir, g);
+            ByteBuffer in;
+            try {
+                in = ByteBuffer.wrap(Files.readAllBytes(path));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the journal " + path, e);
+            }
+            if (in.remaining() < Journal.MAGIC.length) {
+                continue; // created by a crash's last checkpoint, nothing in it yet
+            }
+            if (!in.slice(0, Journal.MAGIC.length).equals(ByteBuffer.wrap(Journal.MAGIC))) {
+                throw new StorageUnavailableException(path + " is a journal of an earlier version: start that version once"
+                        + " on this folder (it applies its journal and removes it), then this one");
+            }
+            in.position(Journal.MAGIC.length);
+            read(path, in, changes);
+        }
+        return changes;
+    }
+
+    private static void read(Path path, ByteBuffer in, List<Journal.Change> into) {
+        Journal.Kind[] kinds = Journal.Kind.values();
+        while (in.remaining() >= 4) {
+            int length = in.getInt();
+            if (length < 5 || length > in.remaining() - 4) {
+                LOG.warning(() -> path.getFileName() + " ends in a record cut short (never acknowledged): ignored");
+                return;
+            }
+            int crc = in.getInt();
+            ByteBuffer body = in.slice(in.position(), length);
+            in.position(in.position() + length);
+            CRC32C check = new CRC32C();
+            check.update(body.duplicate());
+            int kind = body.get();
+            int nameLength = body.getInt();
+            if ((int) check.getValue() != crc || kind < 0 || kind >= kinds.length || nameLength < 0 || nameLength > length - 5) {
+                LOG.warning(() -> path.getFileName() + " holds a damaged record: the rest of it ignored");
+                return;
+            }
+            byte[] name = new byte[nameLength];
+            body.get(name);
+            byte[] bson = new byte[body.remaining()];
+            body.get(bson);
+            into.add(new Journal.Change(new String(name, StandardCharsets.UTF_8), kinds[kind], bson));
+        }
     }
 
     private static Object key(Object id) {

@@ -232,7 +232,7 @@ public final class Mongo implements AutoCloseable {
      * then commits the file and drops the journal.
      */
     private static void replay(Path dataDir, EmbeddedBackend backend) {
-        List<Journal.Change> left = Journal.leftOver(dataDir);
+        List<Journal.Change> left = JournalReplay.leftOver(dataDir);
         int documents = JournalReplay.apply(backend, left);
         backend.commitWhole();
         Journal.drop(dataDir);

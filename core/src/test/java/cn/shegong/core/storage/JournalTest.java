@@ -47,7 +47,7 @@ class JournalTest {
     }
 
     static List<String> texts(Path dir) {
-        return Journal.leftOver(dir).stream().map(e -> e.document().getString("text").getValue()).toList();
+        return JournalReplay.leftOver(dir).stream().map(e -> e.document().getString("text").getValue()).toList();
     }
 
     static long journalFiles(Path dir) throws Exception {
@@ -65,7 +65,7 @@ class JournalTest {
                     new Journal.Change("other.old", Journal.Kind.DROP, new byte[0])));
         } // closed without a commit or a drop: as a crash leaves it
 
-        List<Journal.Change> left = Journal.leftOver(dir);
+        List<Journal.Change> left = JournalReplay.leftOver(dir);
         assertEquals(List.of("shegong.messages", "shegong.messages", "other.outbox", "other.old"),
                 left.stream().map(Journal.Change::namespace).toList());
         assertEquals(List.of(Journal.Kind.PUT, Journal.Kind.PUT, Journal.Kind.REMOVE, Journal.Kind.DROP),
@@ -78,7 +78,7 @@ class JournalTest {
     @Test
     void aJournalOfTheEarlierFormatIsRefusedNotMisread(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve(Journal.PREFIX + 1), new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 0, 0, 0, 16});
-        StorageUnavailableException e = assertThrows(StorageUnavailableException.class, () -> Journal.leftOver(dir));
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class, () -> JournalReplay.leftOver(dir));
         assertTrue(e.getMessage().contains("earlier version"), e.getMessage());
     }
 
@@ -172,7 +172,7 @@ class JournalTest {
         try (Mongo mongo = Mongo.embedded(live, "shegong", NEVER)) {
             mongo.database().getCollection("messages").insertOne(message("提交了的"));
             mongo.checkpoint();
-            assertEquals(List.of(), Journal.leftOver(live), "dropped: the file holds it");
+            assertEquals(List.of(), JournalReplay.leftOver(live), "dropped: the file holds it");
             Files.copy(live.resolve("mongo.mv"), copy.resolve("mongo.mv")); // the file as a kill -9 now would leave it
         }
         try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", copy)) {
@@ -215,7 +215,7 @@ class JournalTest {
                     new com.mongodb.client.model.FindOneAndUpdateOptions().upsert(true));
             cases.deleteOne(Filters.eq("_id", "c2"));
 
-            List<Journal.Change> left = Journal.leftOver(dir);
+            List<Journal.Change> left = JournalReplay.leftOver(dir);
 
             assertEquals(List.of("PUT c1 1", "PUT c2 1", "PUT c1 2", "PUT c3 9", "REMOVE c2 -"), left.stream()
                     .map(c -> c.kind() + " " + c.document().getString("_id").getValue() + " "
@@ -254,7 +254,7 @@ class JournalTest {
             assertEquals(0, mongo.database().getCollection("counters").countDocuments());
             assertEquals(List.of("after the drop"), mongo.database().getCollection("old").find()
                     .map(d -> d.getString("_id")).into(new ArrayList<>()));
-            assertTrue(Journal.leftOver(dir).isEmpty(), "the crash's journal dropped");
+            assertTrue(JournalReplay.leftOver(dir).isEmpty(), "the crash's journal dropped");
         }
     }
 }
