@@ -2,6 +2,8 @@ package cn.shegong.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,10 +11,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import cn.shegong.core.storage.Mongo;
+import cn.shegong.core.storage.MongoCommands;
 import cn.shegong.core.storage.Redis;
 
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -35,6 +41,15 @@ final class Observe {
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();
+    }
+
+    /** Counts every command sent to MongoDB, by command and collection: {@code shegong_mongo_commands_total}. */
+    static MongoCommands mongoCommands(MeterRegistry meters) {
+        Map<String, Counter> counters = new ConcurrentHashMap<>();
+        return new MongoCommands((command, collection) -> counters.computeIfAbsent(command + ' ' + collection, k -> meters.getOrCreate(
+                Counter.builder("shegong.mongo.commands")
+                        .tags(List.of(Tag.create("command", command), Tag.create("collection", collection)))
+                        .description("Commands sent to MongoDB, by command and collection"))).increment());
     }
 
     /**

@@ -173,7 +173,8 @@ public final class Shegong implements AutoCloseable {
         Redis redis = Redis.open(config.redisUrl(), config.redisPrefix(), config.dataDir());
         Mongo mongo;
         try {
-            mongo = Mongo.open(config.mongodbUri(), config.mongodbDatabase(), config.dataDir());
+            mongo = Mongo.open(config.mongodbUri(), config.mongodbDatabase(), config.dataDir(),
+                    Optional.of(Observe.mongoCommands(Metrics.globalRegistry())));
         } catch (RuntimeException e) {
             redis.close();
             throw e;

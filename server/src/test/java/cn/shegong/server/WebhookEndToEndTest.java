@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 
 import cn.shegong.fakewechat.Pushes;
 import cn.shegong.fakewechat.WeChatPush;
+import cn.shegong.server.bench.MongoCounts;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
@@ -287,6 +288,15 @@ class WebhookEndToEndTest {
                 assertTrue(metrics.contains("shegong_wechat_inbound_total{outcome=\"malformed\""), metrics);
             }
         }
+    }
+
+    @Test
+    void theMongoDbCommandsAMessageCostsAreCountedInMetrics() throws Exception {
+        MongoCounts before = MongoCounts.parse(service.getAdmin("/observe/metrics").body());
+        push(Pushes.text("o-counted", NOW.getEpochSecond(), 5005, "请问低保要带什么材料"));
+        MongoCounts after = MongoCounts.parse(service.getAdmin("/observe/metrics").body());
+        assertTrue(after.of("insert", "messages") > before.of("insert", "messages"), "the message and its reply are stored: " + after);
+        assertTrue(after.of("update", "residents") > before.of("update", "residents"), "the contact time is kept: " + after);
     }
 
     @Test

@@ -45,19 +45,28 @@ public final class Mongo implements AutoCloseable {
 
     /** Connects to {@code uri} when present, else starts the embedded server with its file under {@code dataDir}. */
     public static Mongo open(Optional<String> uri, String database, Path dataDir) {
+        return open(uri, database, dataDir, Optional.empty());
+    }
+
+    /** As {@link #open(Optional, String, Path)}, every command the client sends told to {@code commands}. */
+    public static Mongo open(Optional<String> uri, String database, Path dataDir, Optional<MongoCommands> commands) {
         if (uri.isPresent()) {
-            MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT));
+            MongoClient client = MongoClients.create(settings(uri.get(), CONNECT_TIMEOUT, commands));
             requireReachable(client, database);
             return new Mongo(client, database, null, new MongoProbe(uri.get()));
         }
-        return embedded(dataDir, database, Journal.CHECKPOINT_EVERY);
+        return embedded(dataDir, database, Journal.CHECKPOINT_EVERY, commands);
     }
 
     /** The embedded store, its journal checkpointed every {@code checkpointEvery} (tests: never on its own). */
     static Mongo embedded(Path dataDir, String database, Duration checkpointEvery) {
+        return embedded(dataDir, database, checkpointEvery, Optional.empty());
+    }
+
+    private static Mongo embedded(Path dataDir, String database, Duration checkpointEvery, Optional<MongoCommands> commands) {
         Served embedded = Served.start(dataDir, MongoServer::bindAndGetConnectionString, checkpointEvery);
         LOG.info(() -> "Embedded MongoDB-wire server on " + embedded.server.getLocalAddress() + ", file " + dataDir.resolve("mongo.mv"));
-        return new Mongo(MongoClients.create(settings(embedded.uri, IN_PROCESS_CONNECT_TIMEOUT)), database, embedded, null);
+        return new Mongo(MongoClients.create(settings(embedded.uri, IN_PROCESS_CONNECT_TIMEOUT, commands)), database, embedded, null);
     }
 
     /**
@@ -176,8 +185,10 @@ public final class Mongo implements AutoCloseable {
      */
     private static final Duration IN_PROCESS_CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
-    private static MongoClientSettings settings(String connection, Duration connectTimeout) {
-        return MongoClientSettings.builder()
+    private static MongoClientSettings settings(String connection, Duration connectTimeout, Optional<MongoCommands> commands) {
+        MongoClientSettings.Builder settings = MongoClientSettings.builder();
+        commands.ifPresent(settings::addCommandListener);
+        return settings
                 .applyConnectionString(new ConnectionString(connection))
                 .writeConcern(WriteConcern.MAJORITY.withJournal(true))
                 // the code reads its own writes and locks optimistically by version: primary only, whatever the URI says

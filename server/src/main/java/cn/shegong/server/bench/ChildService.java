@@ -139,6 +139,12 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
+    /** The service's {@code /observe/metrics}, in Prometheus' text format. */
+    public String metrics(HttpClient http) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** Resident memory of the service process, in MiB (Linux). */
     public long rssMiB() {
         try {

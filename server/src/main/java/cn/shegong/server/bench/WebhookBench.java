@@ -1,7 +1,9 @@
 package cn.shegong.server.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,8 @@ import cn.shegong.bot.triage.Triage;
  * API; this JVM is the load generator on the other cores. It measures a cold-start burst of B
  * pushes at once (every one must be answered within 5 s; health is polled throughout), then N
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
- * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table.
+ * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
+ * for each row of the service, the MongoDB commands a push cost ({@link MongoCounts}).
  */
 public final class WebhookBench {
 
@@ -76,6 +79,8 @@ public final class WebhookBench {
         // AOTMode=on: a cache the JVM cannot use stops the start, instead of a run that is silently without it
         List<String> serveOptions = cache.map(c -> List.of("-XX:AOTMode=on", "-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
         List<Load.Result> results = new ArrayList<>();
+        var commandLines = new ByteArrayOutputStream();
+        PrintStream commands = new PrintStream(commandLines, true, StandardCharsets.UTF_8);
         String health;
         long rss;
         try (BenchWeChat wechat = BenchWeChat.start();
@@ -87,11 +92,13 @@ public final class WebhookBench {
                 results.add(load.burst("shegong, cold-start burst of " + burst, Mix.realistic(), burst));
                 health = watch.stop();
                 load.run("warm-up", Mix.realistic(), Math.min(2000, requests), 8);
-                for (int c : new int[] {8, 64}) {
-                    results.add(load.run("shegong, " + Mix.realistic().name() + ", " + c + " connections", Mix.realistic(), requests, c));
-                }
-                for (int c : new int[] {8, 64}) {
-                    results.add(load.run("shegong, " + Mix.plain().name() + ", " + c + " connections", Mix.plain(), requests, c));
+                for (Mix mix : List.of(Mix.realistic(), Mix.plain())) {
+                    for (int c : new int[] {8, 64}) {
+                        MongoCounts before = MongoCounts.parse(shegong.metrics(http));
+                        Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
+                        results.add(r);
+                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(commands, r.name(), before, requests);
+                    }
                 }
                 rss = shegong.rssMiB();
             }
@@ -104,6 +111,7 @@ public final class WebhookBench {
             }
         }
         print(out, results, settings, health, rss);
+        out.print(commandLines.toString(StandardCharsets.UTF_8));
         return results;
     }
 
