@@ -193,6 +193,15 @@ public final class Outbox {
             store.defer(item.id(), now.plusSeconds(1));
             return;
         }
+        if (item.menu().isPresent()) { // options for a message of at most MENU_FRESH ago: its sender is within the window, no read of them
+            try {
+                api.sendMenu(item.openid(), item.menu().get());
+                sent(item, "customer", Optional.empty());
+            } catch (SendFailure f) {
+                failed(item, f, now);
+            }
+            return;
+        }
         Optional<Resident> resident = residents.find(item.openid());
         if (resident.isPresent() && resident.get().status() == Resident.Status.UNSUBSCRIBED) {
             finish(item, Status.UNREACHABLE, "not following the account");
@@ -202,15 +211,6 @@ public final class Outbox {
         // window, so a template; WeChat answers 43004/40003 if they cannot receive it.
         boolean windowOpen = resident.map(r -> r.windowOpen(now)).orElse(false);
         try {
-            if (item.menu().isPresent()) {
-                if (!windowOpen) {
-                    finish(item, Status.UNDELIVERABLE, "a menu outside the 48-hour window (the typed answer still works)");
-                    return;
-                }
-                api.sendMenu(item.openid(), item.menu().get());
-                sent(item, "customer", Optional.empty());
-                return;
-            }
             if (item.text().isPresent() && windowOpen) {
                 try {
                     api.sendText(item.openid(), item.text().get());

@@ -171,13 +171,13 @@ public final class CaseSweep {
             tracks.routed(c.id(), d.rule(), false); // the limits hold from now; an admin sets the place
             return false;
         }
-        Instant now = clock.instant();
-        if (!cases.assign(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name), now)) {
+        Optional<Case> routed = cases.route(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name),
+                d.rule().name(), clock.instant());
+        if (routed.isEmpty()) {
             return false;
         }
         tracks.routed(c.id(), d.rule(), true);
-        cases.addEvent(c.id(), "routed", d.rule().name(), now);
-        Case assigned = cases.find(c.id()).orElseThrow();
+        Case assigned = routed.get();
         residents.assigned(assigned, assigned.township().map(x -> x.name()).orElse(""));
         d.worker().ifPresent(w -> workers.assigned(assigned, w));
         return true;

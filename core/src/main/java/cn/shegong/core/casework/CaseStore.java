@@ -201,12 +201,30 @@ public final class CaseStore {
      */
     public boolean assign(String id, int version, String stationCode, Optional<String> workerId, Optional<String> workerName,
                           Instant now) {
+        return cases.updateOne(CaseDocuments.atVersion(id, version),
+                assignment(stationCode, workerId, workerName, List.of(event(now, "assigned", workerName.orElse(""))), now)).getModifiedCount() == 1;
+    }
+
+    /**
+     * As {@link #assign}, by the routing rule named {@code rule}, which the timeline records after
+     * the assignment; in one write that returns the case as it now is (empty: it changed meanwhile).
+     */
+    public Optional<Case> route(String id, int version, String stationCode, Optional<String> workerId, Optional<String> workerName,
+                                String rule, Instant now) {
+        Bson update = assignment(stationCode, workerId, workerName,
+                List.of(event(now, "assigned", workerName.orElse("")), event(now, "routed", rule)), now);
+        return Optional.ofNullable(cases.findOneAndUpdate(CaseDocuments.atVersion(id, version), update,
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).map(this::toCase);
+    }
+
+    private static Bson assignment(String stationCode, Optional<String> workerId, Optional<String> workerName, List<Document> events,
+                                   Instant now) {
         List<Bson> sets = new ArrayList<>(List.of(Updates.set("status", Case.Status.ASSIGNED.name()),
                 Updates.set("stationCode", stationCode), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.push("timeline", event(now, "assigned", workerName.orElse("")))));
+                Updates.pushEach("timeline", events)));
         sets.add(workerId.map(w -> Updates.set("assigneeId", w)).orElse(Updates.unset("assigneeId")));
         sets.add(workerName.map(w -> Updates.set("assigneeName", w)).orElse(Updates.unset("assigneeName")));
-        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(sets)).getModifiedCount() == 1;
+        return Updates.combine(sets);
     }
 
     /** Sets or corrects the place of a request (one whose township was unknown waits for it to be routed). */
