@@ -60,8 +60,8 @@ final class Aftercare {
                 phone, description, true);
         Instant since = s.map(x -> Instant.ofEpochMilli(x.startedAtMillis)).orElse(started);
         boolean askPhone = phone.isEmpty() && consented;
-        Effect opened = kit.openCase(id, request, since);
-        return Step.after(() -> requested(id, kit.cases().find(id).orElseThrow().number(), askPhone), opened,
+        IntakeKit.Opening opening = kit.openCase(id, request, since);
+        return Step.after(() -> requested(id, opening.opened().get().number(), askPhone), opening.effect(),
                 askPhone ? kit.save(openid, callBack(id, category, description, township, started)) : kit.clear(openid));
     }
 

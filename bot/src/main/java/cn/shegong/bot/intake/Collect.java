@@ -148,11 +148,12 @@ final class Collect {
         String id = CaseStore.newId();
         CaseStore.NewCase request = new CaseStore.NewCase(openid, Category.fromCode(s.category).orElseThrow(), false, kit.township(s),
                 Optional.ofNullable(s.name), Optional.ofNullable(s.phone), s.description, false);
+        IntakeKit.Opening opening = kit.openCase(id, request, Instant.ofEpochMilli(s.startedAtMillis));
         return Step.after(() -> {
-            Case c = kit.cases().find(id).orElseThrow();
+            Case c = opening.opened().get();
             return Reply.about(c.id(), kit.texts().render(BotText.CASE_CREATED, Map.of("number", c.number(),
                     "station", c.township().map(Areas.Township::name).orElse(""))));
-        }, kit.openCase(id, request, Instant.ofEpochMilli(s.startedAtMillis)), kit.clear(openid));
+        }, opening.effect(), kit.clear(openid));
     }
 
     Step choose(String openid, IntakeState s, List<Category> ranked) {

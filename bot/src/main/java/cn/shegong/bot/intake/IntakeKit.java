@@ -3,7 +3,10 @@ package cn.shegong.bot.intake;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import cn.shegong.bot.dialogue.BotText;
 import cn.shegong.bot.dialogue.Effect;
@@ -11,6 +14,7 @@ import cn.shegong.bot.dialogue.Menus;
 import cn.shegong.bot.dialogue.Reply;
 import cn.shegong.bot.triage.Triage;
 import cn.shegong.core.casework.Areas;
+import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.CaseStore;
 import cn.shegong.core.households.Monitoring;
 import cn.shegong.core.media.MediaStore;
@@ -64,14 +68,21 @@ public record IntakeKit(Triage triage, Vocabulary words, Texts texts, Areas area
      * Opens the case and links to it the person's messages since {@code since}; a risk signal of
      * hardship in what they wrote (动态监测) opens a review item on the request.
      */
-    Effect openCase(String id, CaseStore.NewCase request, Instant since) {
-        return Effect.write("case.open", () -> {
-            String number = cases.create(id, request, now()).number();
+    Opening openCase(String id, CaseStore.NewCase request, Instant since) {
+        AtomicReference<Case> created = new AtomicReference<>();
+        Effect open = Effect.write("case.open", () -> {
+            Case c = cases.create(id, request, now());
+            created.set(c);
             residents.linkRecent(request.openid(), since, ids -> messages.link(ids, id));
-            monitoring.check(Monitoring.Subject.request(id, number), request.township().map(Areas.Township::code).orElse(""),
+            monitoring.check(Monitoring.Subject.request(id, c.number()), request.township().map(Areas.Township::code).orElse(""),
                     "message", request.description(), now());
             opened.opened(id);
         });
+        return new Opening(open, () -> Objects.requireNonNull(created.get(), "a reply read its request before the request was opened"));
+    }
+
+    /** The write that opens a request, and the request as it opened it, for the reply (its number) without reading it back. */
+    record Opening(Effect effect, Supplier<Case> opened) {
     }
 
     Optional<Areas.Township> township(IntakeState s) {

@@ -59,14 +59,16 @@ final class Urgent {
         s.startedAtMillis = started.toEpochMilli();
         s.stage = consented ? Stage.COLLECT : Stage.CONSENT;
         List<String> missing = consented ? collect.missing(s) : List.of();
+        IntakeKit.Opening opening = kit.openCase(id, request, started);
         return Step.after(() -> {
-            Case c = kit.cases().find(id).orElseThrow();
+            Case c = opening.opened().get();
             String then = consented ? (missing.isEmpty() ? "" : kit.texts().render(BotText.URGENT_ASK, Map.of("ask", String.join("、", missing))))
                     : kit.texts().render(BotText.PRIVACY_NOTICE);
             Reply reply = new Reply(numbers(c.number(), category == Category.MENTAL), Optional.of(c.id()),
                     then.isEmpty() ? List.of() : List.of(then), Optional.empty());
             return consented ? reply : reply.withMenu(kit.menus().get(Menus.Question.CONSENT));
-        }, kit.openCase(id, request, started), kit.save(openid, s),
+        }, opening.effect(), kit.save(openid, s),
+                // read as it is now, not as opened: routing may have assigned it meanwhile, and its worker is told first
                 Effect.send("alert.urgent", () -> kit.cases().find(id).ifPresent(c -> kit.alerts().urgent(c, kit.words().label(category)))));
     }
 
