@@ -145,6 +145,11 @@ public final class ChildService implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** CPU time the process has used so far (user and system), in milliseconds; -1 where the platform does not tell. */
+    public long cpuMillis() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
     /** Resident memory of the service process, in MiB (Linux). */
     public long rssMiB() {
         try {

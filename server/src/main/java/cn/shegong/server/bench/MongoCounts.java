@@ -36,8 +36,8 @@ public record MongoCounts(Map<String, Double> counts) {
         return counts.getOrDefault(command + " " + collection, 0.0);
     }
 
-    /** Commands per push between {@code before} and this reading, largest first, on one line. */
-    public void printPerMessage(PrintStream out, String name, MongoCounts before, int pushes) {
+    /** Commands per push between {@code before} and this reading, largest first, to the end of the line. */
+    public void printPerMessage(PrintStream out, MongoCounts before, int pushes) {
         Map<String, Double> per = new HashMap<>();
         counts.forEach((key, n) -> {
             double d = (n - before.counts.getOrDefault(key, 0.0)) / pushes;
@@ -46,7 +46,7 @@ public record MongoCounts(Map<String, Double> counts) {
             }
         });
         double total = per.values().stream().mapToDouble(Double::doubleValue).sum();
-        StringBuilder line = new StringBuilder(String.format("%s: %.2f MongoDB commands per push (", name, total));
+        StringBuilder line = new StringBuilder(String.format("%.2f MongoDB commands per push (", total));
         per.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> line.append(String.format("%.2f %s, ", e.getValue(), e.getKey())));
         out.println(per.isEmpty() ? line.append("none)") : line.replace(line.length() - 2, line.length(), ")"));

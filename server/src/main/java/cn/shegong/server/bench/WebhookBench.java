@@ -25,7 +25,8 @@ import cn.shegong.bot.triage.Triage;
  * pushes at once (every one must be answered within 5 s; health is polled throughout), then N
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
  * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
- * for each row of the service, the MongoDB commands a push cost ({@link MongoCounts}).
+ * for each row the CPU time a push cost the service (or the floor) and the MongoDB commands it sent
+ * ({@link MongoCounts}).
  */
 public final class WebhookBench {
 
@@ -95,9 +96,11 @@ public final class WebhookBench {
                 for (Mix mix : List.of(Mix.realistic(), Mix.plain())) {
                     for (int c : new int[] {8, 64}) {
                         MongoCounts before = MongoCounts.parse(shegong.metrics(http));
+                        long cpu = shegong.cpuMillis();
                         Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
                         results.add(r);
-                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(commands, r.name(), before, requests);
+                        commands.printf("%s: %.2f ms of CPU per push; ", r.name(), (shegong.cpuMillis() - cpu) / (double) requests);
+                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(commands, before, requests);
                     }
                 }
                 rss = shegong.rssMiB();
@@ -106,7 +109,10 @@ public final class WebhookBench {
                 Load load = wechat.load(http, floor.uri(), openids, "o-floor-");
                 load.run("warm-up", Mix.plain(), Math.min(2000, requests), 8);
                 for (int c : new int[] {8, 64}) {
-                    results.add(load.run("I/O floor, " + c + " connections", Mix.plain(), requests, c));
+                    long cpu = floor.cpuMillis();
+                    Load.Result r = load.run("I/O floor, " + c + " connections", Mix.plain(), requests, c);
+                    results.add(r);
+                    commands.printf("%s: %.2f ms of CPU per push%n", r.name(), (floor.cpuMillis() - cpu) / (double) requests);
                 }
             }
         }
