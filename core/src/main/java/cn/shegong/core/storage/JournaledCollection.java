@@ -111,40 +111,32 @@ final class JournaledCollection extends H2Collection {
 
     @Override
     public void addDocument(Document document) {
-        journaled(() -> {
-            super.addDocument(document);
-            return null;
-        });
+        journaled(() -> super.addDocument(document));
     }
 
     @Override
     public void addDocuments(Stream<Document> documents) {
-        journaled(() -> {
-            super.addDocuments(documents);
-            return null;
-        });
+        journaled(() -> super.addDocuments(documents));
     }
 
     @Override
     public void removeDocument(Document document) {
-        journaled(() -> {
-            super.removeDocument(document);
-            return null;
-        });
+        journaled(() -> super.removeDocument(document));
     }
 
     @Override
     public void addIndex(Index<Object> index) {
-        journaled(() -> {
-            super.addIndex(index);
-            return null;
-        });
+        journaled(() -> super.addIndex(index));
     }
 
     @Override
     public void dropIndex(String name) {
+        journaled(() -> super.dropIndex(name));
+    }
+
+    private void journaled(Runnable command) {
         journaled(() -> {
-            super.dropIndex(name);
+            command.run();
             return null;
         });
     }
