@@ -45,16 +45,15 @@ final class EmbeddedBackend extends H2Backend {
     static final String ORDERED = "#ordered";
 
     /**
-     * Every this many commits the file's least-filled chunks are rewritten, at most
-     * {@link #COMPACT_WRITE_BYTES} at a time, so the file does not grow with the store's churn
-     * (what H2's background thread did every second).
+     * After each commit the file's least-filled chunks are rewritten, about as many bytes as the
+     * commit wrote (within these bounds), so the file grows with the data, not with its churn: H2's
+     * own housekeeping did this on its background thread, switched off with its commits.
      */
-    private static final int COMPACT_EVERY = 30;
     private static final int COMPACT_FILL_PERCENT = 60;
-    private static final int COMPACT_WRITE_BYTES = 4 << 20;
+    private static final int COMPACT_MIN_BYTES = 1 << 20;
+    private static final int COMPACT_MAX_BYTES = 32 << 20;
 
     private volatile Journal journal;
-    private int commits; // guarded by barrier's write lock
     /** Shared by every write command ({@link JournaledCollection}), taken whole by {@link #commitWhole}. */
     private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
 
@@ -77,10 +76,11 @@ final class EmbeddedBackend extends H2Backend {
         Lock whole = barrier.writeLock();
         whole.lock();
         try {
+            MVStore store = getMvStore();
+            int written = store.getUnsavedMemory(); // what this commit is about to write, roughly
             commitWritten();
-            if (++commits % COMPACT_EVERY == 0) { // H2's housekeeping ran on its background thread, switched off with its commits
-                getMvStore().compact(COMPACT_FILL_PERCENT, COMPACT_WRITE_BYTES);
-            }
+            store.executeFilestoreOperation(store.getFileStore()::dropUnusedChunks); // chunks nothing lives in any more, past their retention
+            store.compact(COMPACT_FILL_PERCENT, Math.clamp(written, COMPACT_MIN_BYTES, COMPACT_MAX_BYTES));
         } finally {
             whole.unlock();
         }
