@@ -278,7 +278,8 @@ public final class CaseStore {
     /** Cases whose category or urgency staff corrected: the triage's mistakes, newest first. */
     public List<Case> reclassified() {
         List<Case> out = new ArrayList<>();
-        cases.find(Filters.eq("timeline.kind", "reclassified")).sort(Sorts.descending("updatedAt")).forEach(d -> out.add(toCase(d)));
+        cases.find(Filters.eq("timeline.kind", "reclassified")).sort(Sorts.descending("updatedAt")).batchSize(1000)
+                .forEach(d -> out.add(toCase(d)));
         return out;
     }
 

@@ -66,6 +66,7 @@ public final class CaseFigures {
                 .projection(new Document("category", 1).append("urgent", 1).append("status", 1).append("townshipCode", 1)
                         .append("createdAt", 1).append("firstContactAt", 1).append("timeline", 1).append("outcomes", 1).append("rating", 1)
                         .append("assigneeName", 1))
+                .batchSize(1000) // the embedded store answers an unbounded find in one reply, which past 48 MB the driver refuses
                 .forEach(d -> {
                     String t = d.getString("townshipCode") == null ? "" : d.getString("townshipCode");
                     if (!Areas.within(t, county, township)) {
