@@ -116,7 +116,7 @@ final class DemoSeed {
             List<Worker> workers = shegong.staff().workers(township.code());
             if (status != Case.Status.NEW && status != Case.Status.CANCELLED) {
                 Worker w = workers.get(random.nextInt(workers.size()));
-                shegong.cases().assign(c.id(), 0, township.code(), Optional.of(w.id()), Optional.of(w.name()), at.plusSeconds(3600));
+                shegong.cases().assignment().assign(c.id(), 0, township.code(), Optional.of(w.id()), Optional.of(w.name()), at.plusSeconds(3600));
                 if (status != Case.Status.ASSIGNED) {
                     shegong.cases().forWorkers().recordContact(c.id(), w.name(), at.plusSeconds(5400));
                     shegong.cases().changeStatus(c.id(), 1, status, status == Case.Status.CLOSED ? "closed" : "visited", "",

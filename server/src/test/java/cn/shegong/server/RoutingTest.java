@@ -176,7 +176,7 @@ class RoutingTest {
         Case back = service.shegong.cases().find(c.id()).orElseThrow();
         assertEquals(Case.Status.NEW, back.status(), "back in the station's inbox");
         assertFalse(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "once is not yet the county's business");
-        service.shegong.cases().assign(c.id(), back.version(), YAOGUAN, java.util.Optional.of(zhao.id()), java.util.Optional.of("赵社工"),
+        service.shegong.cases().assignment().assign(c.id(), back.version(), YAOGUAN, java.util.Optional.of(zhao.id()), java.util.Optional.of("赵社工"),
                 service.clock.instant());
         assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 还是排不开").replyText().orElse("").contains("已退回"));
         assertTrue(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "sent back twice: the county sees it");

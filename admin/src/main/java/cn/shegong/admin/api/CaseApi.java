@@ -144,7 +144,7 @@ public final class CaseApi implements HttpService {
         String station = c.township().map(t -> t.code()).orElseThrow(() -> new ApiException(409, "no_township"));
         Optional<Worker> worker = Optional.of(Http.text(body, "workerId")).filter(w -> !w.isEmpty()).map(w -> staff.worker(w)
                 .filter(x -> x.stationCode().equals(station) && x.active()).orElseThrow(() -> new ApiException(400, "no_such_worker")));
-        changed(cases.assign(c.id(), Http.version(body), station, worker.map(Worker::id), worker.map(Worker::name), clock.instant()));
+        changed(cases.assignment().assign(c.id(), Http.version(body), station, worker.map(Worker::id), worker.map(Worker::name), clock.instant()));
         audit.record(clock.instant(), s.username, "assign", c.number(), Http.from(req));
         events.assigned(c, c.township().get().name());
         Case assigned = reload(c);

@@ -134,7 +134,7 @@ public final class RoutingApi implements HttpService {
         Map<String, Object> body = Http.body(req);
         Areas.Township t = areas.byCode(Http.text(body, "township")).filter(x -> scope.coversTownship(x.code()))
                 .orElseThrow(() -> new ApiException(400, "no_such_township"));
-        if (!cases.setPlace(c.id(), Http.version(body), t, s.username, clock.instant())) {
+        if (!cases.assignment().setPlace(c.id(), Http.version(body), t, s.username, clock.instant())) {
             throw new ApiException(409, "changed_by_someone_else");
         }
         audit.record(clock.instant(), s.username, "set_place", c.number(), Http.from(req));

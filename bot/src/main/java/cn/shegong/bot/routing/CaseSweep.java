@@ -171,7 +171,7 @@ public final class CaseSweep {
             tracks.routed(c.id(), d.rule(), false); // the limits hold from now; an admin sets the place
             return false;
         }
-        Optional<Case> routed = cases.route(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name),
+        Optional<Case> routed = cases.assignment().route(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name),
                 d.rule().name(), clock.instant());
         if (routed.isEmpty()) {
             return false;

@@ -45,6 +45,7 @@ public final class CaseStore {
     private final CaseDocuments docs;
     private final WorkerCases workers;
     private final CaseSearch search;
+    private final CaseAssignment assignment;
 
     public CaseStore(MongoDatabase db, FieldCipher cipher, Areas areas) {
         this.cases = db.getCollection("cases");
@@ -54,6 +55,7 @@ public final class CaseStore {
         this.docs = new CaseDocuments(cipher, areas);
         this.workers = new WorkerCases(cases, docs);
         this.search = new CaseSearch(cases, docs, cipher);
+        this.assignment = new CaseAssignment(cases, docs);
     }
 
     public void ensureIndexes() {
@@ -195,46 +197,6 @@ public final class CaseStore {
                 Updates.push("timeline", event(now, "commented", ""))));
     }
 
-    /**
-     * Assigns (or reassigns) to a station and optionally one of its workers, if nobody changed the
-     * case since {@code version}. The timeline note names the worker (staff names are not sensitive).
-     */
-    public boolean assign(String id, int version, String stationCode, Optional<String> workerId, Optional<String> workerName,
-                          Instant now) {
-        return cases.updateOne(CaseDocuments.atVersion(id, version),
-                assignment(stationCode, workerId, workerName, List.of(event(now, "assigned", workerName.orElse(""))), now)).getModifiedCount() == 1;
-    }
-
-    /**
-     * As {@link #assign}, by the routing rule named {@code rule}, which the timeline records after
-     * the assignment; in one write that returns the case as it now is (empty: it changed meanwhile).
-     */
-    public Optional<Case> route(String id, int version, String stationCode, Optional<String> workerId, Optional<String> workerName,
-                                String rule, Instant now) {
-        Bson update = assignment(stationCode, workerId, workerName,
-                List.of(event(now, "assigned", workerName.orElse("")), event(now, "routed", rule)), now);
-        return Optional.ofNullable(cases.findOneAndUpdate(CaseDocuments.atVersion(id, version), update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))).map(this::toCase);
-    }
-
-    private static Bson assignment(String stationCode, Optional<String> workerId, Optional<String> workerName, List<Document> events,
-                                   Instant now) {
-        List<Bson> sets = new ArrayList<>(List.of(Updates.set("status", Case.Status.ASSIGNED.name()),
-                Updates.set("stationCode", stationCode), Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.pushEach("timeline", events)));
-        sets.add(workerId.map(w -> Updates.set("assigneeId", w)).orElse(Updates.unset("assigneeId")));
-        sets.add(workerName.map(w -> Updates.set("assigneeName", w)).orElse(Updates.unset("assigneeName")));
-        return Updates.combine(sets);
-    }
-
-    /** Sets or corrects the place of a request (one whose township was unknown waits for it to be routed). */
-    public boolean setPlace(String id, int version, Areas.Township township, String by, Instant now) {
-        return cases.updateOne(CaseDocuments.atVersion(id, version), Updates.combine(
-                Updates.set("townshipCode", township.code()), Updates.set("countyCode", township.countyCode()),
-                Updates.set("updatedAt", Date.from(now)), Updates.inc("version", 1),
-                Updates.push("timeline", event(now, "place_set", township.county() + township.name())))).getModifiedCount() == 1;
-    }
-
     /** What closing the request achieved (codes of templates/outcomes.yaml, an amount where one applies), for the figures. */
     public void recordOutcomes(String id, List<Outcome> outcomes) {
         cases.updateOne(byId(id), Updates.set("outcomes", outcomes.stream().map(o -> {
@@ -302,6 +264,11 @@ public final class CaseStore {
     /** What a worker does to cases from WeChat: take one, send it back, record contact, list theirs. */
     public WorkerCases forWorkers() {
         return workers;
+    }
+
+    /** Where a request goes: assigned by staff or by the routing rules, its place set. */
+    public CaseAssignment assignment() {
+        return assignment;
     }
 
     /** The inbox's searches and exports. */

@@ -65,7 +65,7 @@ class CaseStoreTest {
     @Test
     void routingAssignsTheCaseAsSeenAndRecordsItsRuleInOneWrite() {
         Case c = open("o-li", "老人没人照顾", T0);
-        Optional<Case> routed = store.route(c.id(), c.version(), "530521103", Optional.of("w1"), Optional.of("赵"), "elderly", T0.plusSeconds(5));
+        Optional<Case> routed = store.assignment().route(c.id(), c.version(), "530521103", Optional.of("w1"), Optional.of("赵"), "elderly", T0.plusSeconds(5));
 
         assertEquals(Case.Status.ASSIGNED, routed.orElseThrow().status());
         assertEquals(Optional.of("w1"), routed.get().assigneeId());
@@ -73,7 +73,7 @@ class CaseStoreTest {
         assertEquals(List.of("created", "assigned", "routed"), routed.get().timeline().stream().map(Case.Event::kind).toList());
         assertEquals("elderly", routed.get().timeline().get(2).note(), "the rule that routed it");
         assertEquals(routed.get(), store.find(c.id()).orElseThrow(), "what routing returned is what is stored");
-        assertTrue(store.route(c.id(), c.version(), "530521103", Optional.of("w2"), Optional.of("钱"), "elderly", T0.plusSeconds(6)).isEmpty(),
+        assertTrue(store.assignment().route(c.id(), c.version(), "530521103", Optional.of("w2"), Optional.of("钱"), "elderly", T0.plusSeconds(6)).isEmpty(),
                 "a case changed since it was seen is not routed again");
         assertEquals(Optional.of("w1"), store.find(c.id()).orElseThrow().assigneeId());
     }

@@ -31,7 +31,7 @@ class DashboardFiguresTest {
         Instant monday = Instant.parse("2026-11-30T01:00:00Z"); // Monday 09:00 in Baoshan
         open(cases, Category.ELDERLY, true, "530521103", monday); // new today, urgent, waiting
         Case lastWeek = open(cases, Category.DIBAO, false, "530521103", monday.minus(Duration.ofDays(3)));
-        cases.assign(lastWeek.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), monday.minus(Duration.ofDays(2)));
+        cases.assignment().assign(lastWeek.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), monday.minus(Duration.ofDays(2)));
         cases.addEvent(lastWeek.id(), "deadline_missed", "first_contact", monday.minus(Duration.ofDays(1)));
         Case old = open(cases, Category.DIBAO, false, "530521103", monday.minus(Duration.ofDays(90))); // before the eight weeks, still open
         cases.addEvent(old.id(), "deadline_missed", "close", monday.minus(Duration.ofDays(30)));

@@ -45,7 +45,7 @@ class MonthlyReportTest {
         Instant nov2 = Instant.parse("2026-11-02T01:00:00Z"); // 09:00 in Baoshan
         // A 临时救助 request: assigned after 2 h, contacted after 4 h, closed after 10 h with 800 yuan, rated 5.
         Case a = open(cases, Category.LINSHI, false, "530521103", nov2);
-        cases.assign(a.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), nov2.plus(Duration.ofHours(2)));
+        cases.assignment().assign(a.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), nov2.plus(Duration.ofHours(2)));
         cases.forWorkers().recordContact(a.id(), "赵", nov2.plus(Duration.ofHours(4)));
         cases.changeStatus(a.id(), 1, Case.Status.CLOSED, "closed", "admin", nov2.plus(Duration.ofHours(10)));
         cases.recordOutcomes(a.id(), List.of(new CaseStore.Outcome("granted_linshi", Optional.of(800L)),
@@ -53,7 +53,7 @@ class MonthlyReportTest {
         cases.rate(a.id(), 5, nov2.plus(Duration.ofHours(11)));
         // An urgent 低保 request: assigned after 4 h, a deadline missed, closed after 30 h granting 低保, rated 3.
         Case b = open(cases, Category.DIBAO, true, "530521103", nov2);
-        cases.assign(b.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), nov2.plus(Duration.ofHours(4)));
+        cases.assignment().assign(b.id(), 0, "530521103", Optional.of("w1"), Optional.of("赵"), nov2.plus(Duration.ofHours(4)));
         cases.addEvent(b.id(), "deadline_missed", "first_contact", nov2.plus(Duration.ofHours(5)));
         cases.changeStatus(b.id(), 1, Case.Status.CLOSED, "closed", "admin", nov2.plus(Duration.ofHours(30)));
         cases.recordOutcomes(b.id(), List.of(new CaseStore.Outcome("granted_dibao", Optional.empty())));

@@ -53,7 +53,7 @@ class RouterTest {
     void carrying(Worker w, int open) {
         for (int i = 0; i < open; i++) {
             Case c = request(Category.OTHER, Optional.of(YAOGUAN));
-            cases.assign(c.id(), c.version(), YAOGUAN, Optional.of(w.id()), Optional.of(w.name()), now);
+            cases.assignment().assign(c.id(), c.version(), YAOGUAN, Optional.of(w.id()), Optional.of(w.name()), now);
         }
     }
 

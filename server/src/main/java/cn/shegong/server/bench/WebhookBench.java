@@ -80,8 +80,8 @@ public final class WebhookBench {
         // AOTMode=on: a cache the JVM cannot use stops the start, instead of a run that is silently without it
         List<String> serveOptions = cache.map(c -> List.of("-XX:AOTMode=on", "-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
         List<Load.Result> results = new ArrayList<>();
-        var commandLines = new ByteArrayOutputStream();
-        PrintStream commands = new PrintStream(commandLines, true, StandardCharsets.UTF_8);
+        var costLines = new ByteArrayOutputStream();
+        PrintStream costs = new PrintStream(costLines, true, StandardCharsets.UTF_8);
         String health;
         long rss;
         try (BenchWeChat wechat = BenchWeChat.start();
@@ -99,8 +99,8 @@ public final class WebhookBench {
                         long cpu = shegong.cpuMillis();
                         Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
                         results.add(r);
-                        commands.printf("%s: %.2f ms of CPU per push; ", r.name(), (shegong.cpuMillis() - cpu) / (double) requests);
-                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(commands, before, requests);
+                        costs.printf("%s: %.2f ms of CPU per push; ", r.name(), (shegong.cpuMillis() - cpu) / (double) requests);
+                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(costs, before, requests);
                     }
                 }
                 rss = shegong.rssMiB();
@@ -112,12 +112,12 @@ public final class WebhookBench {
                     long cpu = floor.cpuMillis();
                     Load.Result r = load.run("I/O floor, " + c + " connections", Mix.plain(), requests, c);
                     results.add(r);
-                    commands.printf("%s: %.2f ms of CPU per push%n", r.name(), (floor.cpuMillis() - cpu) / (double) requests);
+                    costs.printf("%s: %.2f ms of CPU per push%n", r.name(), (floor.cpuMillis() - cpu) / (double) requests);
                 }
             }
         }
         print(out, results, settings, health, rss);
-        out.print(commandLines.toString(StandardCharsets.UTF_8));
+        out.print(costLines.toString(StandardCharsets.UTF_8));
         return results;
     }
 
