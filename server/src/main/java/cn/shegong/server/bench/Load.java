@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,13 @@ public final class Load {
     public record Result(String name, int requests, Map<String, Long> errorKinds, double seconds, long[] latenciesNanos) {
         public long errors() {
             return errorKinds.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** The same, with {@code n} more errors of {@code kind}: the service's own count of something the answer did not show. */
+        Result withError(String kind, long n) {
+            Map<String, Long> kinds = new HashMap<>(errorKinds);
+            kinds.merge(kind, n, Long::sum);
+            return new Result(name, requests, Map.copyOf(kinds), seconds, latenciesNanos);
         }
 
         double perSecond() {

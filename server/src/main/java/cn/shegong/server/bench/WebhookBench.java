@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import cn.shegong.bot.triage.Triage;
 
@@ -26,9 +28,16 @@ import cn.shegong.bot.triage.Triage;
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
  * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
  * for each row the CPU time a push cost the service (or the floor) and the MongoDB commands it sent
- * ({@link MongoCounts}).
+ * ({@link MongoCounts}). K openids (default: one per three pushes of a row, at least 1,000) take
+ * turns; a push the service refused as too fast counts as an error.
  */
 public final class WebhookBench {
+
+    private static final String DEFAULT_REQUESTS = "20000";
+    private static final int PUSHES_PER_OPENID = 3;
+    private static final String TOO_FAST = "answered \"too fast\" (over 30 a minute from one openid), not handled";
+    private static final Pattern TOO_FAST_COUNT =
+            Pattern.compile("^shegong_wechat_inbound_total\\{[^}]*outcome=\"too_fast\"[^}]*}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
 
     private WebhookBench() {
     }
@@ -36,8 +45,8 @@ public final class WebhookBench {
     public static int run(List<String> args, PrintStream out) throws Exception {
         Map<String, String> opts = options(args);
         Settings settings = new Settings(Integer.parseInt(opts.getOrDefault("--cpus", "1")),
-                Integer.parseInt(opts.getOrDefault("--requests", "20000")), Integer.parseInt(opts.getOrDefault("--burst", "500")),
-                Integer.parseInt(opts.getOrDefault("--openids", "1000")), opts.containsKey("--aot"),
+                Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS)), Integer.parseInt(opts.getOrDefault("--burst", "500")),
+                openids(opts), opts.containsKey("--aot"),
                 Optional.ofNullable(opts.get("--aot-cache")).map(Path::of));
         if ((settings.aot() || settings.aotCache().isPresent()) && Runtime.version().feature() < 25) {
             throw new IllegalArgumentException("--aot needs JDK 25 or newer (this is " + Runtime.version().feature() + ")");
@@ -95,12 +104,14 @@ public final class WebhookBench {
                 load.run("warm-up", Mix.realistic(), Math.min(2000, requests), 8);
                 for (Mix mix : List.of(Mix.realistic(), Mix.plain())) {
                     for (int c : new int[] {8, 64}) {
-                        MongoCounts before = MongoCounts.parse(shegong.metrics(http));
+                        String metrics = shegong.metrics(http);
                         long cpu = shegong.cpuMillis();
                         Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
-                        results.add(r);
+                        String after = shegong.metrics(http);
+                        long tooFast = Math.round(tooFast(after) - tooFast(metrics));
+                        results.add(tooFast == 0 ? r : r.withError(TOO_FAST, tooFast));
                         costs.printf("%s: %.2f ms of CPU per push; ", r.name(), (shegong.cpuMillis() - cpu) / (double) requests);
-                        MongoCounts.parse(shegong.metrics(http)).printPerMessage(costs, before, requests);
+                        MongoCounts.parse(after).printPerMessage(costs, MongoCounts.parse(metrics), requests);
                     }
                 }
                 rss = shegong.rssMiB();
@@ -151,7 +162,8 @@ public final class WebhookBench {
         double floor8 = results.stream().filter(r -> r.name().equals("I/O floor, 8 connections")).findFirst().orElseThrow().perSecond();
         for (Load.Result r : results) {
             if (r.name().startsWith("shegong, ") && !r.name().contains("burst")) {
-                out.printf("%s: %.2f× the floor%n", r.name(), r.perSecond() / (r.name().endsWith("64 connections") ? floor64 : floor8));
+                out.printf("%s: %.2f× the floor%s%n", r.name(), r.perSecond() / (r.name().endsWith("64 connections") ? floor64 : floor8),
+                        r.errors() > 0 ? " (not a figure: the row had errors)" : "");
             }
         }
     }
@@ -186,6 +198,22 @@ public final class WebhookBench {
             thread.join();
             return ok.get() + " answered, " + failed.get() + " failed, slowest " + slowest.get() + " ms";
         }
+    }
+
+    /**
+     * Each openid sends about {@link #PUSHES_PER_OPENID} pushes a row unless {@code --openids} says
+     * otherwise: the service answers a person's 31st message in a minute "too fast" without
+     * handling it, and a row of such answers would measure that refusal, not the pipeline.
+     */
+    private static int openids(Map<String, String> opts) {
+        int requests = Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS));
+        return Integer.parseInt(opts.getOrDefault("--openids", Integer.toString(Math.max(1000, requests / PUSHES_PER_OPENID))));
+    }
+
+    /** How many pushes the service refused as too fast so far ({@code shegong_wechat_inbound_total}). */
+    private static double tooFast(String metrics) {
+        Matcher m = TOO_FAST_COUNT.matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static Map<String, String> options(List<String> args) {
