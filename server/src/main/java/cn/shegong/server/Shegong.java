@@ -125,6 +125,7 @@ public final class Shegong implements AutoCloseable {
         this.workerNotices = new WorkerNotices(staff, residents, outbox, texts, words, clock);
         this.media = new MediaStore(mongo.database(), cipher);
         this.flow = CaseFlow.wire(mongo.database(), cases, staff, notifier, workerNotices, outbox, texts, words, config, clock);
+        flow.deadlines().ensureIndexes();
         this.households = RegistryFlow.wire(mongo.database(), cipher, staff, outbox, areas, clock);
         Intake intake = new Intake(new IntakeKit(Triage.fromTemplates(Optional.of(config.dataDir().resolve("models"))), words, texts,
                 areas, cases, residents, messages, media, households.monitoring(), flow.alerts(), conversations,
@@ -132,7 +133,7 @@ public final class Shegong implements AutoCloseable {
         this.mediaFetcher = new MediaFetcher(media, wechatApi, clock);
         this.workerDialogue = new WorkerDialogue(new WorkerKit(staff, bindCodes, cases, messages, residents, media, mediaFetcher,
                 households.households(), households.visits(), households.registry(), households.careCategories(), flow.urgentAlerts(),
-                households.trainings(),
+                flow.deadlines(), households.trainings(),
                 notifier, outbox,
                 conversations, audit, redis, texts, words, clock), intake);
         this.webhook = new WebhookService(config.wechat(), redis, cipher, messages, residents, outboxStore, outbox,

@@ -11,6 +11,8 @@ import cn.shegong.admin.account.Role;
 import cn.shegong.bot.routing.CaseSweep;
 import cn.shegong.core.casework.Case;
 import cn.shegong.core.casework.Category;
+import cn.shegong.core.routing.Limit;
+import cn.shegong.core.routing.WorkCalendar;
 import cn.shegong.core.staff.Worker;
 import cn.shegong.fakewechat.FakeWeChat;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,18 +170,39 @@ class RoutingTest {
 
     @Test
     void aRequestSentBackTwiceGoesUpToTheCounty() throws Exception {
+        // by its full number: tests before it may have left open requests of other days with the same short code
         Case c = asks("o-routing-zhou", "同意", "我爷爷八十岁了，一个人住，想找人每周上门看看", "施甸县姚关镇 13800003333 我姓周", "1");
         service.shegong.caseSweep().runOnce();
         Case routed = service.shegong.cases().find(c.id()).orElseThrow();
         assertEquals(java.util.Optional.of(zhao.id()), routed.assigneeId());
-        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 这周在县里培训").replyText().orElse("").contains("已退回"));
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.number() + " 这周在县里培训").replyText().orElse("").contains("已退回"));
         Case back = service.shegong.cases().find(c.id()).orElseThrow();
         assertEquals(Case.Status.NEW, back.status(), "back in the station's inbox");
         assertFalse(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "once is not yet the county's business");
         service.shegong.cases().assignment().assign(c.id(), back.version(), YAOGUAN, java.util.Optional.of(zhao.id()), java.util.Optional.of("赵社工"),
                 service.clock.instant());
-        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.shortCode() + " 还是排不开").replyText().orElse("").contains("已退回"));
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.number() + " 还是排不开").replyText().orElse("").contains("已退回"));
         assertTrue(as("shidian").json("/api/cases/" + c.id()).get("escalated").asBoolean(), "sent back twice: the county sees it");
+    }
+
+    @Test
+    void aRequestSentBackAfterItsTimeToAssignIsTheHeadsAtTheNextSweepThoughItLookedQuiet() throws Exception {
+        Instant opened = service.clock.instant();
+        Case c = asks("o-routing-wu", "同意", "我外婆一个人住在村里，八十多了，想请社工定期上门看看", "施甸县姚关镇 13800005555 我姓吴", "1");
+        CaseSweep sweep = service.shegong.caseSweep();
+        sweep.runOnce();
+        Case routed = service.shegong.cases().find(c.id()).orElseThrow();
+        assertEquals(java.util.Optional.of(zhao.id()), routed.assigneeId());
+        assertTrue(service.platform.says(zhaoPhone, "接单 " + routed.number()).replyText().orElse("").contains("已接单"));
+        assertTrue(service.platform.says(zhaoPhone, "联系 " + routed.number()).ok());
+        Instant assignDue = Limit.parse("1wd").due(opened, new WorkCalendar()); // the rule 其他求助: assigned within a working day
+        service.clock.advance(Duration.between(opened, assignDue).multipliedBy(3).dividedBy(4).plusMinutes(1));
+        sweep.runOnce(); // accepted and contacted: nothing is due, and the request is left alone for a while
+        int warned = cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01").size();
+
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.number() + " 家里有急事要请假").replyText().orElse("").contains("已退回"));
+        sweep.runOnce(); // no time passes: back in the inbox, three quarters of its time to be assigned are gone
+        assertEquals(warned + 1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01").size(), "the station head is reminded to assign it");
     }
 
     @Test

@@ -145,6 +145,7 @@ public final class CaseApi implements HttpService {
         Optional<Worker> worker = Optional.of(Http.text(body, "workerId")).filter(w -> !w.isEmpty()).map(w -> staff.worker(w)
                 .filter(x -> x.stationCode().equals(station) && x.active()).orElseThrow(() -> new ApiException(400, "no_such_worker")));
         changed(cases.assignment().assign(c.id(), Http.version(body), station, worker.map(Worker::id), worker.map(Worker::name), clock.instant()));
+        deadlines.reassigned(c);
         audit.record(clock.instant(), s.username, "assign", c.number(), Http.from(req));
         events.assigned(c, c.township().get().name());
         Case assigned = reload(c);

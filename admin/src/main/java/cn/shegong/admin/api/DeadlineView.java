@@ -31,6 +31,11 @@ public final class DeadlineView {
         this.clock = clock;
     }
 
+    /** Staff changed who has the request: the next sweep looks at its deadlines ({@link DeadlineStore#wake}). */
+    void reassigned(Case c) {
+        tracks.wake(c.id());
+    }
+
     Map<String, Object> of(Case c) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (c.urgent() && c.status().isOpen()) { // an urgent alert nobody has acknowledged yet, climbing its chain

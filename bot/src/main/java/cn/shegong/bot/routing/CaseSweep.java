@@ -36,7 +36,8 @@ import cn.shegong.core.storage.StorageFaults;
  * whole time again, it goes up to the county (on the case, for the county's console). Each step of
  * each request is acted on once, whichever replica sweeps. With routing set to manual, nothing is
  * assigned: requests are only held to their rule's deadlines while staff assign them. An urgent
- * alert nobody acknowledged (收到) in ten minutes goes up its chain ({@link Alerts}).
+ * alert nobody acknowledged (收到) in ten minutes goes up its chain ({@link Alerts}). A run reads
+ * only the requests something may be due for ({@link Deadlines#quietUntil}), not every open one.
  */
 public final class CaseSweep {
 
@@ -119,7 +120,7 @@ public final class CaseSweep {
         int breached = 0;
         int county = 0;
         Instant now = clock.instant();
-        for (DeadlineStore.Track t : tracks.all()) {
+        for (DeadlineStore.Track t : tracks.due(now)) {
             Optional<Case> found = cases.find(t.caseId());
             if (found.isEmpty() || !found.get().status().isOpen()) {
                 tracks.close(t.caseId());
@@ -150,6 +151,9 @@ public final class CaseSweep {
             for (Deadlines.Due d : claimed.stream().filter(x -> x.state() == Deadlines.State.COUNTY).toList()) {
                 cases.addEvent(c.id(), "escalated_to_county", d.step().name().toLowerCase(java.util.Locale.ROOT), now);
                 county++;
+            }
+            if (t.routed()) { // one not routed is tried again each run
+                tracks.quiet(c.id(), deadlines.quietUntil(c, t, now));
             }
         }
         int raised = alerts.escalateUnacknowledged(cases::find, (c, level) -> cases.addEvent(c.id(), "alert_escalated",

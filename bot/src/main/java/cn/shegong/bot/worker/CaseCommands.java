@@ -74,6 +74,7 @@ final class CaseCommands {
         return Step.answer(kit.say(BotText.WORKER_SENT_BACK, values(c)))
                 .with(Effect.guarded("case.send_back", () -> kit.cases().forWorkers().sendBack(c.id(), c.version(), w.name(), kit.now())),
                         Effect.write("case.note", () -> kit.cases().addNote(c.id(), w.name(), reason, kit.now())),
+                        Effect.write("deadlines.wake", () -> kit.deadlines().wake(c.id())), // back in the inbox: assigning it is due again
                         audit(w, "worker_send_back", c))
                 .orIfLost(changed(c));
     }

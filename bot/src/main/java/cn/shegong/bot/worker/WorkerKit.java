@@ -19,6 +19,7 @@ import cn.shegong.core.households.VisitStore;
 import cn.shegong.core.media.MediaStore;
 import cn.shegong.core.message.MessageStore;
 import cn.shegong.core.resident.ResidentStore;
+import cn.shegong.core.routing.DeadlineStore;
 import cn.shegong.core.staff.BindCodes;
 import cn.shegong.core.staff.StaffStore;
 import cn.shegong.core.staff.Trainings;
@@ -29,7 +30,7 @@ import cn.shegong.core.text.Texts;
 /** What the worker's side of the dialogue shares: stores, the resident's notifier, texts and the clock. */
 public record WorkerKit(StaffStore staff, BindCodes codes, CaseStore cases, MessageStore messages, ResidentStore residents,
                         MediaStore media, MediaFetcher fetcher, HouseholdStore households, VisitStore visits, Registry registry,
-                        CareCategories categories, UrgentAlerts urgentAlerts, Trainings trainings,
+                        CareCategories categories, UrgentAlerts urgentAlerts, DeadlineStore deadlines, Trainings trainings,
                         CaseEvents residentEvents, Outbox outbox, ConversationStore states, AuditLog audit, Redis redis,
                         Texts texts, Vocabulary words, Clock clock) {
 

@@ -11,6 +11,8 @@ import java.util.Optional;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -20,13 +22,16 @@ import org.bson.Document;
  * ({@code case_deadlines}, {@code _id} the case id): the rule that routed it and that rule's limits
  * at the time (a later edit does not move a promise already made), whether it was routed, and how
  * far each step has been escalated — claimed atomically, so replicas sweeping at once act once.
- * The sweep reads this collection only: it holds open requests, not the years of closed ones.
+ * The sweep reads this collection only: it holds open requests, not the years of closed ones, and
+ * of those only the ones something may be due for ({@code quietUntil}).
  */
 public final class DeadlineStore {
 
     public record Track(String caseId, Optional<String> rule, Map<RoutingRules.Step, Limit> limits, boolean routed,
                         Map<RoutingRules.Step, Integer> levels) {
     }
+
+    private static final String QUIET = "quietUntil";
 
     private final MongoCollection<Document> tracks;
 
@@ -44,17 +49,33 @@ public final class DeadlineStore {
         Document limits = new Document();
         rule.deadlines().forEach((step, limit) -> limits.append(step.name(), limit.text()));
         tracks.updateOne(Filters.eq("_id", caseId), Updates.combine(Updates.set("rule", rule.name()), Updates.set("limits", limits),
-                Updates.set("routed", routed)), new UpdateOptions().upsert(true));
+                Updates.set("routed", routed), Updates.unset(QUIET)), new UpdateOptions().upsert(true));
     }
 
     public Optional<Track> find(String caseId) {
         return Optional.ofNullable(tracks.find(Filters.eq("_id", caseId)).first()).map(DeadlineStore::track);
     }
 
-    public List<Track> all() {
+    /** The sweep's query: {@code quietUntil}, the time before which nothing about the request can fall due. */
+    public void ensureIndexes() {
+        tracks.createIndex(Indexes.ascending(QUIET), new IndexOptions().name(QUIET));
+    }
+
+    /** The requests something may be due for at {@code now}: those not quiet until later ({@link #quiet}). */
+    public List<Track> due(Instant now) {
         List<Track> out = new ArrayList<>();
-        tracks.find().forEach(d -> out.add(track(d)));
+        tracks.find(Filters.or(Filters.exists(QUIET, false), Filters.lte(QUIET, Date.from(now)))).forEach(d -> out.add(track(d)));
         return out;
+    }
+
+    /** Nothing about the request can fall due before {@code until} ({@link Deadlines#quietUntil}). */
+    public void quiet(String caseId, Instant until) {
+        tracks.updateOne(Filters.eq("_id", caseId), Updates.set(QUIET, Date.from(until)));
+    }
+
+    /** Something changed that {@link Deadlines#quietUntil} could not foresee (the request is back in the inbox): the next sweep reads it. */
+    public void wake(String caseId) {
+        tracks.updateOne(Filters.eq("_id", caseId), Updates.unset(QUIET));
     }
 
     /** True for the one caller that raises {@code step} of the request to {@code level}. */

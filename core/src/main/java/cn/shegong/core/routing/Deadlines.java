@@ -19,6 +19,9 @@ public final class Deadlines {
 
     public enum State { OK, AMBER, RED, COUNTY }
 
+    /** However quiet a request, the sweep reads it again after this long: a safety net, not a schedule. */
+    public static final Duration RECHECK = Duration.ofMinutes(15);
+
     /** One open step: when it started, when it is due, and its state now. */
     public record Due(RoutingRules.Step step, Instant start, Instant due, State state) {
 
@@ -53,17 +56,54 @@ public final class Deadlines {
         return out;
     }
 
+    /**
+     * Until when nothing about this request can fall due, so the sweep need not read it before
+     * then: the first moment a step not yet done reaches a level it has not been raised to, at most
+     * {@link #RECHECK} from now. Acceptance counts as if it could start at once (any assignment
+     * restarts it). What this cannot foresee is a request put back in the inbox, whose assignment
+     * counts from the request: whoever does that wakes its track ({@link DeadlineStore#wake}).
+     */
+    public Instant quietUntil(Case c, DeadlineStore.Track t, Instant now) {
+        Instant until = now.plus(RECHECK);
+        if (!c.status().isOpen() || t.limits().isEmpty()) {
+            return until;
+        }
+        List<Due> steps = new ArrayList<>(of(c, t, now));
+        if (t.limits().containsKey(RoutingRules.Step.ACCEPT)) {
+            steps.add(due(RoutingRules.Step.ACCEPT, now, t, now));
+        }
+        for (Due d : steps) {
+            int reached = Math.max(d.level(), t.levels().getOrDefault(d.step(), 0));
+            if (reached < State.COUNTY.ordinal()) {
+                Instant next = threshold(d, reached + 1);
+                until = next.isBefore(until) ? next : until;
+            }
+        }
+        return until;
+    }
+
+    /** When a step reaches {@code level}: amber at three quarters of its time, red when due, the county when overdue by its time again. */
+    private static Instant threshold(Due d, int level) {
+        Duration whole = Duration.between(d.start(), d.due());
+        return switch (level) {
+            case 1 -> d.start().plus(whole.multipliedBy(3).dividedBy(4));
+            case 2 -> d.due();
+            default -> d.due().plus(whole);
+        };
+    }
+
     /** The most pressing open step, if any. */
     public Optional<Due> worst(Case c, DeadlineStore.Track t, Instant now) {
         return of(c, t, now).stream().findFirst();
     }
 
     private Due due(RoutingRules.Step step, Instant start, DeadlineStore.Track t, Instant now) {
-        Instant due = t.limits().get(step).due(start, calendar);
-        Duration whole = Duration.between(start, due);
-        State state = now.isBefore(start.plus(whole.multipliedBy(3).dividedBy(4))) ? State.OK
-                : now.isBefore(due) ? State.AMBER : now.isBefore(due.plus(whole)) ? State.RED : State.COUNTY;
-        return new Due(step, start, due, state);
+        Due d = new Due(step, start, t.limits().get(step).due(start, calendar), State.OK);
+        State state = State.OK;
+        for (State s : List.of(State.AMBER, State.RED, State.COUNTY)) {
+            state = now.isBefore(threshold(d, s.ordinal())) ? state : s;
+        }
+        return new Due(step, start, d.due(), state);
     }
 
     private static Instant assignedAt(Case c) {
