@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -167,12 +168,12 @@ public final class CaseSweep {
             return false;
         }
         if (!assign || c.status() != Case.Status.NEW || c.assigneeId().isPresent()) { // staff assign it: hold it to its rule's deadlines
-            tracks.routed(c.id(), router.ruleFor(c), true);
+            held(c, router.ruleFor(c));
             return false;
         }
         Router.Decision d = router.decide(c);
         if (d.station().isEmpty()) {
-            tracks.routed(c.id(), d.rule(), false); // the limits hold from now; an admin sets the place
+            tracks.routed(c.id(), d.rule(), false, Optional.empty()); // the limits hold from now; an admin sets the place
             return false;
         }
         Optional<Case> routed = cases.assignment().route(c.id(), c.version(), d.station().get(), d.worker().map(Worker::id), d.worker().map(Worker::name),
@@ -180,11 +181,18 @@ public final class CaseSweep {
         if (routed.isEmpty()) {
             return false;
         }
-        tracks.routed(c.id(), d.rule(), true);
         Case assigned = routed.get();
+        held(assigned, d.rule());
         residents.assigned(assigned, assigned.township().map(x -> x.name()).orElse(""));
         d.worker().ifPresent(w -> workers.assigned(assigned, w));
         return true;
+    }
+
+    /** Held to {@code rule}'s deadlines, and quiet until the first of them can fall due: no sweep reads it before. */
+    private void held(Case c, RoutingRules.Rule rule) {
+        Instant now = clock.instant();
+        DeadlineStore.Track fresh = new DeadlineStore.Track(c.id(), Optional.of(rule.name()), rule.deadlines(), true, Map.of());
+        tracks.routed(c.id(), rule, true, Optional.of(deadlines.quietUntil(c, fresh, now)));
     }
 
     /** A missed deadline is on the case (and counted for the station and the worker in the figures). */

@@ -44,12 +44,16 @@ public final class DeadlineStore {
         tracks.updateOne(Filters.eq("_id", caseId), Updates.setOnInsert("at", Date.from(now)), new UpdateOptions().upsert(true));
     }
 
-    /** The rule that took the request, and its limits; {@code routed} once a station has it. */
-    public void routed(String caseId, RoutingRules.Rule rule, boolean routed) {
+    /**
+     * The rule that took the request, and its limits; {@code routed} once a station has it; quiet
+     * until {@code quietUntil} if given, else looked at by the next sweep.
+     */
+    public void routed(String caseId, RoutingRules.Rule rule, boolean routed, Optional<Instant> quietUntil) {
         Document limits = new Document();
         rule.deadlines().forEach((step, limit) -> limits.append(step.name(), limit.text()));
         tracks.updateOne(Filters.eq("_id", caseId), Updates.combine(Updates.set("rule", rule.name()), Updates.set("limits", limits),
-                Updates.set("routed", routed), Updates.unset(QUIET)), new UpdateOptions().upsert(true));
+                Updates.set("routed", routed), quietUntil.map(q -> Updates.set(QUIET, Date.from(q))).orElse(Updates.unset(QUIET))),
+                new UpdateOptions().upsert(true));
     }
 
     public Optional<Track> find(String caseId) {

@@ -83,7 +83,7 @@ class DeadlinesTest {
         tracks.wake(c.id()); // sent back to the inbox
         assertEquals(List.of(c.id()), ids(tracks.due(MONDAY_9AM)));
         tracks.quiet(c.id(), until);
-        tracks.routed(c.id(), URGENT, true); // routed again, by a rule with other limits
+        tracks.routed(c.id(), URGENT, true, Optional.empty()); // routed again, by a rule with other limits
         assertFalse(ids(tracks.due(MONDAY_9AM)).isEmpty());
     }
 
@@ -91,7 +91,7 @@ class DeadlinesTest {
         Case c = cases.create(new CaseStore.NewCase("o-" + System.nanoTime(), Category.OTHER, true, AREAS.byCode("530521103"),
                 Optional.empty(), Optional.empty(), "", false), MONDAY_9AM);
         tracks.open(c.id(), MONDAY_9AM);
-        tracks.routed(c.id(), rule, true);
+        tracks.routed(c.id(), rule, true, Optional.empty());
         return c;
     }
 
