@@ -81,6 +81,11 @@ class RoutingTest {
         return service.fakeApi.received(openid).stream().filter(r -> templateId.equals(r.payload().get("template_id"))).toList();
     }
 
+    /** The cards of {@code templateId} about the request {@code c}: the tests share the station's people. */
+    List<FakeWeChat.Received> cards(String openid, String templateId, Case c) {
+        return cards(openid, templateId).stream().filter(r -> r.payload().toString().contains(c.number())).toList();
+    }
+
     String texts(String openid) {
         service.shegong.outbox().runOnce();
         return service.fakeApi.received(openid).toString();
@@ -100,7 +105,7 @@ class RoutingTest {
         Case routed = service.shegong.cases().find(c.id()).orElseThrow();
         assertEquals(Case.Status.ASSIGNED, routed.status());
         assertEquals(java.util.Optional.of(zhao.id()), routed.assigneeId(), "the worker skilled in elderly care");
-        assertEquals(1, cards(zhaoPhone, "SG_DEMO_NEW_ASSIGNMENT_01").size(), "the worker's phone gets the card");
+        assertEquals(1, cards(zhaoPhone, "SG_DEMO_NEW_ASSIGNMENT_01", c).size(), "the worker's phone gets the card");
         assertTrue(texts("o-routing-li").contains("已安排给姚关镇社工站"), "the resident is told");
         JsonNode page = as("shidian").json("/api/cases/" + c.id());
         assertEquals("其他求助", page.get("rule").asText());
@@ -109,18 +114,18 @@ class RoutingTest {
 
         service.clock.advance(Duration.ofHours(25)); // Tuesday 10:00: three quarters of the time to accept are gone
         assertEquals(0, sweep.runOnce().routed());
-        assertEquals(1, cards(zhaoPhone, "SG_DEMO_DEADLINE_WARNING_01").size(), "the worker is reminded (acceptance and first contact: one card)");
+        assertEquals(1, cards(zhaoPhone, "SG_DEMO_DEADLINE_WARNING_01", c).size(), "the worker is reminded (acceptance and first contact: one card)");
         sweep.runOnce();
         try (Shegong replica = service.startReplica()) {
             replica.caseSweep().runOnce();
         }
-        assertEquals(1, cards(zhaoPhone, "SG_DEMO_DEADLINE_WARNING_01").size(), "once, whoever sweeps");
+        assertEquals(1, cards(zhaoPhone, "SG_DEMO_DEADLINE_WARNING_01", c).size(), "once, whoever sweeps");
         assertEquals("AMBER", as("shidian").json("/api/cases/" + c.id()).get("deadline").get("state").asText());
 
         service.clock.advance(Duration.ofHours(9)); // Tuesday 19:00: acceptance and first contact are late
         CaseSweep.Result late = sweep.runOnce();
         assertEquals(2, late.breached(), late.toString());
-        assertEquals(1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01").size(), "the station head is told, in one card");
+        assertEquals(1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01", c).size(), "the station head is told, in one card");
         assertTrue(texts("o-routing-li").contains("0875-8123456"), "the resident is told honestly, with the station's phone");
         assertTrue(service.shegong.cases().find(c.id()).orElseThrow().timeline().stream().anyMatch(e -> e.kind().equals("deadline_missed")));
 
@@ -186,23 +191,32 @@ class RoutingTest {
     }
 
     @Test
-    void aRequestSentBackAfterItsTimeToAssignIsTheHeadsAtTheNextSweepThoughItLookedQuiet() throws Exception {
+    void aRequestPutBackInTheInboxAfterItsTimeToAssignIsTheHeadsAtTheNextSweepThoughItLookedQuiet() throws Exception {
         Instant opened = service.clock.instant();
-        Case c = asks("o-routing-wu", "同意", "我外婆一个人住在村里，八十多了，想请社工定期上门看看", "施甸县姚关镇 13800005555 我姓吴", "1");
+        Case wu = taken(asks("o-routing-wu", "同意", "我外婆一个人住在村里，八十多了，想请社工定期上门看看", "施甸县姚关镇 13800005555 我姓吴", "1"));
+        Case zheng = taken(asks("o-routing-zheng", "同意", "我奶奶八十多岁了一个人住，想找人定期上门照看一下", "施甸县姚关镇 13800006666 我姓郑", "1"));
+        Instant assignDue = Limit.parse("1wd").due(opened, new WorkCalendar()); // the rule 其他求助: assigned within a working day
+        service.clock.advance(Duration.between(opened, assignDue).multipliedBy(3).dividedBy(4).plusMinutes(1));
         CaseSweep sweep = service.shegong.caseSweep();
-        sweep.runOnce();
+        sweep.runOnce(); // accepted and contacted: nothing is due, and the requests are left alone for a while
+        assertEquals(List.of(), cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01", wu));
+
+        assertTrue(service.platform.says(zhaoPhone, "退回 " + wu.number() + " 家里有急事要请假").replyText().orElse("").contains("已退回"));
+        int version = as("city").json("/api/cases/" + zheng.id()).get("version").asInt();
+        as("city").act("/api/cases/" + zheng.id() + "/assign", Map.of("workerId", "", "version", version)); // the station, nobody in it yet
+        sweep.runOnce(); // no time passes: back in the inbox, three quarters of their time to be assigned are gone
+        assertEquals(1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01", wu).size(), "the station head is reminded to assign it");
+        assertEquals(1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01", zheng).size(), "and this one");
+    }
+
+    /** Routed to 赵社工, who accepts it and calls the person. */
+    Case taken(Case c) {
+        service.shegong.caseSweep().runOnce();
         Case routed = service.shegong.cases().find(c.id()).orElseThrow();
         assertEquals(java.util.Optional.of(zhao.id()), routed.assigneeId());
         assertTrue(service.platform.says(zhaoPhone, "接单 " + routed.number()).replyText().orElse("").contains("已接单"));
         assertTrue(service.platform.says(zhaoPhone, "联系 " + routed.number()).ok());
-        Instant assignDue = Limit.parse("1wd").due(opened, new WorkCalendar()); // the rule 其他求助: assigned within a working day
-        service.clock.advance(Duration.between(opened, assignDue).multipliedBy(3).dividedBy(4).plusMinutes(1));
-        sweep.runOnce(); // accepted and contacted: nothing is due, and the request is left alone for a while
-        int warned = cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01").size();
-
-        assertTrue(service.platform.says(zhaoPhone, "退回 " + routed.number() + " 家里有急事要请假").replyText().orElse("").contains("已退回"));
-        sweep.runOnce(); // no time passes: back in the inbox, three quarters of its time to be assigned are gone
-        assertEquals(warned + 1, cards(headPhone, "SG_DEMO_DEADLINE_WARNING_01").size(), "the station head is reminded to assign it");
+        return routed;
     }
 
     @Test

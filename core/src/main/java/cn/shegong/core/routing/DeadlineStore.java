@@ -65,10 +65,15 @@ public final class DeadlineStore {
         tracks.createIndex(Indexes.ascending(QUIET), new IndexOptions().name(QUIET));
     }
 
-    /** The requests something may be due for at {@code now}: those not quiet until later ({@link #quiet}). */
+    /**
+     * The requests something may be due for at {@code now}: those not quiet until later ({@link
+     * #quiet}), and those quiet past {@link Deadlines#RECHECK} from now, which only a clock set
+     * back (or a replica's clock ahead) makes.
+     */
     public List<Track> due(Instant now) {
         List<Track> out = new ArrayList<>();
-        tracks.find(Filters.or(Filters.exists(QUIET, false), Filters.lte(QUIET, Date.from(now)))).forEach(d -> out.add(track(d)));
+        tracks.find(Filters.or(Filters.exists(QUIET, false), Filters.lte(QUIET, Date.from(now)),
+                Filters.gt(QUIET, Date.from(now.plus(Deadlines.RECHECK))))).forEach(d -> out.add(track(d)));
         return out;
     }
 

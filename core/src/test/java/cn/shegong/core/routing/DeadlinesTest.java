@@ -80,6 +80,7 @@ class DeadlinesTest {
         tracks.quiet(c.id(), until);
         assertTrue(ids(tracks.due(until.minusSeconds(1))).isEmpty());
         assertEquals(List.of(c.id()), ids(tracks.due(until)));
+        assertEquals(List.of(c.id()), ids(tracks.due(until.minus(Deadlines.RECHECK).minusSeconds(1))), "a clock set back");
         tracks.wake(c.id()); // sent back to the inbox
         assertEquals(List.of(c.id()), ids(tracks.due(MONDAY_9AM)));
         tracks.quiet(c.id(), until);
