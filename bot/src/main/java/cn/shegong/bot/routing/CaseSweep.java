@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -136,7 +135,8 @@ public final class CaseSweep {
                 t = tracks.find(c.id()).orElse(t); // unroutable (place unknown): still held to its deadlines
             }
             List<Deadlines.Due> claimed = new java.util.ArrayList<>(); // most pressing first
-            for (Deadlines.Due due : deadlines.of(c, t, now)) {
+            List<Deadlines.Due> dues = deadlines.of(c, t, now);
+            for (Deadlines.Due due : dues) {
                 if (due.level() > 0 && tracks.claim(c.id(), due.step(), due.level())) {
                     claimed.add(due);
                 }
@@ -154,7 +154,7 @@ public final class CaseSweep {
                 county++;
             }
             if (t.routed()) { // one not routed is tried again each run
-                tracks.quiet(c.id(), deadlines.quietUntil(c, t, now));
+                tracks.quiet(c.id(), deadlines.quietUntil(c, t.raisedTo(dues), now));
             }
         }
         int raised = alerts.escalateUnacknowledged(cases::find, (c, level) -> cases.addEvent(c.id(), "alert_escalated",
@@ -190,9 +190,7 @@ public final class CaseSweep {
 
     /** Held to {@code rule}'s deadlines, and quiet until the first of them can fall due: no sweep reads it before. */
     private void held(Case c, RoutingRules.Rule rule) {
-        Instant now = clock.instant();
-        DeadlineStore.Track fresh = new DeadlineStore.Track(c.id(), Optional.of(rule.name()), rule.deadlines(), true, Map.of());
-        tracks.routed(c.id(), rule, true, Optional.of(deadlines.quietUntil(c, fresh, now)));
+        tracks.routed(c.id(), rule, true, Optional.of(deadlines.quietUntil(c, DeadlineStore.Track.routedBy(c.id(), rule), clock.instant())));
     }
 
     /** A missed deadline is on the case (and counted for the station and the worker in the figures). */

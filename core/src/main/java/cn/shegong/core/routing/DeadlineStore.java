@@ -29,6 +29,19 @@ public final class DeadlineStore {
 
     public record Track(String caseId, Optional<String> rule, Map<RoutingRules.Step, Limit> limits, boolean routed,
                         Map<RoutingRules.Step, Integer> levels) {
+
+        /** Just routed by {@code rule}: its limits, no step raised yet. */
+        public static Track routedBy(String caseId, RoutingRules.Rule rule) {
+            return new Track(caseId, Optional.of(rule.name()), rule.deadlines(), true, Map.of());
+        }
+
+        /** The same, with each step of {@code dues} raised to its level (claimed by this sweep or another). */
+        public Track raisedTo(List<Deadlines.Due> dues) {
+            Map<RoutingRules.Step, Integer> raised = new EnumMap<>(RoutingRules.Step.class);
+            raised.putAll(levels);
+            dues.forEach(d -> raised.merge(d.step(), d.level(), Math::max));
+            return new Track(caseId, rule, limits, routed, raised);
+        }
     }
 
     private static final String QUIET = "quietUntil";

@@ -58,10 +58,11 @@ public final class Deadlines {
 
     /**
      * Until when nothing about this request can fall due, so the sweep need not read it before
-     * then: the first moment a step not yet done reaches a level it has not been raised to, at most
-     * {@link #RECHECK} from now. Acceptance counts as if it could start at once (any assignment
-     * restarts it). What this cannot foresee is a request put back in the inbox, whose assignment
-     * counts from the request: whoever does that wakes its track ({@link DeadlineStore#wake}).
+     * then: the first moment a step not yet done reaches a level it has not been raised to (now, if
+     * one already has), at most {@link #RECHECK} from now. Acceptance counts as if it could start
+     * at once (any assignment restarts it). What this cannot foresee is a request put back in the
+     * inbox, whose assignment counts from the request: whoever does that wakes its track
+     * ({@link DeadlineStore#wake}).
      */
     public Instant quietUntil(Case c, DeadlineStore.Track t, Instant now) {
         Instant until = now.plus(RECHECK);
@@ -69,17 +70,15 @@ public final class Deadlines {
             return until;
         }
         List<Due> steps = new ArrayList<>(of(c, t, now));
-        if (t.limits().containsKey(RoutingRules.Step.ACCEPT)) {
-            steps.add(due(RoutingRules.Step.ACCEPT, now, t, now));
-        }
+        steps.add(due(RoutingRules.Step.ACCEPT, now, t, now));
         for (Due d : steps) {
-            int reached = Math.max(d.level(), t.levels().getOrDefault(d.step(), 0));
-            if (reached < State.COUNTY.ordinal()) {
-                Instant next = threshold(d, reached + 1);
+            int raised = t.levels().getOrDefault(d.step(), 0);
+            if (raised < State.COUNTY.ordinal()) {
+                Instant next = threshold(d, raised + 1);
                 until = next.isBefore(until) ? next : until;
             }
         }
-        return until;
+        return until.isBefore(now) ? now : until;
     }
 
     /** When a step reaches {@code level}: amber at three quarters of its time, red when due, the county when overdue by its time again. */
@@ -107,6 +106,8 @@ public final class Deadlines {
     }
 
     private static Instant assignedAt(Case c) {
-        return c.timeline().stream().filter(e -> e.kind().equals("assigned")).map(Case.Event::at).reduce((a, b) -> b).orElse(c.createdAt());
+        // the latest, not the last in the list: a merge appends the duplicate's older events
+        return c.timeline().stream().filter(e -> e.kind().equals("assigned")).map(Case.Event::at).max(Comparator.naturalOrder())
+                .orElse(c.createdAt());
     }
 }

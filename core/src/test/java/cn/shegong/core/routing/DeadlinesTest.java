@@ -58,6 +58,15 @@ class DeadlinesTest {
     }
 
     @Test
+    void aRequestRoutedLateWithAStepAlreadyPastItsTimeIsDueAtOnce() {
+        Case c = opened(URGENT);
+        Instant late = MONDAY_9AM.plus(Duration.ofMinutes(20)); // assigning it was due at 9:15, and nobody has been told
+        assertEquals(late, deadlines.quietUntil(c, DeadlineStore.Track.routedBy(c.id(), URGENT), late));
+        DeadlineStore.Track told = tracks.find(c.id()).orElseThrow().raisedTo(deadlines.of(c, tracks.find(c.id()).orElseThrow(), late));
+        assertEquals(MONDAY_9AM.plus(Duration.ofMinutes(30)), deadlines.quietUntil(c, told, late), "once told it is late: the county, at 9:30");
+    }
+
+    @Test
     void acceptingCountsAsIfItCouldStartAtAnyMomentAndNoRequestIsQuietPastTheRecheck() {
         Case c = opened(rule(Map.of(RoutingRules.Step.ASSIGN, "PT15M", RoutingRules.Step.ACCEPT, "PT10M",
                 RoutingRules.Step.FIRST_CONTACT, "PT2H", RoutingRules.Step.CLOSE, "10wd")));
