@@ -159,9 +159,14 @@ public final class Outbox {
      * Sends every item that is due now, as far as this second's sends allow; returns how many were
      * handled. Only as many items are claimed as may still be sent this second: what waits beyond
      * that is left untouched for the next poll, instead of each item being claimed and put back
-     * (two writes each, every poll, for the whole backlog).
+     * (two writes each, every poll, for the whole backlog). Menus that waited past {@link
+     * #MENU_FRESH} are dropped first, all in one command.
      */
     public int runOnce() {
+        long stale = store.dropMenusQueuedBefore(clock.instant().minus(MENU_FRESH));
+        if (stale > 0) {
+            counter("stale_menu").increment(stale);
+        }
         int handled = 0;
         for (List<OutboxItem> batch = claimWithinRate(); !batch.isEmpty(); batch = claimWithinRate()) {
             Instant claimed = clock.instant();
@@ -277,7 +282,11 @@ public final class Outbox {
     }
 
     private void count(String result) {
-        registry.getOrCreate(Counter.builder("shegong.outbox").tags(List.of(Tag.create("result", result)))
-                .description("Outbox deliveries by result")).increment();
+        counter(result).increment();
+    }
+
+    private Counter counter(String result) {
+        return registry.getOrCreate(Counter.builder("shegong.outbox").tags(List.of(Tag.create("result", result)))
+                .description("Outbox deliveries by result"));
     }
 }

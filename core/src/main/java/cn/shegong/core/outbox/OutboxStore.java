@@ -91,6 +91,16 @@ public final class OutboxStore {
         return id.toHexString();
     }
 
+    /**
+     * Removes the menus still waiting that were queued before {@code cutoff}, in one command; how
+     * many. Nobody follows a dropped menu up (the typed answer still works), so none is archived:
+     * under a backlog past the send rate, four writes each to drop them was most of the outbox's cost.
+     */
+    public long dropMenusQueuedBefore(Instant cutoff) {
+        return outbox.deleteMany(Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.exists("menu"),
+                Filters.lt("createdAt", Date.from(cutoff)))).getDeletedCount();
+    }
+
     /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
     public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
         return claimDue(now, lease, 1).stream().findFirst();
