@@ -28,13 +28,15 @@ import cn.shegong.bot.triage.Triage;
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
  * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
  * for each row the CPU time a push cost the service (or the floor) and the MongoDB commands it sent
- * ({@link MongoCounts}). K openids (default: one per three pushes of a row, at least 1,000) take
- * turns; a push the service refused as too fast counts as an error.
+ * ({@link MongoCounts}). Each row has its own K people (default N/10, at least 128), each sending
+ * the realistic day's ten messages in order; a push the service refused as too fast counts as an
+ * error.
  */
 public final class WebhookBench {
 
     private static final String DEFAULT_REQUESTS = "20000";
-    private static final int PUSHES_PER_OPENID = 3;
+    /** Twice the most connections a row uses. */
+    private static final int MIN_PEOPLE = 128;
     private static final String TOO_FAST = "answered \"too fast\" (over 30 a minute from one openid), not handled";
     private static final Pattern TOO_FAST_COUNT =
             Pattern.compile("^shegong_wechat_inbound_total\\{[^}]*outcome=\"too_fast\"[^}]*}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
@@ -44,9 +46,9 @@ public final class WebhookBench {
 
     public static int run(List<String> args, PrintStream out) throws Exception {
         Map<String, String> opts = options(args);
-        Settings settings = new Settings(Integer.parseInt(opts.getOrDefault("--cpus", "1")),
-                Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS)), Integer.parseInt(opts.getOrDefault("--burst", "500")),
-                openids(opts), opts.containsKey("--aot"),
+        int requests = Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS));
+        Settings settings = new Settings(Integer.parseInt(opts.getOrDefault("--cpus", "1")), requests,
+                Integer.parseInt(opts.getOrDefault("--burst", "500")), openids(opts, requests), opts.containsKey("--aot"),
                 Optional.ofNullable(opts.get("--aot-cache")).map(Path::of));
         if ((settings.aot() || settings.aotCache().isPresent()) && Runtime.version().feature() < 25) {
             throw new IllegalArgumentException("--aot needs JDK 25 or newer (this is " + Runtime.version().feature() + ")");
@@ -97,13 +99,14 @@ public final class WebhookBench {
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             Map<String, String> env = wechat.env();
             try (ChildService shegong = ChildService.start("serve", cpus, true, serveOptions, env, dir.resolve("shegong"), dir.resolve("shegong.log"))) {
-                Load load = wechat.load(http, shegong.uri(), openids, "o-bench-");
                 HealthWatch watch = HealthWatch.start(shegong, http);
-                results.add(load.burst("shegong, cold-start burst of " + burst, Mix.realistic(), burst));
+                results.add(wechat.load(http, shegong.uri(), burst, "o-burst-").burst("shegong, cold-start burst of " + burst, Mix.realistic(), burst));
                 health = watch.stop();
-                load.run("warm-up", Mix.realistic(), Math.min(2000, requests), 8);
+                wechat.load(http, shegong.uri(), openids, "o-warm-").run("warm-up", Mix.realistic(), Math.min(2000, requests), 8);
+                int row = 0;
                 for (Mix mix : List.of(Mix.realistic(), Mix.plain())) {
                     for (int c : new int[] {8, 64}) {
+                        Load load = wechat.load(http, shegong.uri(), openids, "o-row" + ++row + "-"); // people of its own
                         String metrics = shegong.metrics(http);
                         long cpu = shegong.cpuMillis();
                         Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
@@ -117,11 +120,11 @@ public final class WebhookBench {
                 rss = shegong.rssMiB();
             }
             try (ChildService floor = ChildService.start("bench-floor", cpus, true, env, dir.resolve("floor"), dir.resolve("floor.log"))) {
-                Load load = wechat.load(http, floor.uri(), openids, "o-floor-");
-                load.run("warm-up", Mix.plain(), Math.min(2000, requests), 8);
+                wechat.load(http, floor.uri(), openids, "o-floor-warm-").run("warm-up", Mix.plain(), Math.min(2000, requests), 8);
                 for (int c : new int[] {8, 64}) {
                     long cpu = floor.cpuMillis();
-                    Load.Result r = load.run("I/O floor, " + c + " connections", Mix.plain(), requests, c);
+                    Load.Result r = wechat.load(http, floor.uri(), openids, "o-floor" + c + "-").run("I/O floor, " + c + " connections", Mix.plain(),
+                            requests, c);
                     results.add(r);
                     costs.printf("%s: %.2f ms of CPU per push%n", r.name(), (floor.cpuMillis() - cpu) / (double) requests);
                 }
@@ -147,7 +150,7 @@ public final class WebhookBench {
     }
 
     private static void print(PrintStream out, List<Load.Result> results, Settings s, String health, long rss) {
-        out.printf("service on %d CPU(s)%s, %d requests per row, %d openids, Java %s; load generator in another JVM%n%n",
+        out.printf("service on %d CPU(s)%s, %d requests per row, %d people a row, Java %s; load generator in another JVM%n%n",
                 s.cpus(), s.aot() || s.aotCache().isPresent() ? " with an AOT cache" : "", s.requests(), s.openids(), Runtime.version());
         out.printf("| %-58s | %7s | %8s | %8s | %8s | %6s |%n", "target", "msg/s", "p50 ms", "p99 ms", "max ms", "errors");
         out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(60), "-".repeat(9), "-".repeat(10), "-".repeat(10), "-".repeat(10), "-".repeat(8));
@@ -201,13 +204,14 @@ public final class WebhookBench {
     }
 
     /**
-     * Each openid sends about {@link #PUSHES_PER_OPENID} pushes a row unless {@code --openids} says
-     * otherwise: the service answers a person's 31st message in a minute "too fast" without
-     * handling it, and a row of such answers would measure that refusal, not the pipeline.
+     * The people of a row, unless {@code --openids} says otherwise: each row has its own, each
+     * sending the realistic day's messages once, in order (or the policy question as many times).
+     * Fewer, and they would pass 30 messages a minute, which the service answers "too fast" without
+     * handling them; at least {@link #MIN_PEOPLE}, so that no person has two pushes in flight.
      */
-    private static int openids(Map<String, String> opts) {
-        int requests = Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS));
-        return Integer.parseInt(opts.getOrDefault("--openids", Integer.toString(Math.max(1000, requests / PUSHES_PER_OPENID))));
+    private static int openids(Map<String, String> opts, int requests) {
+        int perPerson = Mix.realistic().script().size();
+        return Integer.parseInt(opts.getOrDefault("--openids", Integer.toString(Math.max(MIN_PEOPLE, requests / perPerson))));
     }
 
     /** How many pushes the service refused as too fast so far ({@code shegong_wechat_inbound_total}). */
