@@ -46,6 +46,8 @@ public final class Outbox {
      * on (the person typed, or gave up), and options for an old question would only confuse.
      */
     public static final Duration MENU_FRESH = Duration.ofMinutes(1);
+    /** How often menus past {@link #MENU_FRESH} are dropped; one claimed in between is dropped as it comes. */
+    static final Duration DROP_EVERY = Duration.ofMillis(500);
     /** The template a chat message falls back to (templates/wechat/templates.yaml). */
     public static final String MESSAGE_WAITING = "message_waiting";
     static final int MAX_ATTEMPTS = 6;
@@ -62,6 +64,7 @@ public final class Outbox {
     private final Clock clock;
     private final MeterRegistry registry;
     private volatile ScheduledExecutorService scheduler;
+    private volatile Instant nextDrop = Instant.MIN;
 
     public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis,
                   Clock clock, MeterRegistry registry) {
@@ -163,10 +166,7 @@ public final class Outbox {
      * #MENU_FRESH} are dropped first, all in one command.
      */
     public int runOnce() {
-        long stale = store.dropMenusQueuedBefore(clock.instant().minus(MENU_FRESH));
-        if (stale > 0) {
-            counter("stale_menu").increment(stale);
-        }
+        dropStaleMenus();
         int handled = 0;
         for (List<OutboxItem> batch = claimWithinRate(); !batch.isEmpty(); batch = claimWithinRate()) {
             Instant claimed = clock.instant();
@@ -179,6 +179,19 @@ public final class Outbox {
             }
         }
         return handled;
+    }
+
+    /** At most every {@link #DROP_EVERY}: every enqueued notice wakes the sender, and each drop is a query of the waiting items. */
+    private void dropStaleMenus() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextDrop)) {
+            return;
+        }
+        nextDrop = now.plus(DROP_EVERY);
+        long stale = store.dropMenusQueuedBefore(now.minus(MENU_FRESH));
+        if (stale > 0) {
+            counter("stale_menu").increment(stale);
+        }
     }
 
     private List<OutboxItem> claimWithinRate() {
