@@ -163,7 +163,7 @@ public final class Outbox {
      * handled. Only as many items are claimed as may still be sent this second: what waits beyond
      * that is left untouched for the next poll, instead of each item being claimed and put back
      * (two writes each, every poll, for the whole backlog). Menus that waited past {@link
-     * #MENU_FRESH} are dropped first, all in one command.
+     * #MENU_FRESH} are dropped first, all in one command (at most every {@link #DROP_EVERY}).
      */
     public int runOnce() {
         dropStaleMenus();

@@ -48,6 +48,23 @@ class OutboxStoreTest {
     }
 
     @Test
+    void onlyMenusStillWaitingFromBeforeTheCutoffAreDropped() {
+        var menu = new OutboxItem.Menu("请选择：", List.of(new OutboxItem.Option("101", "同意")), "");
+        String old = store.enqueueMenu("o-1", menu, t0, t0);
+        String beingSent = store.enqueueMenu("o-2", menu, t0, t0);
+        assertEquals(beingSent, store.claimDue(t0, Duration.ofMinutes(1), 2).stream().map(OutboxItem::id).filter(beingSent::equals)
+                .findFirst().orElseThrow()); // both were due; "old" goes back to waiting below
+        store.defer(old, t0);
+        String text = enqueue();
+        String fresh = store.enqueueMenu("o-3", menu, t0.plusSeconds(30), t0.plusSeconds(30));
+        assertEquals(1, store.dropMenusQueuedBefore(t0.plusSeconds(10)));
+        assertTrue(store.find(old).isEmpty(), "dropped, and not archived");
+        for (String kept : List.of(beingSent, text, fresh)) {
+            assertTrue(store.find(kept).isPresent(), kept);
+        }
+    }
+
+    @Test
     void anItemIsClaimedOnceUntilItsLeaseRunsOut() {
         String id = enqueue();
         OutboxItem claimed = store.claimDue(t0, Duration.ofMinutes(1)).orElseThrow();
