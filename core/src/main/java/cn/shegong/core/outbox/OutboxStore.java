@@ -35,8 +35,7 @@ import org.bson.types.ObjectId;
  */
 public final class OutboxStore {
 
-    /** Moved on by every change of an item's state, so a claim changes only the state it saw. */
-    private static final String VERSION = "v";
+    private static final String VERSION = OutboxDocuments.VERSION;
     private static final List<String> LIVE = List.of(OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name());
 
     private final MongoCollection<Document> outbox;
@@ -44,11 +43,11 @@ public final class OutboxStore {
     /** Delivery reports that arrived before we had recorded the template message they report on. */
     private final MongoCollection<Document> earlyReports;
 
-    private final FieldCipher cipher;
+    private final OutboxDocuments documents;
 
     /** Texts and notice values are encrypted: a reply or a preview can repeat what someone wrote. */
     public OutboxStore(MongoDatabase db, FieldCipher cipher) {
-        this.cipher = cipher;
+        this.documents = new OutboxDocuments(cipher);
         this.outbox = db.getCollection("outbox");
         this.done = db.getCollection("outbox_done");
         this.earlyReports = db.getCollection("template_reports");
@@ -72,22 +71,14 @@ public final class OutboxStore {
     /** Queues an item that is not to be sent before {@code due}. */
     public String enqueue(String openid, Optional<String> text, Optional<OutboxItem.Notice> notice, Instant now, Instant due) {
         ObjectId id = new ObjectId();
-        Document d = new Document("_id", id).append("openid", openid)
-                .append("status", OutboxItem.Status.PENDING.name()).append("attempts", 0).append(VERSION, 0)
-                .append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now));
-        text.ifPresent(t -> d.append("text", cipher.encrypt(t)));
-        notice.ifPresent(n -> d.append("notice", new Document("kind", n.kind()).append("values", sealed(n.values()))));
-        outbox.insertOne(d);
+        outbox.insertOne(documents.message(id, openid, text, notice, now, due));
         return id.toHexString();
     }
 
     /** Queues a tappable menu, not to be sent before {@code due} (it follows a passive reply). */
     public String enqueueMenu(String openid, OutboxItem.Menu menu, Instant now, Instant due) {
         ObjectId id = new ObjectId();
-        outbox.insertOne(new Document("_id", id).append("openid", openid).append("status", OutboxItem.Status.PENDING.name())
-                .append("attempts", 0).append(VERSION, 0).append("nextAttemptAt", Date.from(due)).append("createdAt", Date.from(now))
-                .append("menu", new Document("head", menu.head()).append("tail", menu.tail()).append("options",
-                        menu.options().stream().map(o -> new Document("id", o.id()).append("label", o.label())).toList())));
+        outbox.insertOne(documents.menu(id, openid, menu, now, due));
         return id.toHexString();
     }
 
@@ -125,7 +116,7 @@ public final class OutboxStore {
                             Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),
                     new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
             if (after != null) {
-                claimed.add(item(after));
+                claimed.add(documents.item(after));
             }
         }
         return claimed;
@@ -252,7 +243,7 @@ public final class OutboxStore {
 
     public Optional<OutboxItem> find(String id) {
         Document d = outbox.find(byId(id)).first();
-        return Optional.ofNullable(d != null ? d : done.find(byId(id)).first()).map(this::item);
+        return Optional.ofNullable(d != null ? d : done.find(byId(id)).first()).map(documents::item);
     }
 
     /** Everything queued for the person, waiting or finished, oldest first. */
@@ -262,44 +253,10 @@ public final class OutboxStore {
         outbox.find(Filters.eq("openid", openid)).forEach(d -> all.putIfAbsent(d.getObjectId("_id"), d)); // a copy being moved: once
         return all.values().stream()
                 .sorted(java.util.Comparator.comparing((Document d) -> d.getDate("createdAt")).thenComparing(d -> d.getObjectId("_id")))
-                .map(this::item).toList();
+                .map(documents::item).toList();
     }
 
     private static org.bson.conversions.Bson byId(String id) {
         return Filters.eq("_id", new ObjectId(id));
-    }
-
-    /** Texts written before they were encrypted are read as they are. */
-    private String readText(String stored) {
-        try {
-            return cipher.decrypt(stored);
-        } catch (IllegalArgumentException clearText) {
-            return stored;
-        }
-    }
-
-    /** A notice's values (names, previews of what someone wrote) as one encrypted string. */
-    private String sealed(Map<String, String> values) {
-        return cipher.encrypt(new Document(values).toJson());
-    }
-
-    private OutboxItem item(Document d) {
-        Document notice = d.get("notice", Document.class);
-        Optional<OutboxItem.Notice> n = Optional.ofNullable(notice).map(x -> {
-            Map<String, String> values = new LinkedHashMap<>();
-            Object stored = x.get("values");
-            Document v = stored instanceof Document clear ? clear : Document.parse(cipher.decrypt((String) stored)); // clear: before encryption
-            v.forEach((k, val) -> values.put(k, String.valueOf(val)));
-            return new OutboxItem.Notice(x.getString("kind"), values);
-        });
-        return new OutboxItem(d.getObjectId("_id").toHexString(), d.getString("openid"),
-                Optional.ofNullable(d.getString("text")).map(this::readText), n,
-                OutboxItem.Status.valueOf(d.getString("status")), d.getInteger("attempts", 0),
-                d.getDate("nextAttemptAt").toInstant(), Optional.ofNullable(d.getString("lastError")),
-                d.getDate("createdAt").toInstant(), Optional.ofNullable(d.getDate("sentAt")).map(Date::toInstant),
-                Optional.ofNullable(d.getString("sentAs")), Optional.ofNullable(d.getLong("templateMsgId")),
-                Optional.ofNullable(d.getString("delivery")), Optional.ofNullable(d.get("menu", Document.class)).map(m -> new OutboxItem.Menu(
-                        m.getString("head"), m.getList("options", Document.class).stream()
-                        .map(o -> new OutboxItem.Option(o.getString("id"), o.getString("label"))).toList(), m.getString("tail"))));
     }
 }
