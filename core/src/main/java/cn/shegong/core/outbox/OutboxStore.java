@@ -92,6 +92,11 @@ public final class OutboxStore {
                 Filters.lt("createdAt", Date.from(cutoff)))).getDeletedCount();
     }
 
+    /** Removes one claimed menu that went stale meanwhile; not archived, as {@link #dropMenusQueuedBefore}. */
+    public void dropMenu(String id) {
+        outbox.deleteOne(byId(id));
+    }
+
     /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
     public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
         return claimDue(now, lease, 1).stream().findFirst();
