@@ -17,6 +17,7 @@ import cn.shegong.core.storage.Redis;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -50,6 +51,17 @@ final class Observe {
                 Counter.builder("shegong.mongo.commands")
                         .tags(List.of(Tag.create("command", command), Tag.create("collection", collection)))
                         .description("Commands sent to MongoDB, by command and collection"))).increment());
+    }
+
+    /**
+     * Counts the documents the embedded store's queries looked at one by one, no index answering
+     * them: {@code shegong_embedded_documents_scanned_total} (a real MongoDB has no such count here).
+     */
+    static void embeddedScans(MeterRegistry meters, Mongo mongo) {
+        if (mongo.embeddedDocumentsScanned().isPresent()) {
+            meters.getOrCreate(FunctionalCounter.builder("shegong.embedded.documents.scanned", mongo,
+                    m -> m.embeddedDocumentsScanned().orElse(0)).description("Documents the embedded store's queries scanned, no index answering them"));
+        }
     }
 
     /**

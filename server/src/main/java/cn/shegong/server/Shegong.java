@@ -181,6 +181,7 @@ public final class Shegong implements AutoCloseable {
             throw e;
         }
         try {
+            Observe.embeddedScans(Metrics.globalRegistry(), mongo);
             return new Shegong(config, clock, mongo, redis, seams);
         } catch (RuntimeException e) {
             mongo.close();

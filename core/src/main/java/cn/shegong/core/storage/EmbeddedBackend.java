@@ -2,6 +2,7 @@ package cn.shegong.core.storage;
 
 import java.util.List;
 import java.util.Map.Entry;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -56,6 +57,8 @@ final class EmbeddedBackend extends H2Backend {
     private volatile Journal journal;
     /** Shared by every write command ({@link JournaledCollection}), taken whole by {@link #commitWhole}. */
     private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
+    /** Documents looked at by queries no index answered, in every collection ({@link IndexedCollection}). */
+    private final LongAdder scanned = new LongAdder();
 
     EmbeddedBackend(MVStore store) {
         super(store);
@@ -89,6 +92,11 @@ final class EmbeddedBackend extends H2Backend {
     /** Closes the file without committing what changed since its last commit (a replay that failed half-way). */
     void abandon() {
         getMvStore().closeImmediately();
+    }
+
+    /** Documents looked at by scans so far, in every collection. */
+    long documentsScanned() {
+        return scanned.sum();
     }
 
     /** The write barrier (tests). */
@@ -126,7 +134,7 @@ final class EmbeddedBackend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return EmbeddedDatabase.open(databaseName, new EmbeddedDatabase.Opened(getMvStore(), () -> journal, () -> barrier), getCursorRegistry());
+        return EmbeddedDatabase.open(databaseName, new EmbeddedDatabase.Opened(getMvStore(), () -> journal, () -> barrier, () -> scanned), getCursorRegistry());
     }
 
     /** Index keys compared value by value. */

@@ -1,6 +1,7 @@
 package cn.shegong.core.storage;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
@@ -36,11 +37,12 @@ final class EmbeddedDatabase extends H2Database {
     private static final String DATA = "databases.", META = "meta.";
 
     /**
-     * What a database's maps live in, where its changes are journaled (null: nowhere yet), and its
+     * What a database's maps live in, where its changes are journaled (null: nowhere yet), its
      * write barrier (null while the store is being made: H2Backend opens the databases in its file
-     * inside its constructor, before this class's fields are set).
+     * inside its constructor, before this class's fields are set), and the count of documents its
+     * scans looked at ({@link IndexedCollection}).
      */
-    record Opened(MVStore store, Supplier<Journal> journal, Supplier<ReadWriteLock> barrier) {
+    record Opened(MVStore store, Supplier<Journal> journal, Supplier<ReadWriteLock> barrier, Supplier<LongAdder> scanned) {
     }
 
     /** The library opens a database's collections and indexes inside its constructor, before {@link #opened} is set. */
@@ -110,7 +112,7 @@ final class EmbeddedDatabase extends H2Database {
         String full = getFullCollectionNamespace(collection);
         MVMap<Object, Document> documents = copied(s, DATA + full + BSON, documents(), DATA + full);
         return new JournaledCollection(this, collection, options, documents, s.openMap(META + full), cursorRegistry,
-                opened().journal(), opened().barrier());
+                opened().journal(), opened().barrier(), opened().scanned());
     }
 
     /**

@@ -2,6 +2,7 @@ package cn.shegong.core.storage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.Supplier;
@@ -13,7 +14,6 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.Missing;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
@@ -37,7 +37,7 @@ import org.h2.mvstore.MVMap;
  * journaled: a collection is made again by its first write, and the service makes its indexes
  * when it starts.
  */
-final class JournaledCollection extends H2Collection {
+final class JournaledCollection extends IndexedCollection {
 
     private final String namespace;
     private final boolean system;
@@ -53,8 +53,8 @@ final class JournaledCollection extends H2Collection {
      */
     JournaledCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
                         MVMap<String, Object> meta, CursorRegistry cursors, Supplier<Journal> journal,
-                        Supplier<ReadWriteLock> barrier) {
-        super(database, name, options, documents, meta, cursors);
+                        Supplier<ReadWriteLock> barrier, Supplier<LongAdder> scanned) {
+        super(database, name, options, documents, meta, cursors, scanned);
         this.namespace = database.getDatabaseName() + "." + name;
         this.system = name.startsWith("system.");
         this.journal = journal;

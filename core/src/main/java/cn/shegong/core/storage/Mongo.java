@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -252,6 +253,14 @@ public final class Mongo implements AutoCloseable {
         if (!left.isEmpty()) {
             LOG.info(() -> "journal: " + left.size() + " changes to " + documents + " documents after an unclean stop, applied again");
         }
+    }
+
+    /**
+     * Documents the embedded store's queries looked at one by one because no index answered them
+     * (trap 13 of shared/deps.md); empty on a real MongoDB, which plans its own queries.
+     */
+    public OptionalLong embeddedDocumentsScanned() {
+        return embedded.map(e -> OptionalLong.of(e.backend.documentsScanned())).orElse(OptionalLong.empty());
     }
 
     /** The embedded store's backend (tests). */

@@ -10,12 +10,14 @@ import java.util.regex.Pattern;
  * The service's MongoDB commands by command and collection, read from its
  * {@code shegong_mongo_commands_total} metric; the difference of two readings divided by the
  * pushes sent between them is what a message costs, background work it causes (the outbox's
- * sends, a new request's routing) included.
+ * sends, a new request's routing) included. With them, the documents the embedded store's
+ * queries scanned ({@code shegong_embedded_documents_scanned_total}).
  */
-public record MongoCounts(Map<String, Double> counts) {
+public record MongoCounts(Map<String, Double> counts, double scanned) {
 
     private static final Pattern LINE = Pattern.compile("^shegong_mongo_commands_total\\{([^}]*)}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
     private static final Pattern COMMAND = Pattern.compile("command=\"([^\"]*)\"");
+    private static final Pattern SCANNED = Pattern.compile("^shegong_embedded_documents_scanned_total(?:\\{[^}]*})?\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
     private static final Pattern COLLECTION = Pattern.compile("collection=\"([^\"]*)\"");
 
     public static MongoCounts parse(String metrics) {
@@ -28,7 +30,8 @@ public record MongoCounts(Map<String, Double> counts) {
                 counts.merge(command.group(1) + " " + collection.group(1), Double.parseDouble(line.group(2)), Double::sum);
             }
         }
-        return new MongoCounts(counts);
+        Matcher scanned = SCANNED.matcher(metrics);
+        return new MongoCounts(counts, scanned.find() ? Double.parseDouble(scanned.group(1)) : 0);
     }
 
     /** How many {@code command}s on {@code collection} were counted. */
@@ -36,7 +39,7 @@ public record MongoCounts(Map<String, Double> counts) {
         return counts.getOrDefault(command + " " + collection, 0.0);
     }
 
-    /** Commands per push between {@code before} and this reading, largest first, to the end of the line. */
+    /** Commands per push between {@code before} and this reading, largest first, and the documents scanned, to the end of the line. */
     public void printPerMessage(PrintStream out, MongoCounts before, int pushes) {
         Map<String, Double> per = new HashMap<>();
         counts.forEach((key, n) -> {
@@ -49,6 +52,7 @@ public record MongoCounts(Map<String, Double> counts) {
         StringBuilder line = new StringBuilder(String.format("%.2f MongoDB commands per push (", total));
         per.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> line.append(String.format("%.2f %s, ", e.getValue(), e.getKey())));
-        out.println(per.isEmpty() ? line.append("none)") : line.replace(line.length() - 2, line.length(), ")"));
+        out.println((per.isEmpty() ? line.append("none)") : line.replace(line.length() - 2, line.length(), ")"))
+                .append(String.format("; %.1f documents scanned per push", (scanned - before.scanned) / pushes)));
     }
 }
