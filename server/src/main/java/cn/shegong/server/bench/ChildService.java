@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import cn.shegong.bot.triage.Triage;
 
@@ -150,6 +151,30 @@ public final class ChildService implements AutoCloseable {
     /** CPU time the process has used so far (user and system), in milliseconds; -1 where the platform does not tell. */
     public long cpuMillis() {
         return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
+    /**
+     * CPU time the JIT's compiler threads have used so far, in milliseconds: their {@code utime} and
+     * {@code stime} in {@code /proc} (Linux, 100 ticks a second); -1 where that cannot be read.
+     */
+    public long compilerCpuMillis() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            long ticks = 0;
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().matches("C[12] Compiler.*")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // from field 3, the state
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return ticks * 10;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Resident memory of the service process, in MiB (Linux). */

@@ -24,7 +24,8 @@ import cn.shegong.bot.triage.Triage;
  * measured as WeChat would load it. The service runs in a JVM of its own on C cores (default 1,
  * pinned with taskset, {@code -XX:ActiveProcessorCount}), fresh embedded stores, a fake WeChat
  * API; this JVM is the load generator on the other cores. It measures a cold-start burst of B
- * pushes at once (every one must be answered within 5 s; health is polled throughout), then N
+ * pushes at once (every one must be answered within 5 s; health is polled throughout), then warms
+ * it up until its CPU time a push is steady ({@link WarmUp}), then N
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
  * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
  * for each row the CPU time a push cost the service (or the floor) and the MongoDB commands it sent
@@ -102,7 +103,7 @@ public final class WebhookBench {
                 HealthWatch watch = HealthWatch.start(shegong, http);
                 results.add(wechat.load(http, shegong.uri(), burst, "o-burst-").burst("shegong, cold-start burst of " + burst, Mix.realistic(), burst));
                 health = watch.stop();
-                wechat.load(http, shegong.uri(), openids, "o-warm-").run("warm-up", Mix.realistic(), Math.min(2000, requests), 8);
+                costs.println("warm-up of the service: " + WarmUp.run(wechat, http, shegong, Mix.realistic(), "o-warm", requests, MIN_PEOPLE));
                 int row = 0;
                 for (Mix mix : List.of(Mix.realistic(), Mix.plain())) {
                     for (int c : new int[] {8, 64}) {
@@ -120,7 +121,7 @@ public final class WebhookBench {
                 rss = shegong.rssMiB();
             }
             try (ChildService floor = ChildService.start("bench-floor", cpus, true, env, dir.resolve("floor"), dir.resolve("floor.log"))) {
-                wechat.load(http, floor.uri(), openids, "o-floor-warm-").run("warm-up", Mix.plain(), Math.min(2000, requests), 8);
+                costs.println("warm-up of the floor: " + WarmUp.run(wechat, http, floor, Mix.plain(), "o-floor-warm", requests, MIN_PEOPLE));
                 for (int c : new int[] {8, 64}) {
                     long cpu = floor.cpuMillis();
                     Load.Result r = wechat.load(http, floor.uri(), openids, "o-floor" + c + "-").run("I/O floor, " + c + " connections", Mix.plain(),
