@@ -19,6 +19,7 @@ import cn.shegong.core.outbox.OutboxItem.Status;
 import cn.shegong.core.resident.Resident;
 import cn.shegong.fakewechat.Fault;
 import cn.shegong.fakewechat.RecordedCall;
+import cn.shegong.server.bench.MongoCounts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,6 +285,39 @@ class OutboundTest {
             assertEquals(1, item(ids.get(i)).attempts());
         }
         service.clock.advance(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void oneLookAtABacklogServesTheSendsOfTheNextSeconds() throws Exception {
+        List<String> openids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            openids.add(residentWhoJustWrote());
+        }
+        service.clock.advance(Outbox.MENU_AFTER_REPLY);
+        for (int i = 0; i < 60 && send() > 0; i++) { // what the greetings queued
+            service.clock.advance(Duration.ofSeconds(1));
+        }
+        service.clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < openids.size(); i++) {
+            service.shegong.outbox().sendText(openids.get(i), "排队的消息 " + i);
+        }
+        double scrape = finds() - finds(); // minus one scrape's own look (the outbox gauge's)
+        double before = finds();
+        for (int second = 0; second < 3; second++) { // 20 a second
+            send();
+            service.clock.advance(Duration.ofSeconds(1));
+        }
+        double looks = finds() - before + scrape;
+
+        for (int i = 0; i < openids.size(); i++) {
+            assertEquals(1, calls(CUSTOM, openids.get(i)).size(), "sent once, within three seconds: " + i);
+        }
+        assertTrue(looks <= 2, "the first look, and one more once its finds were used up, not one a second: " + looks);
+    }
+
+    /** The finds on {@code outbox} counted so far (the scrape's own included). */
+    private double finds() {
+        return MongoCounts.parse(service.getAdmin("/observe/metrics").body()).of("find", "outbox");
     }
 
     @Test

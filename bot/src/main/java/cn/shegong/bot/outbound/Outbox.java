@@ -3,6 +3,8 @@ package cn.shegong.bot.outbound;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,14 @@ public final class Outbox {
     public static final Duration MENU_FRESH = Duration.ofMinutes(1);
     /** How often menus past {@link #MENU_FRESH} are dropped; one claimed in between is dropped as it comes. */
     static final Duration DROP_EVERY = Duration.ofMillis(500);
+    /**
+     * Due items found by one look, kept for the claims that follow: a look reads every waiting
+     * item on the embedded store, and under a backlog past WeChat's 20 sends a second the sender
+     * looked twice a second (docs/benchmarks.md). More than {@link #LOOK_AGAIN} of sends.
+     */
+    static final int LOOK_AHEAD = 128;
+    /** What a look found is used for this long at most; then, or once it is used up, the sender looks again. */
+    static final Duration LOOK_AGAIN = Duration.ofSeconds(5);
     /** The template a chat message falls back to (templates/wechat/templates.yaml). */
     public static final String MESSAGE_WAITING = "message_waiting";
     static final Duration LEASE = Duration.ofMinutes(1);
@@ -57,6 +67,9 @@ public final class Outbox {
     private final Clock clock;
     private volatile ScheduledExecutorService scheduler;
     private volatile Instant nextDrop = Instant.MIN;
+    /** What the last look found due, most overdue first, not yet claimed; and when it looked (guarded by itself). */
+    private final ArrayDeque<OutboxStore.Due> found = new ArrayDeque<>();
+    private Instant lookedAt = Instant.MIN;
 
     public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis,
                   Clock clock, MeterRegistry registry) {
@@ -151,11 +164,12 @@ public final class Outbox {
      * Sends every item that is due now, as far as this second's sends allow; returns how many were
      * handled. Only as many items are claimed as may still be sent this second: what waits beyond
      * that is left untouched for the next poll, instead of each item being claimed and put back
-     * (two writes each, every poll, for the whole backlog). Menus that waited past {@link
-     * #MENU_FRESH} are dropped first, all in one command (at most every {@link #DROP_EVERY}).
+     * (two writes each, every poll, for the whole backlog). The due items one look finds serve the
+     * claims of the next seconds ({@link #LOOK_AHEAD}); items that fall due meanwhile are due later
+     * than all of them, so the most overdue still go first. Menus that waited past {@link
+     * #MENU_FRESH} are dropped before each look, all in one command (at most every {@link #DROP_EVERY}).
      */
     public int runOnce() {
-        dropStaleMenus();
         int handled = 0;
         for (List<OutboxItem> batch = claimWithinRate(); !batch.isEmpty(); batch = claimWithinRate()) {
             Instant claimed = clock.instant();
@@ -171,8 +185,7 @@ public final class Outbox {
     }
 
     /** At most every {@link #DROP_EVERY}: every enqueued notice wakes the sender, and each drop is a query of the waiting items. */
-    private void dropStaleMenus() {
-        Instant now = clock.instant();
+    private void dropStaleMenus(Instant now) {
         if (now.isBefore(nextDrop)) {
             return;
         }
@@ -183,10 +196,26 @@ public final class Outbox {
         }
     }
 
+    /** Claims as many due items as this second's sends allow, from what the last look found (looking again when needed). */
     private List<OutboxItem> claimWithinRate() {
         Instant now = clock.instant();
         int room = Math.min(BATCH, rate.room(now));
-        return room == 0 ? List.of() : store.claimDue(now, LEASE, room);
+        if (room == 0) {
+            return List.of();
+        }
+        List<OutboxItem> claimed = new ArrayList<>(room);
+        synchronized (found) { // runOnce runs on the scheduler, and on a test's thread
+            if (found.isEmpty() || !now.isBefore(lookedAt.plus(LOOK_AGAIN))) {
+                dropStaleMenus(now);
+                found.clear();
+                found.addAll(store.due(now, LOOK_AHEAD));
+                lookedAt = now;
+            }
+            while (claimed.size() < room && !found.isEmpty()) {
+                store.claim(found.poll(), now, LEASE).ifPresent(claimed::add); // empty: another replica took it first
+            }
+        }
+        return claimed;
     }
 
 }

@@ -31,7 +31,8 @@ import org.bson.types.ObjectId;
  * Only items still to send live in {@code outbox}; a finished one (sent, failed, unreachable)
  * moves to {@code outbox_done}: marked final where it is, copied, then removed. Finding the next
  * due item is then a look at what is waiting, not at every message ever sent — on the embedded
- * store every claim is a scan (shared/deps.md, trap 13), and the sender looks twice a second.
+ * store each look is a scan (shared/deps.md, trap 13), so the sender keeps what one look found
+ * for the claims of the next seconds ({@link #due}, {@link #claim}).
  */
 public final class OutboxStore {
 
@@ -104,37 +105,47 @@ public final class OutboxStore {
 
     /**
      * Claims up to {@code max} due items, most overdue first, counting each attempt: one look for
-     * what is due, then each claimed by its id and version — an item another replica claimed first
-     * has moved on and is skipped. (One findOneAndUpdate per item with the due filter was a scan
-     * per item on the embedded store.)
+     * what is due ({@link #due}), then each claimed as it was seen ({@link #claim}).
      */
     public List<OutboxItem> claimDue(Instant now, Duration lease, int max) {
-        List<Document> due = new ArrayList<>(max);
-        outbox.find(Filters.or(
-                        Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
-                        Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))))
-                .sort(Sorts.ascending("nextAttemptAt", "_id")).limit(max).projection(Projections.include("_id", VERSION, "status")).forEach(due::add);
-        List<OutboxItem> claimed = new ArrayList<>(due.size());
-        for (Document d : due) {
-            Document after = outbox.findOneAndUpdate(seen(d),
-                    Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
-                            Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-            if (after != null) {
-                claimed.add(documents.item(after));
-            }
-        }
-        return claimed;
+        return due(now, max).stream().map(d -> claim(d, now, lease)).flatMap(Optional::stream).toList();
     }
 
     /**
-     * The item as it was seen, as a plain {@code {_id, v, status}} document: found by the unique
-     * index of that shape (Filters.and would render $and and scan). The status too, so that a
+     * An item found due, as it was seen: its id, version and status. The status too, so that a
      * replica of the previous version, which claims without moving the version, is not overtaken;
-     * an item queued before versions existed is matched by its missing one.
+     * an item queued before versions existed has no version, and is matched by its missing one.
      */
-    private static Document seen(Document d) {
-        return new Document("_id", d.getObjectId("_id")).append(VERSION, d.getInteger(VERSION)).append("status", d.getString("status"));
+    public record Due(ObjectId id, Integer version, String status) {
+    }
+
+    /**
+     * Up to {@code max} items due at {@code now}, most overdue first: waiting ones, and ones whose
+     * sender's lease ran out. One look at every waiting item on the embedded store (an index on
+     * MongoDB), so the sender keeps what it found for its next claims ({@code Outbox}).
+     */
+    public List<Due> due(Instant now, int max) {
+        List<Due> due = new ArrayList<>(max);
+        outbox.find(Filters.or(
+                        Filters.and(Filters.eq("status", OutboxItem.Status.PENDING.name()), Filters.lte("nextAttemptAt", Date.from(now))),
+                        Filters.and(Filters.eq("status", OutboxItem.Status.SENDING.name()), Filters.lte("leaseUntil", Date.from(now)))))
+                .sort(Sorts.ascending("nextAttemptAt", "_id")).limit(max).projection(Projections.include("_id", VERSION, "status"))
+                .forEach(d -> due.add(new Due(d.getObjectId("_id"), d.getInteger(VERSION), d.getString("status"))));
+        return due;
+    }
+
+    /**
+     * Claims the item if nobody moved it on since it was seen, counting the attempt; empty if
+     * someone did (another replica claimed it, or it was sent or dropped). By {@code _id} with
+     * the rest of what was seen: one document read, on MongoDB and the embedded store alike.
+     */
+    public Optional<OutboxItem> claim(Due seen, Instant now, Duration lease) {
+        Document asSeen = new Document("_id", seen.id()).append(VERSION, seen.version()).append("status", seen.status());
+        Document after = outbox.findOneAndUpdate(asSeen,
+                Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
+                        Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        return Optional.ofNullable(after).map(documents::item);
     }
 
     public void sent(String id, String sentAs, Optional<Long> templateMsgId, Instant now) {
