@@ -49,7 +49,7 @@ public final class Outbox {
     /**
      * Due items found by one look, kept for the claims that follow: a look reads every waiting
      * item on the embedded store, and under a backlog past WeChat's 20 sends a second the sender
-     * looked twice a second (docs/benchmarks.md). More than {@link #LOOK_AGAIN} of sends.
+     * looked twice a second (docs/benchmarks.md). More than {@link #LOOK_AGAIN}'s sends at that rate.
      */
     static final int LOOK_AHEAD = 128;
     /** What a look found is used for this long at most; then, or once it is used up, the sender looks again. */
