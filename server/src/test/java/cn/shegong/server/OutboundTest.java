@@ -312,7 +312,7 @@ class OutboundTest {
         for (int i = 0; i < openids.size(); i++) {
             assertEquals(1, calls(CUSTOM, openids.get(i)).size(), "sent once, within three seconds: " + i);
         }
-        assertTrue(looks <= 2, "the first look, and one more once its finds were used up, not one a second: " + looks);
+        assertEquals(2, looks, "the first look, and one more once its finds were used up, not one a second");
     }
 
     /** The finds on {@code outbox} counted so far (the scrape's own included). */

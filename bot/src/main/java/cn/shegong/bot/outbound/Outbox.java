@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 import cn.shegong.core.outbox.OutboxItem;
@@ -67,7 +68,13 @@ public final class Outbox {
     private final Clock clock;
     private volatile ScheduledExecutorService scheduler;
     private volatile Instant nextDrop = Instant.MIN;
-    /** What the last look found due, most overdue first, not yet claimed; and when it looked (guarded by itself). */
+    /**
+     * What the last look found due, most overdue first, not yet claimed; and when it looked. Guarded
+     * by a lock, not {@code synchronized}: the claims under it wait on MongoDB, and the scheduler's
+     * thread is virtual (on Java 21 a monitor held across I/O pins the carrier, and with one CPU
+     * there is one carrier for every request being handled).
+     */
+    private final ReentrantLock looking = new ReentrantLock();
     private final ArrayDeque<OutboxStore.Due> found = new ArrayDeque<>();
     private Instant lookedAt = Instant.MIN;
 
@@ -165,8 +172,9 @@ public final class Outbox {
      * handled. Only as many items are claimed as may still be sent this second: what waits beyond
      * that is left untouched for the next poll, instead of each item being claimed and put back
      * (two writes each, every poll, for the whole backlog). The due items one look finds serve the
-     * claims of the next seconds ({@link #LOOK_AHEAD}); items that fall due meanwhile are due later
-     * than all of them, so the most overdue still go first. Menus that waited past {@link
+     * claims of the next seconds ({@link #LOOK_AHEAD}); what falls due meanwhile waits for the next
+     * look (at most {@link #LOOK_AGAIN}), as it would have waited behind them anyway, save a send
+     * whose lease ran out meanwhile, which then goes up to 5 s later than it could. Menus that waited past {@link
      * #MENU_FRESH} are dropped before each look, all in one command (at most every {@link #DROP_EVERY}).
      */
     public int runOnce() {
@@ -204,7 +212,8 @@ public final class Outbox {
             return List.of();
         }
         List<OutboxItem> claimed = new ArrayList<>(room);
-        synchronized (found) { // runOnce runs on the scheduler, and on a test's thread
+        looking.lock(); // runOnce runs on the scheduler, and on a test's thread
+        try {
             if (found.isEmpty() || !now.isBefore(lookedAt.plus(LOOK_AGAIN))) {
                 dropStaleMenus(now);
                 found.clear();
@@ -212,8 +221,10 @@ public final class Outbox {
                 lookedAt = now;
             }
             while (claimed.size() < room && !found.isEmpty()) {
-                store.claim(found.poll(), now, LEASE).ifPresent(claimed::add); // empty: another replica took it first
+                store.claim(found.poll(), now, LEASE).ifPresent(claimed::add); // empty: it moved on (another replica, a drop)
             }
+        } finally {
+            looking.unlock();
         }
         return claimed;
     }

@@ -135,12 +135,15 @@ public final class OutboxStore {
     }
 
     /**
-     * Claims the item if nobody moved it on since it was seen, counting the attempt; empty if
-     * someone did (another replica claimed it, or it was sent or dropped). By {@code _id} with
-     * the rest of what was seen: one document read, on MongoDB and the embedded store alike.
+     * Claims the item if it is still as it was seen and still due, counting the attempt; empty if
+     * it moved on (another replica claimed it, it was sent or dropped, or a replica of the previous
+     * version, which claims without moving the version, took it over). By {@code _id} with the
+     * rest: one document read, on MongoDB and the embedded store alike ({@code IndexedCollection}).
      */
     public Optional<OutboxItem> claim(Due seen, Instant now, Duration lease) {
-        Document asSeen = new Document("_id", seen.id()).append(VERSION, seen.version()).append("status", seen.status());
+        String dueField = OutboxItem.Status.SENDING.name().equals(seen.status()) ? "leaseUntil" : "nextAttemptAt";
+        Document asSeen = new Document("_id", seen.id()).append(VERSION, seen.version()).append("status", seen.status())
+                .append(dueField, new Document("$lte", Date.from(now)));
         Document after = outbox.findOneAndUpdate(asSeen,
                 Updates.combine(Updates.set("status", OutboxItem.Status.SENDING.name()),
                         Updates.set("leaseUntil", Date.from(now.plus(lease))), Updates.inc("attempts", 1), Updates.inc(VERSION, 1)),

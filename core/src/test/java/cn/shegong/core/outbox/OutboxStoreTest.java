@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import cn.shegong.core.testing.TestMongo;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +46,24 @@ class OutboxStoreTest {
         OutboxItem item = store.find(id).orElseThrow();
         assertEquals("李女士，您的电话 13800001234 已记录", item.text().orElseThrow());
         assertEquals("我婆婆摔了一跤", item.notice().orElseThrow().values().get("preview"));
+    }
+
+    @Test
+    void anItemSeenDueIsClaimedOnlyWhileItIsStillAsSeenAndDue() {
+        String id = enqueue();
+        OutboxStore.Due seen = store.due(t0, 10).getFirst();
+        assertEquals(id, seen.id().toHexString());
+        assertEquals(id, store.claim(seen, t0, Duration.ofMinutes(1)).orElseThrow().id());
+        assertEquals(Optional.empty(), store.claim(seen, t0, Duration.ofMinutes(1)), "claimed once: it moved on");
+
+        String later = store.enqueue("o-2", Optional.of("稍后"), Optional.empty(), t0, t0.plusSeconds(60));
+        OutboxStore.Due notYet = new OutboxStore.Due(new ObjectId(later), 0, OutboxItem.Status.PENDING.name()); // as a replica saw it
+        assertEquals(Optional.empty(), store.claim(notYet, t0.plusSeconds(59), Duration.ofMinutes(1)), "as seen, but not yet due");
+        assertEquals(later, store.claim(notYet, t0.plusSeconds(60), Duration.ofMinutes(1)).orElseThrow().id());
+
+        OutboxStore.Due sending = new OutboxStore.Due(new ObjectId(later), 1, OutboxItem.Status.SENDING.name());
+        assertEquals(Optional.empty(), store.claim(sending, t0.plusSeconds(61), Duration.ofMinutes(1)), "its lease still runs");
+        assertEquals(later, store.claim(sending, t0.plusSeconds(121), Duration.ofMinutes(1)).orElseThrow().id(), "taken over");
     }
 
     @Test
