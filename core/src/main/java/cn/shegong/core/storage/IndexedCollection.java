@@ -19,10 +19,10 @@ import org.h2.mvstore.MVMap;
 
 /**
  * A collection of the embedded store that finds a document by its key also when the query asks
- * more of it. The library uses a unique index only for a query on exactly that index's fields: a
- * write "at this version" ({@code _id} and {@code version}), a claim of an outbox item
- * ({@code _id}, {@code v} and {@code status}) read every document of the collection, so each
- * request routed cost a scan of every request (docs/benchmarks.md). Here, when a query names each
+ * more of it. The library uses a unique index only for a query on exactly that index's fields, so
+ * a query on {@code _id} and a condition more read every document of the collection (a worker's
+ * first contact with a request, {@code {_id, firstContactAt: {$exists: false}}}, read every
+ * request), unless a unique index of that very shape was made for it. Here, when a query names each
  * field of a unique index with a plain value, that index gives the one candidate and the whole query
  * is matched against it, as MongoDB would plan it: a document the query matches has that value.
  * <p>

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A query that names a document's unique key and asks more of it — a write at a version, a claim
- * of an item still waiting — reads that one document on the embedded store, not the collection
- * (it used to read every request each time one was routed), and answers as MongoDB would.
+ * of an item still waiting, a first contact — reads that one document on the embedded store, not
+ * the collection (without a unique index of its very shape, it used to read them all), and answers
+ * as MongoDB would.
  */
 class IndexedCollectionTest {
 

@@ -25,7 +25,7 @@ import cn.shegong.bot.triage.Triage;
  * pinned with taskset, {@code -XX:ActiveProcessorCount}), fresh embedded stores, a fake WeChat
  * API; this JVM is the load generator on the other cores. It measures a cold-start burst of B
  * pushes at once (every one must be answered within 5 s; health is polled throughout), then warms
- * it up until its CPU time a push is steady ({@link WarmUp}), then N
+ * it up until the JIT has done compiling ({@link WarmUp}), then N
  * pushes at 8 and 64 connections with a realistic mix and with a single policy question, then the
  * I/O floor ({@link FloorService}) at 8 and 64 connections in the same run, and prints a table and,
  * for each row the CPU time a push cost the service (or the floor) and the MongoDB commands it sent
