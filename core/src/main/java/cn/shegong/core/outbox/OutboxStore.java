@@ -98,19 +98,6 @@ public final class OutboxStore {
         outbox.deleteOne(byId(id));
     }
 
-    /** Claims the most overdue item, counting the attempt; empty when nothing is due. */
-    public Optional<OutboxItem> claimDue(Instant now, Duration lease) {
-        return claimDue(now, lease, 1).stream().findFirst();
-    }
-
-    /**
-     * Claims up to {@code max} due items, most overdue first, counting each attempt: one look for
-     * what is due ({@link #due}), then each claimed as it was seen ({@link #claim}).
-     */
-    public List<OutboxItem> claimDue(Instant now, Duration lease, int max) {
-        return due(now, max).stream().map(d -> claim(d, now, lease)).flatMap(Optional::stream).toList();
-    }
-
     /**
      * An item found due, as it was seen: its id, version and status. The status too, so that a
      * replica of the previous version, which claims without moving the version, is not overtaken;
