@@ -67,16 +67,16 @@ public final class Outbox {
     private final Delivery delivery;
     private final Clock clock;
     private volatile ScheduledExecutorService scheduler;
-    private volatile Instant nextDrop = Instant.MIN;
     /**
-     * What the last look found due, most overdue first, not yet claimed; and when it looked. Guarded
-     * by a lock, not {@code synchronized}: the claims under it wait on MongoDB, and the scheduler's
+     * What the last look found due, most overdue first, not yet claimed; when it looked; and when
+     * stale menus may next be dropped. Guarded by a lock, not {@code synchronized}: the claims under it wait on MongoDB, and the scheduler's
      * thread is virtual (on Java 21 a monitor held across I/O pins the carrier, and with one CPU
      * there is one carrier for every request being handled).
      */
     private final ReentrantLock looking = new ReentrantLock();
     private final ArrayDeque<OutboxStore.Due> found = new ArrayDeque<>();
     private Instant lookedAt = Instant.MIN;
+    private Instant nextDrop = Instant.MIN;
 
     public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis,
                   Clock clock, MeterRegistry registry) {
@@ -173,9 +173,9 @@ public final class Outbox {
      * that is left untouched for the next poll, instead of each item being claimed and put back
      * (two writes each, every poll, for the whole backlog). The due items one look finds serve the
      * claims of the next seconds ({@link #LOOK_AHEAD}); what falls due meanwhile waits for the next
-     * look (at most {@link #LOOK_AGAIN}), as it would have waited behind them anyway, save a send
-     * whose lease ran out meanwhile, which then goes up to 5 s later than it could. Menus that waited past {@link
-     * #MENU_FRESH} are dropped before each look, all in one command (at most every {@link #DROP_EVERY}).
+     * look (at most {@link #LOOK_AGAIN}), as it would have waited behind them anyway; only a send
+     * whose lease ran out meanwhile goes up to that much later than it could. Menus that waited past
+     * {@link #MENU_FRESH} are dropped before each look, all in one command (at most every {@link #DROP_EVERY}).
      */
     public int runOnce() {
         int handled = 0;
