@@ -29,6 +29,12 @@ import cn.shegong.bot.triage.Triage;
 public final class ChildService implements AutoCloseable {
 
     private static final String HEAP = "512m";
+    /**
+     * The machine's cores, read before this JVM pins itself: afterwards the JVM sees only its own
+     * share, and a second child (the floor, a bench's next run) was neither pinned nor given the
+     * other core — it ran on the load generator's.
+     */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final Process process;
     private List<ProcessHandle> orphans = List.of(); // its children when it was killed
@@ -64,7 +70,7 @@ public final class ChildService implements AutoCloseable {
                 "SERVER_PORT", Integer.toString(port), "ADMIN_PORT", Integer.toString(adminPort)));
         ChildService child = new ChildService(pb.start(), port, adminPort);
         if (pinned(cpus) && pinCaller) {
-            pinSelf(Runtime.getRuntime().availableProcessors() - cpus);
+            pinSelf(CORES - cpus);
         }
         child.awaitReady();
         return child;
@@ -84,14 +90,13 @@ public final class ChildService implements AutoCloseable {
     }
 
     private static boolean pinned(int cpus) {
-        return cpus > 0 && cpus < Runtime.getRuntime().availableProcessors() && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        return cpus > 0 && cpus < CORES && Files.isExecutable(Path.of("/usr/bin/taskset"));
     }
 
     private static List<String> command(List<String> mainArgs, int cpus, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
-        int cores = Runtime.getRuntime().availableProcessors();
         if (pinned(cpus)) {
-            cmd.addAll(List.of("taskset", "-c", (cores - cpus) + "-" + (cores - 1)));
+            cmd.addAll(List.of("taskset", "-c", (CORES - cpus) + "-" + (CORES - 1)));
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         if (cpus > 0) {
