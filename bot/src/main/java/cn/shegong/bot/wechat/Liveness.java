@@ -63,7 +63,10 @@ final class Liveness {
         long every = LEASE.toMillis() / 3;
         heartbeats.scheduleAtFixedRate(() -> {
             try {
-                heartbeat();
+                redis.orElse(() -> { // a refresh that fails marks Redis down (health says so) until its probe finds it again
+                    heartbeat();
+                    return true;
+                }, () -> false);
             } catch (RuntimeException e) {
                 LOG.fine(() -> "liveness not refreshed: " + e.getClass().getSimpleName());
             }
