@@ -22,6 +22,7 @@ import static cn.shegong.server.ClusterCounts.SENDS;
 
 import cn.shegong.core.outbox.OutboxItem;
 import cn.shegong.core.storage.Mongo;
+import cn.shegong.core.storage.Redis;
 import cn.shegong.server.bench.Deliveries;
 import cn.shegong.server.bench.Mix;
 import com.mongodb.client.model.Filters;
@@ -131,7 +132,8 @@ final class ClusterCheck {
                     Thread.currentThread().interrupt();
                 }
             });
-            say.accept("all sent; waiting for the outbox to drain");
+            say.accept("all sent; waiting for the backlog and the outbox to drain");
+            await(() -> backlogEmpty(cluster.redis()), "the pushes kept for later to be handled");
             await(() -> store.database().getCollection("outbox").countDocuments(Filters.in("status",
                     OutboxItem.Status.PENDING.name(), OutboxItem.Status.SENDING.name())) == 0, "the outbox to drain");
             Deliveries.Tally tally = wechat.tally();
@@ -188,6 +190,13 @@ final class ClusterCheck {
         if (answer.isPresent() && roll <= 4) {
             wechat.retryAnswered(openid, msgId, text, first, answer.get());
         }
+    }
+
+    /** Nothing kept for later is waiting in the replicas' backlog, queued or in a replica's hands (the killed one's taken over). */
+    private static boolean backlogEmpty(Redis redis) {
+        String queue = "shegong:wx:backlog";
+        return redis.client().llen(queue) == 0
+                && redis.client().keys(queue + ":working:*").stream().allMatch(k -> redis.client().llen(k) == 0);
     }
 
     private static int tokenFetches(Cluster cluster) {

@@ -58,6 +58,7 @@ public final class Main {
                 case "import" -> ImportCommand.run(ConfigLoader.load(System.getenv()), rest, System.out);
                 case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
                     case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
+                    case "burst" -> cn.shegong.server.bench.BurstBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
                     case "visits" -> cn.shegong.server.bench.VisitsBench.run(rest.subList(1, rest.size()), System.out, new BenchStarter());
                     default -> unknown("bench " + rest.get(0));
@@ -204,6 +205,8 @@ public final class Main {
                                    throwaway store, so that serve and demo start warmer (see docs/operations.md)
                   bench webhook [--aot | --aot-cache FILE]
                                    measure the webhook's throughput and latency (see docs/benchmarks.md)
+                  bench burst [--runs R] [--burst B]
+                                   the cold-start burst alone, R times, each against a fresh service
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)
                   bench inbox [--cases N]

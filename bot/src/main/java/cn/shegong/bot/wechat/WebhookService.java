@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +92,15 @@ public final class WebhookService implements HttpService {
     }
 
     private void receive(ServerRequest req, ServerResponse res) {
-        long deadline = System.nanoTime() + Inbox.REPLY_BUDGET.toNanos();
+        long start = System.nanoTime();
+        try {
+            answer(req, res, start);
+        } finally {
+            metrics.answered(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, long start) {
         checkAppIdAndSignature(req);
         checkTimestamp(req.query().first("timestamp").orElse(""));
         Map<String, String> body = WxXml.parse(readBody(req));
@@ -106,7 +115,7 @@ public final class WebhookService implements HttpService {
             String plain = safe.get().decrypt(req.query().first("msg_signature").orElse(null), timestamp, nonce, encrypt);
             body = WxXml.parse(plain.getBytes(StandardCharsets.UTF_8));
         }
-        String answer = inbox.receive(InboundMessage.from(body), timestamp + ":" + nonce, deadline);
+        String answer = inbox.receive(InboundMessage.from(body), timestamp + ":" + nonce, start);
         if (PassiveReply.SUCCESS.equals(answer)) {
             res.headers().contentType(PLAIN);
             res.send(answer);

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -169,38 +167,6 @@ public final class WebhookBench {
                 out.printf("%s: %.2f× the floor%s%n", r.name(), r.perSecond() / (r.name().endsWith("64 connections") ? floor64 : floor8),
                         r.errors() > 0 ? " (not a figure: the row had errors)" : "");
             }
-        }
-    }
-
-    /** Polls health every half second in the background; reports how many answered and the slowest. */
-    private static final class HealthWatch {
-        private final AtomicInteger ok = new AtomicInteger();
-        private final AtomicInteger failed = new AtomicInteger();
-        private final AtomicLong slowest = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        static HealthWatch start(ChildService service, HttpClient http) {
-            HealthWatch w = new HealthWatch();
-            w.thread = Thread.ofVirtual().start(() -> {
-                while (w.running) {
-                    long t0 = System.nanoTime();
-                    (service.health(http) == 200 ? w.ok : w.failed).incrementAndGet();
-                    w.slowest.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-                    try {
-                        Thread.sleep(500); // a probe's interval, as a container orchestrator would
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            return w;
-        }
-
-        String stop() throws InterruptedException {
-            running = false;
-            thread.join();
-            return ok.get() + " answered, " + failed.get() + " failed, slowest " + slowest.get() + " ms";
         }
     }
 

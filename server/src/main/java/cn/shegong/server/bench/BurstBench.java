@@ -1,0 +1,92 @@
+package cn.shegong.server.bench;
+
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./shegong bench burst [--runs R] [--burst B] [--cpus C]}: the cold-start burst alone, R
+ * times, each against a service started afresh (new JVM, new embedded stores) on C cores (default
+ * 1, pinned as in {@link WebhookBench}): B pushes of the realistic day's first messages at once,
+ * each on its own connection with WeChat's 5 s. A burst is decided by its slowest pushes, and one
+ * run says little about them, so each run is a row: what the load generator saw, and what the
+ * service saw — the slowest answer from its handler's start ({@code shegong_wechat_answer_seconds}),
+ * so the rest of the slowest push's time was spent before its handler ran — and how the pushes
+ * were answered (a reply, {@code success} with the reply sent later, or kept for later).
+ */
+public final class BurstBench {
+
+    private static final Pattern ANSWER_MAX = Pattern.compile("^shegong_wechat_answer_seconds_max(?:\\{[^}]*})?\\s+([0-9.eE+-]+)",
+            Pattern.MULTILINE);
+    private static final Pattern OUTCOME = Pattern.compile("^shegong_wechat_inbound_total\\{[^}]*outcome=\"([a-z_]+)\"[^}]*}\\s+([0-9.eE+-]+)",
+            Pattern.MULTILINE);
+
+    private BurstBench() {
+    }
+
+    public static int run(List<String> args, PrintStream out) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            if (!List.of("--runs", "--burst", "--cpus").contains(args.get(i))) {
+                throw new IllegalArgumentException("unknown argument: " + args.get(i));
+            }
+            opts.put(args.get(i), args.get(i + 1));
+        }
+        if (args.size() % 2 != 0) {
+            throw new IllegalArgumentException("an option without its value: " + args.getLast());
+        }
+        int runs = Integer.parseInt(opts.getOrDefault("--runs", "5"));
+        int burst = Integer.parseInt(opts.getOrDefault("--burst", "500"));
+        int cpus = Integer.parseInt(opts.getOrDefault("--cpus", "1"));
+        out.printf("cold-start burst of %d on %d CPU(s), %d runs, Java %s; load generator in another JVM%n%n", burst, cpus, runs,
+                Runtime.version());
+        out.printf("| run | answered in 5 s | p50 ms | p99 ms | max ms | service's slowest answer ms | outcomes | health |%n");
+        out.printf("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |%n");
+        StringBuilder errors = new StringBuilder();
+        int late = 0;
+        try (Scratch scratch = Scratch.create("shegong-burst");
+             BenchWeChat wechat = BenchWeChat.start();
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            for (int run = 1; run <= runs; run++) {
+                try (ChildService shegong = ChildService.start("serve", cpus, true, wechat.env(), scratch.dir().resolve("run" + run),
+                        scratch.dir().resolve("run" + run + ".log"))) {
+                    HealthWatch watch = HealthWatch.start(shegong, http);
+                    Load.Result r = wechat.load(http, shegong.uri(), burst, "o-burst" + run + "-").burst("burst " + run, Mix.realistic(), burst);
+                    String health = watch.stop();
+                    String metrics = shegong.metrics(http);
+                    late += (int) r.errors();
+                    if (r.errors() > 0) {
+                        errors.append(String.format("errors in run %d: %s%n", run, r.errorKinds()));
+                    }
+                    out.printf("| %d | %d of %d | %.0f | %.0f | %.0f | %.0f | %s | %s |%n", run, burst - r.errors(), burst, r.percentileMillis(50),
+                            r.percentileMillis(99), r.percentileMillis(100), answerMaxMillis(metrics), outcomes(metrics), health);
+                }
+            }
+            out.print(errors);
+            if (late > 0) {
+                out.println("logs of the services kept in " + scratch.keep());
+            }
+        }
+        return late == 0 ? 0 : 1;
+    }
+
+    private static double answerMaxMillis(String metrics) {
+        Matcher m = ANSWER_MAX.matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) * 1000 : Double.NaN;
+    }
+
+    /** The pushes' outcomes as the service counted them ({@code shegong_wechat_inbound_total}). */
+    private static String outcomes(String metrics) {
+        StringBuilder s = new StringBuilder();
+        Matcher m = OUTCOME.matcher(metrics);
+        while (m.find()) {
+            s.append(s.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append(Math.round(Double.parseDouble(m.group(2))));
+        }
+        return s.toString();
+    }
+}

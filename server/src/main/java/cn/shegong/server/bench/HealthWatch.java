@@ -1,0 +1,37 @@
+package cn.shegong.server.bench;
+
+import java.net.http.HttpClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Polls a service's health every half second in the background; reports how many answered and the slowest. */
+final class HealthWatch {
+    private final AtomicInteger ok = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicLong slowest = new AtomicLong();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    static HealthWatch start(ChildService service, HttpClient http) {
+        HealthWatch w = new HealthWatch();
+        w.thread = Thread.ofVirtual().start(() -> {
+            while (w.running) {
+                long t0 = System.nanoTime();
+                (service.health(http) == 200 ? w.ok : w.failed).incrementAndGet();
+                w.slowest.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+                try {
+                    Thread.sleep(500); // a probe's interval, as a container orchestrator would
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return w;
+    }
+
+    String stop() throws InterruptedException {
+        running = false;
+        thread.join();
+        return ok.get() + " answered, " + failed.get() + " failed, slowest " + slowest.get() + " ms";
+    }
+}
