@@ -45,12 +45,6 @@ final class Inbox {
     static final int IN_FLIGHT = 64;
     static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
     /**
-     * Past this {@link SchedulerLag}, a push is kept for later at once instead of handled: each of
-     * a handling's dozen waits for Redis and MongoDB waits about as long again for the CPU, so it
-     * could not finish in time, and keeping costs a fraction of handling, which lets the queue drain.
-     */
-    static final Duration SHED_LAG = Duration.ofMillis(500);
-    /**
      * The end of the budget is kept for keeping the push in Redis before {@code success}
      * ({@link Keeping}): a stalled Redis takes up to a second to give up, so the answer still
      * leaves within WeChat's 5 seconds.
@@ -64,7 +58,6 @@ final class Inbox {
     private final Backlog backlog;
     private final Keeping keeping;
     private final Semaphore admission = new Semaphore(IN_FLIGHT);
-    private final SchedulerLag lag = new SchedulerLag(System::nanoTime);
     private final Turns turns;
     private final Handler handler;
     private final Liveness liveness;
@@ -91,17 +84,10 @@ final class Inbox {
         this.handlers = handlers;
         this.clock = clock;
         this.metrics = metrics;
-        metrics.watch(lag);
     }
 
-    /**
-     * Returns the HTTP body for WeChat — a passive reply's XML or {@code success} — within the
-     * budget, counted from when the push probably arrived: {@code startNanos}, when its handler
-     * started, less the scheduler's lag then.
-     */
-    String receive(InboundMessage message, String signed, long startNanos) {
-        long waited = lag.nanos();
-        long deadlineNanos = startNanos - waited + REPLY_BUDGET.toNanos();
+    /** Returns the HTTP body for WeChat — a passive reply's XML or {@code success} — by {@code deadlineNanos}. */
+    String receive(InboundMessage message, String signed, long deadlineNanos) {
         Claims.Result claimed;
         try {
             claimed = claims.claim(message.dedupKey(), message.envelope().openid(), signed);
@@ -109,7 +95,7 @@ final class Inbox {
             metrics.count("too_fast");
             return PassiveReply.text(message.envelope(), conversation.tooFast(), clock.instant());
         }
-        long handOver = deadlineNanos - KEEP_RESERVE.toNanos() - waited; // from here on, keep the push and answer success; keeping waits too
+        long handOver = deadlineNanos - KEEP_RESERVE.toNanos(); // from here on, keep the push and answer success
         if (claimed.pending()) {
             claimed = awaitEarlier(message, signed, claimed, handOver);
         }
@@ -124,7 +110,7 @@ final class Inbox {
         if (claimed.behindKept()) {
             return keeping.defer(claim, message, false); // behind the person's pushes waiting in the backlog
         }
-        if (waited > SHED_LAG.toNanos() || !admit(handOver)) {
+        if (!admit()) {
             return keeping.defer(claim, message, false);
         }
         Exchange exchange = new Exchange();
@@ -178,9 +164,9 @@ final class Inbox {
         return r;
     }
 
-    private boolean admit(long handOver) {
+    private boolean admit() {
         try {
-            return admission.tryAcquire(Math.min(ADMISSION_WAIT.toNanos(), handOver - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return admission.tryAcquire(ADMISSION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -193,7 +179,6 @@ final class Inbox {
      * customer-service message.
      */
     void start() {
-        lag.start();
         liveness.start();
         backlog.start((item, message) -> {
             admission.acquireUninterruptibly();
@@ -208,7 +193,6 @@ final class Inbox {
     }
 
     void stop() {
-        lag.stop();
         liveness.stop();
         backlog.stop();
     }

@@ -30,7 +30,7 @@ final class WebhookMetrics {
     /** The virtual threads' scheduler lag, in seconds: {@code shegong_scheduler_lag_seconds}. */
     void watch(SchedulerLag lag) {
         registry.getOrCreate(Gauge.builder("shegong.scheduler.lag.seconds", lag, l -> l.nanos() / 1e9)
-                .description("How late a virtual thread ready to run gets the CPU; pushes are kept for later above 0.25"));
+                .description("How late a virtual thread woken from outside the scheduler gets the CPU, as a new connection is"));
     }
 
     /** A push was answered {@code took} after its handler started (refusals included). */

@@ -59,6 +59,7 @@ public final class WebhookService implements HttpService {
     private final Optional<WxCrypto> crypto;
     private final Inbox inbox;
     private final WebhookMetrics metrics;
+    private final SchedulerLag lag = new SchedulerLag();
 
     public WebhookService(ShegongConfig.WeChat wechat, Redis redis, FieldCipher cipher, MessageStore messages, ResidentStore residents,
                           OutboxStore outboxStore, Outbox outbox, Conversation conversation, ConversationStore states,
@@ -67,6 +68,7 @@ public final class WebhookService implements HttpService {
         this.token = wechat.token();
         this.crypto = wechat.aesKey().map(key -> new WxCrypto(wechat.token(), key, wechat.appId()));
         this.metrics = new WebhookMetrics(registry);
+        metrics.watch(lag);
         this.inbox = new Inbox(redis, cipher, messages, residents, outboxStore, outbox, conversation, states, handlers, clock, metrics,
                 storeDown);
     }
@@ -79,10 +81,12 @@ public final class WebhookService implements HttpService {
 
     /** Starts handling pushes kept while the webhook was too busy (and any a crash left behind). */
     public void start() {
+        lag.start();
         inbox.start();
     }
 
     public void stop() {
+        lag.stop();
         inbox.stop();
     }
 
@@ -94,13 +98,13 @@ public final class WebhookService implements HttpService {
     private void receive(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
         try {
-            answer(req, res, start);
+            answer(req, res, start + Inbox.REPLY_BUDGET.toNanos());
         } finally {
             metrics.answered(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private void answer(ServerRequest req, ServerResponse res, long start) {
+    private void answer(ServerRequest req, ServerResponse res, long deadline) {
         checkAppIdAndSignature(req);
         checkTimestamp(req.query().first("timestamp").orElse(""));
         Map<String, String> body = WxXml.parse(readBody(req));
@@ -115,7 +119,7 @@ public final class WebhookService implements HttpService {
             String plain = safe.get().decrypt(req.query().first("msg_signature").orElse(null), timestamp, nonce, encrypt);
             body = WxXml.parse(plain.getBytes(StandardCharsets.UTF_8));
         }
-        String answer = inbox.receive(InboundMessage.from(body), timestamp + ":" + nonce, start);
+        String answer = inbox.receive(InboundMessage.from(body), timestamp + ":" + nonce, deadline);
         if (PassiveReply.SUCCESS.equals(answer)) {
             res.headers().contentType(PLAIN);
             res.send(answer);

@@ -21,7 +21,7 @@ class SchedulerLagTest {
 
     @Test
     void showsWhileEveryCarrierIsBusyAndFallsWhenTheyAreFree() throws Exception {
-        SchedulerLag lag = new SchedulerLag(System::nanoTime);
+        SchedulerLag lag = new SchedulerLag();
         lag.start();
         try {
             assertTrue(settled(lag) < CALM.toNanos(), "an idle scheduler has next to no lag");
