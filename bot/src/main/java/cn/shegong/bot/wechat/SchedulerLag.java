@@ -43,7 +43,7 @@ final class SchedulerLag {
     }
 
     /** One period of sleep, measured; false when interrupted. */
-    boolean asleep() {
+    private boolean asleep() {
         long due = System.nanoTime() + PERIOD.toNanos();
         wakeDue = due;
         try {

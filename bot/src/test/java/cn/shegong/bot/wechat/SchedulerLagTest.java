@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The lag is what a push's handler takes off its budget and what makes it keep pushes for later,
- * so it must show when every carrier is busy, and fall again when they are free.
+ * The lag is how an operator sees a new connection waiting for the CPU
+ * ({@code shegong_scheduler_lag_seconds}), so it must show when every carrier is busy, and fall
+ * again when they are free.
  */
 class SchedulerLagTest {
 

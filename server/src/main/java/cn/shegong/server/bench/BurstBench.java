@@ -48,7 +48,7 @@ public final class BurstBench {
         out.printf("| run | answered in 5 s | p50 ms | p99 ms | max ms | service's slowest answer ms | outcomes | health |%n");
         out.printf("| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |%n");
         StringBuilder errors = new StringBuilder();
-        int late = 0;
+        int unanswered = 0;
         try (Scratch scratch = Scratch.create("shegong-burst");
              BenchWeChat wechat = BenchWeChat.start();
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
@@ -59,7 +59,7 @@ public final class BurstBench {
                     Load.Result r = wechat.load(http, shegong.uri(), burst, "o-burst" + run + "-").burst("burst " + run, Mix.realistic(), burst);
                     String health = watch.stop();
                     String metrics = shegong.metrics(http);
-                    late += (int) r.errors();
+                    unanswered += (int) r.errors();
                     if (r.errors() > 0) {
                         errors.append(String.format("errors in run %d: %s%n", run, r.errorKinds()));
                     }
@@ -68,11 +68,11 @@ public final class BurstBench {
                 }
             }
             out.print(errors);
-            if (late > 0) {
+            if (unanswered > 0) {
                 out.println("logs of the services kept in " + scratch.keep());
             }
         }
-        return late == 0 ? 0 : 1;
+        return unanswered == 0 ? 0 : 1;
     }
 
     private static double answerMaxMillis(String metrics) {
