@@ -45,6 +45,8 @@ final class Cluster implements AutoCloseable {
 
     static final String APP_ID = "wxc1u57e0000000001";
     static final String TOKEN = "clustercheck";
+    /** The replicas' keys in the shared Redis (the check's own client uses another prefix). */
+    static final String REPLICAS_REDIS_PREFIX = "shegong:";
     private static final ZoneId BAOSHAN = ZoneId.of("Asia/Shanghai");
 
     private final Path dir;
@@ -76,7 +78,7 @@ final class Cluster implements AutoCloseable {
         AdjustableClock clock = new AdjustableClock(Clock.offset(Clock.systemDefaultZone(), shift));
         Redis redis = Redis.open(Optional.empty(), "cluster:", dir.resolve("redis-owner"));
         Map<String, String> env = new HashMap<>(Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "cluster-secret",
-                "WECHAT_TOKEN", TOKEN, "REDIS_URL", redis.uri().toString(), "REDIS_PREFIX", "shegong:",
+                "WECHAT_TOKEN", TOKEN, "REDIS_URL", redis.uri().toString(), "REDIS_PREFIX", REPLICAS_REDIS_PREFIX,
                 "SHEGONG_DATA_KEY", newDataKey(), "ONDUTY_OPENIDS", Demo.DUTY_WORKER, ClusterCheck.CLOCK_SHIFT, shift.toString()));
         Map<String, String> seedEnv = new HashMap<>(env);
         seedEnv.putAll(Map.of("SHEGONG_DATA_DIR", dir.resolve("store").toString(), "SERVER_HOST", "127.0.0.1",

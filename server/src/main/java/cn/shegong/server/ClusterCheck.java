@@ -194,7 +194,7 @@ final class ClusterCheck {
 
     /** Nothing kept for later is waiting in the replicas' backlog, queued or in a replica's hands (the killed one's taken over). */
     private static boolean backlogEmpty(Redis redis) {
-        String queue = "shegong:wx:backlog";
+        String queue = Cluster.REPLICAS_REDIS_PREFIX + "wx:backlog";
         return redis.client().llen(queue) == 0
                 && redis.client().keys(queue + ":working:*").stream().allMatch(k -> redis.client().llen(k) == 0);
     }

@@ -3,7 +3,6 @@ package cn.shegong.server.bench;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,23 +22,15 @@ public final class BurstBench {
 
     private static final Pattern ANSWER_MAX = Pattern.compile("^shegong_wechat_answer_seconds_max(?:\\{[^}]*})?\\s+([0-9.eE+-]+)",
             Pattern.MULTILINE);
-    private static final Pattern OUTCOME = Pattern.compile("^shegong_wechat_inbound_total\\{[^}]*outcome=\"([a-z_]+)\"[^}]*}\\s+([0-9.eE+-]+)",
-            Pattern.MULTILINE);
 
     private BurstBench() {
     }
 
     public static int run(List<String> args, PrintStream out) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.size(); i += 2) {
-            if (!List.of("--runs", "--burst", "--cpus").contains(args.get(i))) {
-                throw new IllegalArgumentException("unknown argument: " + args.get(i));
-            }
-            opts.put(args.get(i), args.get(i + 1));
-        }
-        if (args.size() % 2 != 0) {
-            throw new IllegalArgumentException("an option without its value: " + args.getLast());
-        }
+        Map<String, String> opts = WebhookBench.options(args);
+        opts.keySet().stream().filter(k -> !List.of("--runs", "--burst", "--cpus").contains(k)).findFirst().ifPresent(k -> {
+            throw new IllegalArgumentException("unknown argument: " + k);
+        });
         int runs = Integer.parseInt(opts.getOrDefault("--runs", "5"));
         int burst = Integer.parseInt(opts.getOrDefault("--burst", "500"));
         int cpus = Integer.parseInt(opts.getOrDefault("--cpus", "1"));
@@ -83,10 +74,7 @@ public final class BurstBench {
     /** The pushes' outcomes as the service counted them ({@code shegong_wechat_inbound_total}). */
     private static String outcomes(String metrics) {
         StringBuilder s = new StringBuilder();
-        Matcher m = OUTCOME.matcher(metrics);
-        while (m.find()) {
-            s.append(s.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append(Math.round(Double.parseDouble(m.group(2))));
-        }
+        InboundOutcomes.parse(metrics).forEach((outcome, n) -> s.append(s.isEmpty() ? "" : ", ").append(outcome).append(' ').append(n));
         return s.toString();
     }
 }

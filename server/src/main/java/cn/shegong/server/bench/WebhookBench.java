@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import cn.shegong.bot.triage.Triage;
 
@@ -37,8 +35,6 @@ public final class WebhookBench {
     /** Twice the most connections a row uses. */
     private static final int MIN_PEOPLE = 128;
     private static final String TOO_FAST = "answered \"too fast\" (over 30 a minute from one openid), not handled";
-    private static final Pattern TOO_FAST_COUNT =
-            Pattern.compile("^shegong_wechat_inbound_total\\{[^}]*outcome=\"too_fast\"[^}]*}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
 
     private WebhookBench() {
     }
@@ -110,7 +106,7 @@ public final class WebhookBench {
                         long cpu = shegong.cpuMillis();
                         Load.Result r = load.run("shegong, " + mix.name() + ", " + c + " connections", mix, requests, c);
                         String after = shegong.metrics(http);
-                        long tooFast = Math.round(tooFast(after) - tooFast(metrics));
+                        long tooFast = tooFast(after) - tooFast(metrics);
                         results.add(tooFast == 0 ? r : r.withError(TOO_FAST, tooFast));
                         costs.printf("%s: %.2f ms of CPU per push; ", r.name(), (shegong.cpuMillis() - cpu) / (double) requests);
                         MongoCounts.parse(after).printPerMessage(costs, MongoCounts.parse(metrics), requests);
@@ -182,12 +178,12 @@ public final class WebhookBench {
     }
 
     /** How many pushes the service refused as too fast so far ({@code shegong_wechat_inbound_total}). */
-    private static double tooFast(String metrics) {
-        Matcher m = TOO_FAST_COUNT.matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    private static long tooFast(String metrics) {
+        return InboundOutcomes.parse(metrics).getOrDefault("too_fast", 0L);
     }
 
-    private static Map<String, String> options(List<String> args) {
+    /** {@code --name value} pairs, and the flag {@code --aot}. */
+    static Map<String, String> options(List<String> args) {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--aot")) {
