@@ -95,19 +95,22 @@ final class Claims {
      * A claim for a first delivery; or the earlier answer ({@code success} while it is pending) for
      * a retry. Refuses a signature seen before with another message (a replay:
      * {@link WebhookRejectedException} 403) and a person's 31st message in a minute
-     * ({@link TooFast}). {@code signed} is the push's timestamp and nonce.
+     * ({@link TooFast}). {@code signed} is the push's timestamp and nonce; {@code takeTurn}: the
+     * push is to be handled now, so the person's turn comes with the claim when it is free.
      */
-    Result claim(String dedupKey, String openid, String signed) {
+    Result claim(String dedupKey, String openid, String signed, boolean takeTurn) {
         String retryKey = retryKey(dedupKey);
         String turnKey = turnKey(openid);
         String nonceKey = redis.key("wx", "nonce", signed);
         String rateKey = redis.key("wx", "rate", openid);
         String redisToken = token();
         List<String> keys = new ArrayList<>(List.of(retryKey, turnKey, nonceKey, rateKey, redis.key("wx", "held", openid)));
-        keys.addAll(stateKeys.apply(openid));
+        if (takeTurn) {
+            keys.addAll(stateKeys.apply(openid));
+        }
         Raw r = redis.orElse(() -> Raw.of((List<?>) redis.client().eval(CLAIM, keys,
                 List.of(Long.toString(RETRY_TTL_SECONDS), redisToken, Long.toString(TURN_LEASE.toMillis()), dedupKey,
-                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), liveness.prefix(), liveness.id()))), () -> {
+                        Long.toString(NONCE_TTL_SECONDS), Integer.toString(PER_MINUTE), liveness.prefix(), liveness.id(), takeTurn ? "1" : "0"))), () -> {
             LocalClaims.Outcome o = local.claim(retryKey, nonceKey, rateKey, dedupKey, System.currentTimeMillis());
             return new Raw(o.code(), o.earlier().map(e -> e.equals(LocalClaims.PENDING) ? PENDING : e).orElse(""), true, List.of());
         });

@@ -2,11 +2,11 @@ package cn.shegong.bot.wechat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -30,19 +30,20 @@ import cn.shegong.core.storage.StorageFaults;
  * earlier pushes still waiting there — so WeChat always gets its answer within the budget and
  * one person's pushes are handled in the order they came.
  * <p>
- * Bounded everywhere: at most {@link #IN_FLIGHT} pushes are handled at once; a push that cannot
- * start within {@link #ADMISSION_WAIT} is kept in the {@link Backlog} and WeChat gets
- * {@code success} at once. A person's pushes are handled one at a time — in this replica by a
- * parked lock, across replicas by a Redis lease taken with the retry claim. WeChat waits 5
- * seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets {@code success}
- * and the answer follows as a customer-service message through the outbox. {@code success} is
- * never given for a push that is neither stored nor kept ({@link Keeping}).
+ * Bounded everywhere: a push waits, parked, for a place in one of two lanes ({@link Lanes}): at
+ * most {@link Lanes#HANDLING} pushes are claimed and handled at once; one that cannot start within
+ * {@link #ADMISSION_WAIT} is claimed and kept in the {@link Backlog} in the keeping lane, and
+ * WeChat gets {@code success}; with no room in either before the reply is due, WeChat is refused
+ * (503) and retries — nothing was claimed or stored. A person's pushes are handled one at a time —
+ * in this replica by a parked lock, across replicas by a Redis lease taken with the retry claim.
+ * WeChat waits 5 seconds: if the answer is not ready within {@link #REPLY_BUDGET}, WeChat gets
+ * {@code success} and the answer follows as a customer-service message through the outbox.
+ * {@code success} is never given for a push that is neither stored nor kept ({@link Keeping}).
  */
 final class Inbox {
 
     static final Duration REPLY_BUDGET = Duration.ofMillis(4000);
-    /** Below {@link Redis#POOL_SIZE}: each handling uses at most one Redis connection at a time. */
-    static final int IN_FLIGHT = 64;
+    /** How long a push waits for a place in the handling lane before it is kept in the backlog instead ({@link Lanes}). */
     static final Duration ADMISSION_WAIT = Duration.ofMillis(1500);
     /**
      * The end of the budget is kept for keeping the push in Redis before {@code success}
@@ -57,7 +58,7 @@ final class Inbox {
     private final Claims claims;
     private final Backlog backlog;
     private final Keeping keeping;
-    private final Semaphore admission = new Semaphore(IN_FLIGHT);
+    private final Lanes lanes = new Lanes();
     private final Turns turns;
     private final Handler handler;
     private final Liveness liveness;
@@ -77,7 +78,7 @@ final class Inbox {
         this.states = states;
         this.turns = new Turns(claims);
         this.backlog = new Backlog(redis, cipher, liveness.id(), liveness.prefix(), storeDown);
-        this.keeping = new Keeping(backlog, claims, metrics);
+        this.keeping = new Keeping(backlog, claims, lanes, metrics);
         this.storeDown = storeDown;
         this.handler = new Handler(messages, residents, outboxStore, outbox, conversation, clock, metrics);
         this.conversation = conversation;
@@ -88,16 +89,35 @@ final class Inbox {
 
     /** Returns the HTTP body for WeChat — a passive reply's XML or {@code success} — by {@code deadlineNanos}. */
     String receive(InboundMessage message, String signed, long deadlineNanos) {
+        long handOver = deadlineNanos - KEEP_RESERVE.toNanos(); // from here on, keep the push and answer success
+        Optional<Lanes.Pass> entered;
+        try {
+            entered = lanes.enter(ADMISSION_WAIT.toNanos(), handOver);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejectedException(503, "stopping", "stopping; WeChat will retry");
+        }
+        if (entered.isEmpty()) { // nothing claimed, nothing kept: WeChat's retry comes back to a shorter queue
+            metrics.count("refused_busy");
+            throw new WebhookRejectedException(503, "busy", "too busy to keep this push in time; WeChat will retry");
+        }
+        try (Lanes.Pass pass = entered.get()) {
+            return receive(message, signed, pass, deadlineNanos);
+        }
+    }
+
+    /** In its lane: claimed, then handled (the handling lane) or kept for later (the keeping lane). */
+    private String receive(InboundMessage message, String signed, Lanes.Pass pass, long deadlineNanos) {
+        long handOver = deadlineNanos - KEEP_RESERVE.toNanos();
         Claims.Result claimed;
         try {
-            claimed = claims.claim(message.dedupKey(), message.envelope().openid(), signed);
+            claimed = claims.claim(message.dedupKey(), message.envelope().openid(), signed, pass.handles());
         } catch (Claims.TooFast e) {
             metrics.count("too_fast");
             return PassiveReply.text(message.envelope(), conversation.tooFast(), clock.instant());
         }
-        long handOver = deadlineNanos - KEEP_RESERVE.toNanos(); // from here on, keep the push and answer success
         if (claimed.pending()) {
-            claimed = awaitEarlier(message, signed, claimed, handOver);
+            claimed = awaitEarlier(message, signed, claimed, handOver, pass.handles());
         }
         if (claimed.elsewhere()) {
             return keeping.unfinished(message);
@@ -107,34 +127,32 @@ final class Inbox {
             return claimed.earlier().get();
         }
         Claims.Claim claim = claimed.first().orElseThrow();
-        if (claimed.behindKept()) {
-            return keeping.defer(claim, message, false); // behind the person's pushes waiting in the backlog
-        }
-        if (!admit()) {
+        if (claimed.behindKept() || !pass.handles()) { // behind the person's pushes waiting in the backlog, or no room to handle it
             return keeping.defer(claim, message, false);
         }
         Exchange exchange = new Exchange();
         Future<String> handling;
+        pass.handOver();
         try {
             handling = handlers.submit(() -> {
                 try {
                     return handleInTurn(message, claim, exchange, false);
                 } finally {
-                    admission.release();
+                    pass.giveBack();
                 }
             });
         } catch (RejectedExecutionException e) {
-            admission.release();
+            pass.giveBack();
             claims.release(claim);
             throw e;
         }
         try {
             return handling.get(Math.max(0, handOver - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling);
+            return exchange.giveUp() ? keeping.late(claim, message, exchange, deadlineNanos - KEEP_RESERVE.toNanos() / 2) : join(handling);
         } catch (InterruptedException e) {
             try { // the server is stopping: keep the push before answering, the flag cleared meanwhile (Redis I/O fails under it)
-                return exchange.giveUp() ? keeping.late(claim, message, exchange) : join(handling); // else the reply is ready: give it
+                return exchange.giveUp() ? keeping.late(claim, message, exchange, deadlineNanos - KEEP_RESERVE.toNanos() / 2) : join(handling); // else the reply is ready: give it
             } finally {
                 Thread.currentThread().interrupt();
             }
@@ -151,26 +169,18 @@ final class Inbox {
      * may never have stored (see {@link Keeping#unfinished} for a wait that runs out). Polled: Redis
      * offers no wait on a key's change short of pub/sub.
      */
-    private Claims.Result awaitEarlier(InboundMessage message, String signed, Claims.Result pending, long deadlineNanos) {
+    private Claims.Result awaitEarlier(InboundMessage message, String signed, Claims.Result pending, long deadlineNanos,
+                                       boolean takeTurn) {
         Claims.Result r = pending;
         try {
             while (r.pending() && deadlineNanos - System.nanoTime() > RETRY_POLL.toNanos()) {
                 Thread.sleep(RETRY_POLL);
-                r = claims.claim(message.dedupKey(), message.envelope().openid(), signed);
+                r = claims.claim(message.dedupKey(), message.envelope().openid(), signed, takeTurn);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return r;
-    }
-
-    private boolean admit() {
-        try {
-            return admission.tryAcquire(ADMISSION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**
@@ -181,13 +191,10 @@ final class Inbox {
     void start() {
         liveness.start();
         backlog.start((item, message) -> {
-            admission.acquireUninterruptibly();
-            try {
+            try (Lanes.Pass pass = lanes.handling()) {
                 Exchange late = new Exchange();
                 late.giveUp();
                 handleInTurn(message, claims.forRetryKey(item.retryKey(), message.envelope().openid(), !item.copy()), late, true);
-            } finally {
-                admission.release();
             }
         });
     }

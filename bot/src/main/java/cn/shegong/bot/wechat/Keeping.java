@@ -1,5 +1,6 @@
 package cn.shegong.bot.wechat;
 
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -17,11 +18,13 @@ final class Keeping {
 
     private final Backlog backlog;
     private final Claims claims;
+    private final Lanes lanes;
     private final WebhookMetrics metrics;
 
-    Keeping(Backlog backlog, Claims claims, WebhookMetrics metrics) {
+    Keeping(Backlog backlog, Claims claims, Lanes lanes, WebhookMetrics metrics) {
         this.backlog = backlog;
         this.claims = claims;
+        this.lanes = lanes;
         this.metrics = metrics;
     }
 
@@ -77,25 +80,47 @@ final class Keeping {
      * through the outbox. A numbered message not stored yet is kept too, so that this instance
      * crashing before it is stored cannot lose it; the copy is taken back once the handling has
      * stored it ({@link #stored}), and if the drainer got to it first it finds it stored and leaves
-     * it. An event is not copied (it has no number to be stored once by), nor is anything while
-     * Redis is unreachable or the backlog full: then this handling is its only keeper.
+     * it. The copy's Redis work takes a place in the keeping lane, waiting until {@code roomByNanos}
+     * (the handling holds the push's place and may be using Redis meanwhile). An event is not
+     * copied (it has no number to be stored once by), nor is anything while Redis is unreachable,
+     * the backlog full or the keeping lane too: then this handling is its only keeper.
      */
-    String late(Claims.Claim claim, InboundMessage message, Exchange exchange) {
+    String late(Claims.Claim claim, InboundMessage message, Exchange exchange, long roomByNanos) {
         metrics.count("late");
-        if (!exchange.isStored() && message.wechatMsgId().isPresent()) {
-            try {
-                String copy = backlog.keepCopy(claim.retryKey(), message);
-                if (copy != null) {
-                    exchange.copied(copy);
-                    if (exchange.isStored()) {
-                        stored(message, exchange); // stored meanwhile: no need for it
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "a late push was not kept in the backlog too: " + e.getClass().getSimpleName());
+        if (exchange.isStored() || message.wechatMsgId().isEmpty()) {
+            return PassiveReply.SUCCESS;
+        }
+        boolean stopping = false;
+        Optional<Lanes.Pass> room = Optional.empty();
+        try {
+            room = lanes.keeping(roomByNanos);
+        } catch (InterruptedException e) {
+            stopping = true; // the flag is set again once the push is kept: Redis I/O fails under it
+        }
+        try (Lanes.Pass pass = room.orElse(null)) {
+            if (pass != null) {
+                copy(claim, message, exchange);
+            }
+        } finally {
+            if (stopping) {
+                Thread.currentThread().interrupt();
             }
         }
         return PassiveReply.SUCCESS;
+    }
+
+    private void copy(Claims.Claim claim, InboundMessage message, Exchange exchange) {
+        try {
+            String copy = backlog.keepCopy(claim.retryKey(), message);
+            if (copy != null) {
+                exchange.copied(copy);
+                if (exchange.isStored()) {
+                    stored(message, exchange); // stored meanwhile: no need for it
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "a late push was not kept in the backlog too: " + e.getClass().getSimpleName());
+        }
     }
 
     /** The handling has stored the push: the copy kept for it, if any, is taken back. */

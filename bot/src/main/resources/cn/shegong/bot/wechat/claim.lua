@@ -1,6 +1,7 @@
 -- Claims a push (see Claims#claim). KEYS: retry, turn, nonce, rate, held (the person's pushes
 -- waiting in the backlog), then the person's conversation-state keys. ARGV: retry TTL s, turn
--- token, turn lease ms, dedup key, nonce TTL s, per-minute limit, liveness prefix, instance.
+-- token, turn lease ms, dedup key, nonce TTL s, per-minute limit, liveness prefix, instance,
+-- '1' to take the person's turn when free ('0' for a push that will be kept, not handled).
 -- Returns {3} a replayed signature, {4} too fast, {0, earlier answer, pending:<instance> or kept},
 -- or {1 | 5 (taken over from a dead instance), held} and, when the person's turn was free and is
 -- now ours, {1 | 5, '', state...} with their conversation state read in the same step.
@@ -27,6 +28,7 @@ else
 end
 local kept = redis.call('get', KEYS[5]) or ''
 if kept ~= '' then return {outcome, kept} end
+if ARGV[9] ~= '1' then return {outcome, ''} end
 local turn = redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3])
 if not turn then
   local owner = string.match(redis.call('get', KEYS[2]) or '', '^([^|]+)|')

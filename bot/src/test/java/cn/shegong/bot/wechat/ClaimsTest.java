@@ -57,7 +57,7 @@ class ClaimsTest {
     @Test
     void aFreeTurnComesWithTheClaimAndThePersonsStateWithIt() {
         states.put(ConversationStore.Space.WORKER, "o-1", new Note("走访笔记"));
-        Claims.Claim claim = claims.claim("d1", "o-1", "t:1").first().orElseThrow();
+        Claims.Claim claim = claims.claim("d1", "o-1", "t:1", true).first().orElseThrow();
         assertTrue(claim.withTurn(), "no one else holds the person's turn");
         assertEquals(claim.token(), test.client().get(test.prefix() + "wx:user:o-1"), "the turn is this push's");
         try (ConversationStore.Primed read = states.prime("o-1", claim.states())) {
@@ -69,9 +69,18 @@ class ClaimsTest {
     }
 
     @Test
+    void aPushToBeKeptIsClaimedWithoutThePersonsTurn() {
+        Claims.Claim kept = claims.claim("d1k", "o-1k", "t:1k", false).first().orElseThrow();
+        assertFalse(kept.withTurn(), "a push going to the backlog leaves the turn for whoever handles it");
+        assertNull(test.client().get(test.prefix() + "wx:user:o-1k"));
+        assertEquals(Optional.of(PassiveReply.SUCCESS), claims.claim("d1k", "o-1k", "t:1k2", true).earlier(),
+                "the claim is made all the same: a retry is recognised");
+    }
+
+    @Test
     void aWriteInTheTurnIsReadBackNotTheStateTheClaimBrought() {
         states.put(ConversationStore.Space.INTAKE, "o-2", new Note("旧"));
-        Claims.Claim claim = claims.claim("d2", "o-2", "t:2").first().orElseThrow();
+        Claims.Claim claim = claims.claim("d2", "o-2", "t:2", true).first().orElseThrow();
         try (ConversationStore.Primed read = states.prime("o-2", claim.states())) {
             states.put(ConversationStore.Space.INTAKE, "o-2", new Note("新"));
             assertEquals(Optional.of(new Note("新")), states.get(ConversationStore.Space.INTAKE, "o-2", Note.class));
@@ -80,15 +89,15 @@ class ClaimsTest {
 
     @Test
     void aSecondPushWhileTheFirstHoldsTheTurnOrWaitsInTheBacklogDoesNotTakeIt() throws Exception {
-        Claims.Claim first = claims.claim("d3", "o-3", "t:3").first().orElseThrow();
-        Claims.Claim second = claims.claim("d4", "o-3", "t:4").first().orElseThrow();
+        Claims.Claim first = claims.claim("d3", "o-3", "t:3", true).first().orElseThrow();
+        Claims.Claim second = claims.claim("d4", "o-3", "t:4", true).first().orElseThrow();
         assertFalse(second.withTurn(), "the first push holds it");
         assertEquals(first.token(), test.client().get(test.prefix() + "wx:user:o-3"));
         claims.finish(first, "好的");
         assertNull(test.client().get(test.prefix() + "wx:user:o-3"), "finishing frees the turn");
 
         new Backlog(redis, CIPHER, "me", test.prefix() + "instance:", () -> false).keep("k", BacklogTest.push("o-5", 1, "一"));
-        Claims.Result behind = claims.claim("d5", "o-5", "t:5");
+        Claims.Result behind = claims.claim("d5", "o-5", "t:5", true);
         assertTrue(behind.behindKept(), "their earlier push waits in the backlog");
         assertFalse(behind.first().orElseThrow().withTurn());
         assertNull(test.client().get(test.prefix() + "wx:user:o-5"), "the turn is left for the backlog's drainer");
@@ -110,7 +119,7 @@ class ClaimsTest {
         });
         assertTrue(inHand.await(10, TimeUnit.SECONDS));
         claims.finish(earlier, "好的"); // answered, its Redis turn freed, the lock here not yet released
-        Claims.Claim next = claims.claim("d6", "o-6", "t:6").first().orElseThrow();
+        Claims.Claim next = claims.claim("d6", "o-6", "t:6", true).first().orElseThrow();
         assertTrue(next.withTurn());
         AtomicReference<List<String>> brought = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> {
@@ -132,22 +141,22 @@ class ClaimsTest {
     @Test
     void aRetryIsToldWhetherItsPushIsKeptOrStillInAnInstancesHandsAndWhose() {
         liveness.heartbeat();
-        Claims.Claim first = claims.claim("d7", "o-7", "t:7").first().orElseThrow();
-        Claims.Result here = claims.claim("d7", "o-7", "t:7b");
+        Claims.Claim first = claims.claim("d7", "o-7", "t:7", true).first().orElseThrow();
+        Claims.Result here = claims.claim("d7", "o-7", "t:7b", true);
         assertTrue(here.pending() && !here.elsewhere(), "still being handled by this instance");
 
         Liveness other = new Liveness(redis);
         other.heartbeat();
-        Claims.Result elsewhere = new Claims(redis, CIPHER, other, states::keys).claim("d7", "o-7", "t:7c");
+        Claims.Result elsewhere = new Claims(redis, CIPHER, other, states::keys).claim("d7", "o-7", "t:7c", true);
         assertTrue(elsewhere.pending() && elsewhere.elsewhere(), "another instance, alive, sees it in this one's hands");
 
         new Backlog(redis, CIPHER, "me", test.prefix() + "instance:", () -> false).keep(first.retryKey(), BacklogTest.push("o-7", 7, "七"));
-        Claims.Result kept = claims.claim("d7", "o-7", "t:7d");
+        Claims.Result kept = claims.claim("d7", "o-7", "t:7d", true);
         assertFalse(kept.pending(), "kept in the backlog: nothing to wait for");
         assertEquals(Optional.of(PassiveReply.SUCCESS), kept.earlier(), "the answer follows as a customer-service message");
 
         claims.finish(first, "好的");
-        assertEquals(Optional.of("好的"), claims.claim("d7", "o-7", "t:7e").earlier(), "once answered, a retry gets that answer");
+        assertEquals(Optional.of("好的"), claims.claim("d7", "o-7", "t:7e", true).earlier(), "once answered, a retry gets that answer");
         new Backlog(redis, CIPHER, "me", test.prefix() + "instance:", () -> false).keep(claims.retryKey("d8"), BacklogTest.push("o-8", 8, "八"));
         assertNull(test.client().get(claims.retryKey("d8")), "keeping marks a claim that exists; it makes none");
     }

@@ -27,8 +27,8 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class Redis implements AutoCloseable {
 
-    /** Connections to Redis; above what the webhook admits at once (see Inbox) plus console and outbox. */
-    public static final int POOL_SIZE = 96;
+    /** Connections to Redis: the webhook's lanes (96 at most, see its Lanes) and a quarter for the rest: drainer, liveness, outbox, console. */
+    public static final int POOL_SIZE = 128;
     private static final Logger LOG = Logger.getLogger(Redis.class.getName());
 
     private final UnifiedJedis client;
