@@ -205,7 +205,7 @@ public final class Main {
                                    throwaway store, so that serve and demo start warmer (see docs/operations.md)
                   bench webhook [--aot | --aot-cache FILE]
                                    measure the webhook's throughput and latency (see docs/benchmarks.md)
-                  bench burst [--runs R] [--burst B]
+                  bench burst [--runs R] [--burst B] [--aot | --aot-cache FILE]
                                    the cold-start burst alone, R times, each against a fresh service
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)

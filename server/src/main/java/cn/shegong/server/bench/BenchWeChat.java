@@ -3,7 +3,9 @@ package cn.shegong.server.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,6 +53,15 @@ final class BenchWeChat implements AutoCloseable {
      */
     Load load(HttpClient http, URI base, int openids, String prefix) {
         return new Load(http, base, APP_ID, TOKEN, openids, prefix, api::follow);
+    }
+
+    /**
+     * Waits, at most {@code limit}, until each of {@code openids} has received a message (the answer
+     * to a push answered {@code success}, sent later); false if some had not by then.
+     */
+    boolean awaitAnswers(List<String> openids, Duration limit) throws InterruptedException {
+        api.awaitCalls(calls -> openids.stream().noneMatch(o -> api.received(o).isEmpty()), limit);
+        return openids.stream().noneMatch(o -> api.received(o).isEmpty());
     }
 
     @Override

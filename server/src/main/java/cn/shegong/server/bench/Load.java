@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +68,8 @@ public final class Load {
     private final int[] sentPerOpenid;
     private final String openidPrefix;
     private final Consumer<String> wechatNotes;
+    /** The people whose push was answered with the reply itself (not {@code success}). */
+    private final Set<String> repliedInline = ConcurrentHashMap.newKeySet();
 
     /** {@code wechatNotes}: told each sender before their push, as WeChat knows who follows and who just wrote. */
     public Load(HttpClient http, URI base, String appId, String token, int openids, String openidPrefix, Consumer<String> wechatNotes) {
@@ -131,6 +134,17 @@ public final class Load {
         return new Result(name, n, Map.copyOf(errors), (System.nanoTime() - start) / 1e9, latencies);
     }
 
+    /** Who of {@code prefix}0 … {@code openids - 1} has not had a reply in the answer to their push (so far). */
+    public List<String> notRepliedInline() {
+        List<String> waiting = new ArrayList<>();
+        for (int who = 0; who < sentPerOpenid.length; who++) {
+            if (!repliedInline.contains(openidPrefix + who)) {
+                waiting.add(openidPrefix + who);
+            }
+        }
+        return waiting;
+    }
+
     /** Empty when answered as WeChat requires, else what went wrong. */
     private Optional<String> post(int request, Mix mix) {
         int who = request % sentPerOpenid.length;
@@ -152,6 +166,9 @@ public final class Load {
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return Optional.of("HTTP " + response.statusCode());
+            }
+            if (response.body().startsWith("<xml>")) {
+                repliedInline.add(openid);
             }
             boolean answered = response.body().startsWith("<xml>") || response.body().equals("success");
             return answered ? Optional.empty() : Optional.of("an unexpected body");

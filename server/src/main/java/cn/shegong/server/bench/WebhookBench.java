@@ -4,16 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-import cn.shegong.bot.triage.Triage;
 
 /**
  * {@code ./shegong bench webhook [--cpus C] [--requests N] [--burst B] [--openids K] [--aot | --aot-cache FILE]}: the webhook
@@ -43,17 +40,7 @@ public final class WebhookBench {
         Map<String, String> opts = options(args);
         int requests = Integer.parseInt(opts.getOrDefault("--requests", DEFAULT_REQUESTS));
         Settings settings = new Settings(Integer.parseInt(opts.getOrDefault("--cpus", "1")), requests,
-                Integer.parseInt(opts.getOrDefault("--burst", "500")), openids(opts, requests), opts.containsKey("--aot"),
-                Optional.ofNullable(opts.get("--aot-cache")).map(Path::of));
-        if ((settings.aot() || settings.aotCache().isPresent()) && Runtime.version().feature() < 25) {
-            throw new IllegalArgumentException("--aot needs JDK 25 or newer (this is " + Runtime.version().feature() + ")");
-        }
-        if (settings.aot() && settings.aotCache().isPresent()) {
-            throw new IllegalArgumentException("--aot trains a cache, --aot-cache uses one: give one of them");
-        }
-        if (settings.aotCache().isPresent() && !Files.isRegularFile(settings.aotCache().get())) {
-            throw new IllegalArgumentException("no cache at " + settings.aotCache().get());
-        }
+                Integer.parseInt(opts.getOrDefault("--burst", "500")), openids(opts, requests), AotChoice.of(opts));
         try (Scratch scratch = Scratch.create("shegong-bench")) {
             List<Load.Result> results;
             try {
@@ -70,11 +57,8 @@ public final class WebhookBench {
         }
     }
 
-    /**
-     * {@code aot}: the service starts with an ahead-of-time cache trained just before ({@link
-     * AotTraining}); {@code aotCache}: with that one, trained earlier for the same jars and JDK.
-     */
-    private record Settings(int cpus, int requests, int burst, int openids, boolean aot, Optional<Path> aotCache) {
+    /** {@code aot}: whether the service starts with an ahead-of-time cache, trained just before or earlier. */
+    private record Settings(int cpus, int requests, int burst, int openids, AotChoice aot) {
     }
 
     private static List<Load.Result> measure(Path dir, Settings settings, PrintStream out) throws Exception {
@@ -82,9 +66,7 @@ public final class WebhookBench {
         int requests = settings.requests();
         int burst = settings.burst();
         int openids = settings.openids();
-        Optional<Path> cache = settings.aot() ? Optional.of(trainAot(dir, cpus, out)) : settings.aotCache();
-        // AOTMode=on: a cache the JVM cannot use stops the start, instead of a run that is silently without it
-        List<String> serveOptions = cache.map(c -> List.of("-XX:AOTMode=on", "-XX:AOTCache=" + c.toAbsolutePath())).orElse(List.of());
+        List<String> serveOptions = settings.aot().serveOptions(dir, cpus, out);
         List<Load.Result> results = new ArrayList<>();
         var costLines = new ByteArrayOutputStream();
         PrintStream costs = new PrintStream(costLines, true, StandardCharsets.UTF_8);
@@ -131,22 +113,9 @@ public final class WebhookBench {
     }
 
     /** Trains the cache in a JVM set up as the service's will be; returns the file. */
-    private static Path trainAot(Path dir, int cpus, PrintStream out) throws Exception {
-        Path cache = dir.resolve("shegong.aot");
-        Path data = dir.resolve("aot-train");
-        long start = System.nanoTime();
-        Triage.fromTemplates(Optional.of(data.resolve("models"))); // trained here on all cores, not in the pinned run
-        if (!ChildService.runToEnd(List.of("aot-train", "--data", data.toString()), cpus, List.of("-XX:AOTCacheOutput=" + cache), dir.resolve("aot-train.log"),
-                Duration.ofMinutes(10)) || !Files.isRegularFile(cache)) {
-            throw new IllegalStateException("the AOT training run failed; its log is aot-train.log");
-        }
-        out.printf("AOT cache trained in %.0f s: %d MiB%n", (System.nanoTime() - start) / 1e9, Files.size(cache) >> 20);
-        return cache;
-    }
-
     private static void print(PrintStream out, List<Load.Result> results, Settings s, String health, long rss) {
         out.printf("service on %d CPU(s)%s, %d requests per row, %d people a row, Java %s; load generator in another JVM%n%n",
-                s.cpus(), s.aot() || s.aotCache().isPresent() ? " with an AOT cache" : "", s.requests(), s.openids(), Runtime.version());
+                s.cpus(), s.aot().any() ? " with an AOT cache" : "", s.requests(), s.openids(), Runtime.version());
         out.printf("| %-58s | %7s | %8s | %8s | %8s | %6s |%n", "target", "msg/s", "p50 ms", "p99 ms", "max ms", "errors");
         out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(60), "-".repeat(9), "-".repeat(10), "-".repeat(10), "-".repeat(10), "-".repeat(8));
         for (Load.Result r : results) {
