@@ -100,6 +100,8 @@ final class Keeping {
         try (Lanes.Pass pass = room.orElse(null)) {
             if (pass != null) {
                 copy(claim, message, exchange);
+            } else {
+                metrics.count("late_uncopied"); // its handling alone keeps it: lost if this instance crashes before storing it
             }
         } finally {
             if (stopping) {
