@@ -108,7 +108,8 @@ public final class Shegong implements AutoCloseable {
         MeterRegistry meters = Metrics.globalRegistry();
         Texts texts = new Texts();
         this.wechatApi = new WeChatApi(config.wechat(), redis);
-        this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis, clock, meters);
+        this.outbox = new Outbox(outboxStore, residents, wechatApi, new TemplateBindings(texts), redis,
+                config.wechat().sendsPerSecond(), clock, meters);
         Vocabulary words = new Vocabulary();
         ConversationStore conversations = new ConversationStore(redis, cipher);
         this.notifier = new CaseNotifier(outbox, messages, texts, words, conversations, clock);

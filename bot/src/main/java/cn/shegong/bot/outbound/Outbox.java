@@ -24,7 +24,7 @@ import io.helidon.metrics.api.MeterRegistry;
 
 /**
  * Everything we send that is not a passive reply. Each item is stored first, then sent by whichever
- * replica claims it, within WeChat's send rate, down the delivery ladder ({@link Delivery}):
+ * replica claims it, within the account's send rate ({@link SendRate}), down the delivery ladder ({@link Delivery}):
  * <ol>
  *   <li>the person unfollowed (as far as we know) → unreachable, nothing is sent;</li>
  *   <li>a text inside the 48-hour window → customer-service message;</li>
@@ -78,10 +78,11 @@ public final class Outbox {
     private Instant lookedAt = Instant.MIN;
     private Instant nextDrop = Instant.MIN;
 
-    public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis,
+    /** {@code sendsPerSecond}: the account's sends a second, across replicas ({@link SendRate}). */
+    public Outbox(OutboxStore store, ResidentStore residents, WeChatApi api, TemplateBindings templates, Redis redis, int sendsPerSecond,
                   Clock clock, MeterRegistry registry) {
         this.store = store;
-        this.rate = new SendRate(redis);
+        this.rate = new SendRate(redis, sendsPerSecond);
         this.delivery = new Delivery(store, residents, api, templates, rate, clock, registry);
         this.clock = clock;
         registry.getOrCreate(Gauge.builder("shegong.outbox.waiting", () -> {

@@ -5,18 +5,19 @@ import java.time.Instant;
 import cn.shegong.core.storage.Redis;
 
 /**
- * At most {@link #PER_SECOND} sends a second for the whole account, across replicas: a counter per
- * second in Redis (this instance's own count while Redis is unreachable).
+ * At most {@code perSecond} sends a second for the whole account ({@code WECHAT_SENDS_PER_SECOND},
+ * default 20 — a limit of our own: WeChat documents daily quotas, no rate a second), across
+ * replicas: a counter per second in Redis (this instance's own count while Redis is unreachable).
  */
 final class SendRate {
 
-    static final int PER_SECOND = 20;
-
     private final Redis redis;
+    private final int perSecond;
     private final LocalRate local = new LocalRate();
 
-    SendRate(Redis redis) {
+    SendRate(Redis redis, int perSecond) {
         this.redis = redis;
+        this.perSecond = perSecond;
     }
 
     /** How many more may be sent in the second of {@code now} (another replica may take them first). */
@@ -25,7 +26,7 @@ final class SendRate {
             String n = redis.client().get(key(now));
             return n == null ? 0L : Long.parseLong(n);
         }, () -> local.add(now.getEpochSecond(), 0));
-        return (int) Math.max(0, PER_SECOND - sent);
+        return (int) Math.max(0, perSecond - sent);
     }
 
     /** Counts a send in the second of {@code now}; false when that second's sends are used up. */
@@ -38,7 +39,7 @@ final class SendRate {
             }
             return count;
         }, () -> local.add(now.getEpochSecond(), 1));
-        return n <= PER_SECOND;
+        return n <= perSecond;
     }
 
     private String key(Instant now) {

@@ -17,6 +17,7 @@ import io.helidon.config.ConfigSources;
  */
 public final class ConfigLoader {
 
+    private static final Pattern SENDS_PER_SECOND = Pattern.compile("[1-9][0-9]{0,2}|1000");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{3,32}");
     private static final Pattern AES_KEY = Pattern.compile("[A-Za-z0-9]{43}");
     private static final Pattern APP_ID = Pattern.compile("wx[0-9A-Za-z]{16}");
@@ -43,7 +44,9 @@ public final class ConfigLoader {
                 required("WECHAT_SECRET", "wechat.secret", Pattern.compile("\\S{1,128}"), "1 to 128 characters"),
                 required("WECHAT_TOKEN", "wechat.token", TOKEN, "3 to 32 letters or digits"),
                 optional("WECHAT_AES_KEY", "wechat.aes-key").map(v -> check("WECHAT_AES_KEY", v, AES_KEY, "43 letters or digits")),
-                stripSlash(url("WECHAT_API_BASE", "wechat.api-base").toString()));
+                stripSlash(url("WECHAT_API_BASE", "wechat.api-base").toString()),
+                Integer.parseInt(check("WECHAT_SENDS_PER_SECOND", optional("WECHAT_SENDS_PER_SECOND", "wechat.sends-per-second").orElse("20"),
+                        SENDS_PER_SECOND, "a whole number from 1 to 1000")));
         return new ShegongConfig(
                 optional("SERVER_HOST", "server.host").orElse("0.0.0.0"),
                 port("SERVER_PORT", "server.port"),

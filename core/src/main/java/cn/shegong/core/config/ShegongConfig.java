@@ -28,11 +28,12 @@ public record ShegongConfig(
         java.util.List<String> trustedProxies) {
 
     /** The WeChat Official Account this instance serves. */
-    public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase) {
+    /** {@code sendsPerSecond}: the account's sends (customer-service and template messages) a second, across replicas. */
+    public record WeChat(String appId, String secret, String token, Optional<String> aesKey, String apiBase, int sendsPerSecond) {
         @Override
         public String toString() {
             return "WeChat[appId=" + appId + ", secret=***, token=***, aesKey="
-                    + aesKey.map(k -> "***").orElse("none") + ", apiBase=" + apiBase + "]";
+                    + aesKey.map(k -> "***").orElse("none") + ", apiBase=" + apiBase + ", sendsPerSecond=" + sendsPerSecond + "]";
         }
     }
 

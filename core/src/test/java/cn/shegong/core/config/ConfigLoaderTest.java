@@ -34,6 +34,7 @@ class ConfigLoaderTest {
         assertTrue(config.redisUrl().isEmpty(), "no REDIS_URL means embedded Redis");
         assertEquals(Path.of("data"), config.dataDir());
         assertEquals("https://api.weixin.qq.com", config.wechat().apiBase(), "trailing slash removed: WxJava appends paths");
+        assertEquals(20, config.wechat().sendsPerSecond());
     }
 
     @Test
@@ -43,7 +44,14 @@ class ConfigLoaderTest {
         env.put("REDIS_URL", "redis://cache:6379");
         env.put("SHEGONG_DATA_DIR", "/var/lib/shegong");
         env.put("WECHAT_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
+        env.put("WECHAT_SENDS_PER_SECOND", "100");
         ShegongConfig config = ConfigLoader.load(env);
+        assertEquals(100, config.wechat().sendsPerSecond());
+        for (String outOfRange : new String[] {"0", "1001"}) {
+            env.put("WECHAT_SENDS_PER_SECOND", outOfRange);
+            assertThrows(ConfigException.class, () -> ConfigLoader.load(env), outOfRange);
+        }
+        env.put("WECHAT_SENDS_PER_SECOND", "100");
         assertEquals("mongodb://db1:27017,db2:27017/?replicaSet=rs0", config.mongodbUri().orElseThrow());
         assertEquals("cache", config.redisUrl().orElseThrow().getHost());
         env.put("REDIS_URL", "redis-sentinel://:secret@sentinel1:26379,sentinel2:26379/shegong/2");
@@ -83,7 +91,8 @@ class ConfigLoaderTest {
                     "WECHAT_APP_ID", "not-an-app-id",
                     "MONGODB_URI", "postgres://db",
                     "REDIS_URL", "not a url",
-                    "WECHAT_API_BASE", "ftp://example");
+                    "WECHAT_API_BASE", "ftp://example",
+                    "WECHAT_SENDS_PER_SECOND", "lots");
             cases.forEach((key, bad) -> {
                 Map<String, String> env = minimal();
                 env.put(key, bad);
