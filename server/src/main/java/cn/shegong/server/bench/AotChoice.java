@@ -17,8 +17,6 @@ import cn.shegong.bot.triage.Triage;
  */
 record AotChoice(boolean train, Optional<Path> cache) {
 
-    static final AotChoice NONE = new AotChoice(false, Optional.empty());
-
     static AotChoice of(Map<String, String> opts) {
         AotChoice choice = new AotChoice(opts.containsKey("--aot"), Optional.ofNullable(opts.get("--aot-cache")).map(Path::of));
         if ((choice.train() || choice.cache().isPresent()) && Runtime.version().feature() < 25) {

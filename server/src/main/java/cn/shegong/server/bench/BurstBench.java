@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * {@code ./shegong bench burst [--runs R] [--burst B] [--cpus C] [--aot | --aot-cache FILE]}: the
  * cold-start burst alone, R times, each against a service started afresh (new JVM, new embedded
  * stores) on C cores (default 1, pinned as in {@link WebhookBench}), with an ahead-of-time cache if
- * asked ({@link AotChoice}: as the Docker image starts it): B pushes of the realistic day's first messages at once,
- * each on its own connection with WeChat's 5 s. A burst is decided by its slowest pushes, and one
+ * asked ({@link AotChoice}: as the Docker image starts it): B pushes of the realistic day's first
+ * messages at once, each on its own connection with WeChat's 5 s. A burst is decided by its slowest pushes, and one
  * run says little about them, so each run is a row: what the load generator saw, and what the
  * service saw — the slowest answer from its handler's start ({@code shegong_wechat_answer_seconds}),
  * so the rest of the slowest push's time was spent before its handler ran — and how the pushes
@@ -25,7 +25,7 @@ public final class BurstBench {
     private static final Pattern ANSWER_MAX = Pattern.compile("^shegong_wechat_answer_seconds_max(?:\\{[^}]*})?\\s+([0-9.eE+-]+)",
             Pattern.MULTILINE);
 
-    /** How long the people answered {@code success} are waited for: their answers follow through the outbox, 20 sends a second. */
+    /** How long the people answered {@code success} are waited for: their answers follow through the outbox, at its pace. */
     private static final Duration EVERYONE_WAIT = Duration.ofSeconds(120);
 
     private BurstBench() {
