@@ -5,15 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import cn.shegong.bot.dialogue.Conversation;
-import cn.shegong.bot.dialogue.Reply;
-import cn.shegong.bot.wechat.InboundMessage;
 import cn.shegong.fakewechat.WeChatPush;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,49 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrowdTest {
 
+    /** The webhook's handling lane ({@code Lanes.HANDLING}, not visible from here). */
     static final int HANDLING = 64;
     static final int CROWD = 40;
-
-    /** Holds the dialogue of anyone whose openid starts with {@code o-hold-} until released. */
-    static final class HeldConversation implements Conversation {
-        final CountDownLatch entered = new CountDownLatch(HANDLING);
-        final CountDownLatch release = new CountDownLatch(1);
-        private final Conversation inner;
-
-        HeldConversation(Conversation inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Optional<Reply> reply(InboundMessage message) {
-            if (message.envelope().openid().startsWith("o-hold-")) {
-                entered.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return inner.reply(message);
-        }
-
-        @Override
-        public String busy() {
-            return inner.busy();
-        }
-
-        @Override
-        public String tooFast() {
-            return inner.tooFast();
-        }
-    }
 
     HeldConversation held;
     RunningService service;
 
     @BeforeAll
     void start() {
-        service = new RunningService(Clock.systemUTC(), new Shegong.Seams(c -> held = new HeldConversation(c), true));
+        service = new RunningService(Clock.systemUTC(), new Shegong.Seams(
+                c -> held = new HeldConversation(c, openid -> openid.startsWith("o-hold-"), HANDLING, Duration.ofSeconds(30)), true));
     }
 
     @AfterAll

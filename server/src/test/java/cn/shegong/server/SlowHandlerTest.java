@@ -5,12 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import cn.shegong.bot.dialogue.Conversation;
-import cn.shegong.bot.dialogue.Reply;
-import cn.shegong.bot.wechat.InboundMessage;
 import cn.shegong.fakewechat.RecordedCall;
 import cn.shegong.fakewechat.WeChatPush;
 import org.junit.jupiter.api.AfterAll;
@@ -30,41 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SlowHandlerTest {
 
     /** Takes 6 seconds, or less once the test has seen WeChat's answer (to keep the suite short). */
-    static final class SlowConversation implements Conversation {
-        final CountDownLatch wechatAnswered = new CountDownLatch(1);
-        private final Conversation inner;
-
-        SlowConversation(Conversation inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Optional<Reply> reply(InboundMessage message) {
-            try {
-                wechatAnswered.await(6, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return inner.reply(message);
-        }
-
-        @Override
-        public String busy() {
-            return inner.busy();
-        }
-
-        @Override
-        public String tooFast() {
-            return inner.tooFast();
-        }
-    }
-
-    SlowConversation slow;
+    HeldConversation slow;
     RunningService service;
 
     @BeforeAll
     void start() {
-        service = new RunningService(Clock.systemUTC(), new Shegong.Seams(c -> slow = new SlowConversation(c), true));
+        service = new RunningService(Clock.systemUTC(),
+                new Shegong.Seams(c -> slow = new HeldConversation(c, openid -> true, 1, Duration.ofSeconds(6)), true));
     }
 
     @AfterAll
@@ -75,7 +42,7 @@ class SlowHandlerTest {
     @Test
     void aSixSecondHandlerIsAnsweredInTimeAndTheReplyFollowsAsACustomerServiceMessage() throws Exception {
         WeChatPush.Delivery delivery = service.platform.says("o-slow", "我想申请低保，请问要带什么材料");
-        slow.wechatAnswered.countDown();
+        slow.release.countDown();
 
         assertTrue(delivery.ok(), delivery.failure());
         assertEquals(1, delivery.attempts(), "WeChat's first try got an acceptable answer (within its 5 s timeout)");
