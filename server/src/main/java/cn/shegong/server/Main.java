@@ -59,6 +59,7 @@ public final class Main {
                 case "bench" -> rest.isEmpty() ? unknown("bench") : switch (rest.get(0)) {
                     case "webhook" -> WebhookBench.run(rest.subList(1, rest.size()), System.out);
                     case "burst" -> cn.shegong.server.bench.BurstBench.run(rest.subList(1, rest.size()), System.out);
+                    case "logins" -> cn.shegong.server.bench.LoginsBench.run(rest.subList(1, rest.size()), System.out);
                     case "inbox" -> InboxBench.run(rest.subList(1, rest.size()), System.out);
                     case "visits" -> cn.shegong.server.bench.VisitsBench.run(rest.subList(1, rest.size()), System.out, new BenchStarter());
                     default -> unknown("bench " + rest.get(0));
@@ -207,6 +208,8 @@ public final class Main {
                                    measure the webhook's throughput and latency (see docs/benchmarks.md)
                   bench burst [--runs R] [--burst B] [--aot | --aot-cache FILE]
                                    the cold-start burst alone, R times, each against a fresh service
+                  bench logins [--requests N] [--rows R]
+                                   the webhook while someone guesses passwords at the console
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)
                   bench inbox [--cases N]

@@ -137,7 +137,7 @@ public final class ChildService implements AutoCloseable {
     /** The status of {@code /observe/health}, or 0 when it did not answer within 2 seconds. */
     public int health(HttpClient http) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health"))
+            return http.send(HttpRequest.newBuilder(adminUri().resolve("/observe/health"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;
@@ -149,7 +149,7 @@ public final class ChildService implements AutoCloseable {
 
     /** The service's {@code /observe/metrics}, in Prometheus' text format. */
     public String metrics(HttpClient http) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/metrics"))
+        return http.send(HttpRequest.newBuilder(adminUri().resolve("/observe/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -198,6 +198,11 @@ public final class ChildService implements AutoCloseable {
 
     public URI uri() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The admin socket: the console, health and metrics. */
+    public URI adminUri() {
+        return URI.create("http://127.0.0.1:" + adminPort);
     }
 
     private static int freePort() throws IOException {

@@ -83,7 +83,7 @@ public final class Load {
     }
 
     /** {@code requests} pushes from a fixed number of connections, each sending one after another. */
-    Result run(String name, Mix mix, int requests, int concurrency) throws Exception {
+    public Result run(String name, Mix mix, int requests, int concurrency) throws Exception {
         AtomicInteger next = new AtomicInteger();
         Map<String, Long> errors = new ConcurrentHashMap<>();
         long[] latencies = new long[requests];
