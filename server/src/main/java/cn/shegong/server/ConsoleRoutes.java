@@ -11,6 +11,7 @@ import cn.shegong.admin.account.Passwords;
 import cn.shegong.admin.api.ApiException;
 import cn.shegong.admin.api.AuditApi;
 import cn.shegong.admin.api.AuthApi;
+import cn.shegong.admin.api.ConsoleGate;
 import cn.shegong.admin.api.ListsApi;
 import cn.shegong.admin.api.CaseApi;
 import cn.shegong.admin.api.CaseMediaApi;
@@ -99,7 +100,8 @@ final class ConsoleRoutes implements AutoCloseable {
         Clock clock = p.clock();
         AuditLog audit = p.audit();
         var auth = new AuthApi(p.accounts(), audit, p.redis(), p.trustedProxies(), clock);
-        r.addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
+        r.addFilter(new ConsoleGate())
+                .addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
                 .register(auth)
                 .register(new CaseApi(p.cases(), p.messages(), p.residents(), p.staff(), p.media(), p.notifier(), p.workerNotices(),
                         new DeadlineView(p.flow().deadlines(), new Deadlines(p.flow().calendar()), p.flow().calendar(), p.flow().urgentAlerts(), clock),

@@ -1,6 +1,7 @@
 package cn.shegong.admin.api;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import cn.shegong.admin.account.AccountStore;
@@ -13,6 +14,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.SetCookie;
 import io.helidon.http.Status;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,7 +26,9 @@ import io.helidon.webserver.http.ServerResponse;
  * Signing in and out of the console's JSON API under {@code /api/} (admin socket only), and the
  * filter in front of every other API route: a session cookie; for every state-changing request the
  * session's CSRF token in {@code X-CSRF-Token}; an account whose password someone else set must
- * change it first. Logins and password changes are audited (the log is read through {@link AuditApi}).
+ * change it first. Logins and password changes are audited (the log is read through {@link AuditApi}): each
+ * wrong password and the lock it brings, but not each attempt refused while locked — those are
+ * counted, so that guessing cannot fill the log.
  * Register it before the other API services.
  */
 public final class AuthApi implements HttpService {
@@ -61,16 +67,18 @@ public final class AuthApi implements HttpService {
         Map<String, Object> body = Http.body(req);
         String username = String.valueOf(body.getOrDefault("username", ""));
         String from = Http.from(req);
-        if (guard.locked(username, from)) {
-            audit.record(clock.instant(), username, "login_locked", "", from);
+        if (guard.locked(username, from)) { // audited when the lock began; a flood of refusals would flood the log
+            count("locked");
             throw new ApiException(423, "locked");
         }
         var account = accounts.login(username, String.valueOf(body.getOrDefault("password", "")));
         if (account.isEmpty()) {
             boolean nowLocked = guard.failed(username, from);
             audit.record(clock.instant(), username, nowLocked ? "login_locked" : "login_failed", "", from);
+            count(nowLocked ? "locked" : "wrong");
             throw nowLocked ? new ApiException(423, "locked") : new ApiException(401, "wrong_credentials");
         }
+        count("signed_in");
         guard.succeeded(username, from);
         boolean expired = account.get().passwordChangedAt().plus(PasswordPolicy.MAX_AGE).isBefore(clock.instant());
         Session s = sessions.open(account.get(), expired);
@@ -159,12 +167,20 @@ public final class AuthApi implements HttpService {
 
     /** The one place API refusals become HTTP answers: a status and a code, never a stack trace. */
     public void busy(ServerRequest req, ServerResponse res, Passwords.Busy e) {
+        count("busy");
         error(req, res, new ApiException(503, "busy"));
     }
 
     /** A query parameter or a value that does not parse (status=FOO, page=abc, a bad date): 400, never a stack trace. */
     public void malformed(ServerRequest req, ServerResponse res, RuntimeException e) {
         error(req, res, new ApiException(400, "bad_request"));
+    }
+
+    /** Console sign-ins by outcome ({@code shegong_console_logins_total}): guessing shows here before anywhere else. */
+    private static void count(String outcome) {
+        Metrics.globalRegistry().getOrCreate(Counter.builder("shegong.console.logins").tags(List.of(Tag.create("outcome", outcome)))
+                .description("Console sign-in attempts by outcome: signed_in, wrong, locked (refused while locked), busy (password checks queued full)"))
+                .increment();
     }
 
     public void error(ServerRequest req, ServerResponse res, ApiException e) {
