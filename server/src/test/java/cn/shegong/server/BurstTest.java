@@ -14,6 +14,7 @@ import cn.shegong.core.storage.FieldCipher;
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.testing.TestRedis;
 import cn.shegong.server.bench.ChildService;
+import cn.shegong.server.bench.HealthWatch;
 import cn.shegong.server.bench.Load;
 import cn.shegong.server.bench.Mix;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,21 +43,21 @@ class BurstTest {
     @Test
     void aColdOneCpuServiceAnswersABurstInTimeAndLosesNothing(@TempDir Path dir) throws Exception {
         AtomicInteger answered = new AtomicInteger();
-        AtomicInteger healthFailures = new AtomicInteger();
+        int healthFailures;
         try (TestRedis redis = new TestRedis(); HttpClient http = HttpClient.newHttpClient()) {
             Map<String, String> env = Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "s", "WECHAT_TOKEN", TOKEN,
                     "WECHAT_API_BASE", "http://127.0.0.1:9", "REDIS_URL", TestRedis.URL.toString(),
                     "REDIS_PREFIX", redis.prefix());
             try (ChildService service = ChildService.start("serve", 1, false, env, dir.resolve("data"), dir.resolve("service.log"))) {
-                Thread health = Thread.ofVirtual().start(() -> probe(service, http, healthFailures));
+                HealthWatch health = HealthWatch.start(service, http);
                 Load.Result burst = new Load(http, service.uri(), APP_ID, TOKEN, BURST, "o-burst-", openid -> { }) // WeChat's API is out of reach here
                         .burst("cold burst", Mix.plain(), BURST);
                 answered.set(BURST - (int) burst.errors());
-                health.interrupt();
-                health.join();
+                health.stop();
+                healthFailures = health.failed();
             }
             assertEquals(BURST, answered.get(), "every push answered with a reply or success within 5 s");
-            assertEquals(0, healthFailures.get(), "health answered within 2 s throughout");
+            assertEquals(0, healthFailures, "health answered within 2 s throughout");
 
             Set<Long> waiting = waitingInTheBacklog(redis, dir.resolve("data"));
             try (Mongo mongo = Mongo.open(Optional.empty(), "shegong", dir.resolve("data"))) {
@@ -88,21 +89,4 @@ class BurstTest {
         return ids;
     }
 
-    /** Health every 200 ms until interrupted, as an orchestrator's probe would. */
-    private static void probe(ChildService service, HttpClient http, AtomicInteger failures) {
-        while (!Thread.currentThread().isInterrupted()) {
-            int status = service.health(http);
-            if (Thread.currentThread().isInterrupted()) {
-                return; // the burst is over; this probe was cut short, not refused
-            }
-            if (status != 200) {
-                failures.incrementAndGet();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
 }

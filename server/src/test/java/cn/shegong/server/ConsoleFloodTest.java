@@ -1,19 +1,15 @@
 package cn.shegong.server;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import cn.shegong.core.storage.Mongo;
 import cn.shegong.core.testing.TestRedis;
 import cn.shegong.server.bench.ChildService;
+import cn.shegong.server.bench.HealthWatch;
 import cn.shegong.server.bench.Load;
 import cn.shegong.server.bench.LoginFlood;
 import cn.shegong.server.bench.Mix;
@@ -45,7 +41,7 @@ class ConsoleFloodTest {
         Load.Result pushes;
         Map<String, Integer> fromOne;
         Map<String, Integer> fromMany;
-        AtomicInteger healthFailures = new AtomicInteger();
+        int healthFailures;
         int signedInDuringTheFlood;
         try (TestRedis redis = new TestRedis(); HttpClient http = HttpClient.newHttpClient()) {
             Map<String, String> env = Map.of("WECHAT_APP_ID", APP_ID, "WECHAT_SECRET", "s", "WECHAT_TOKEN", TOKEN,
@@ -55,7 +51,7 @@ class ConsoleFloodTest {
                 ConsoleClient admin = new ConsoleClient(service.adminUri().getPort());
                 admin.from = "10.8.8.8";
                 assertEquals(200, admin.login("admin", PASSWORD).statusCode());
-                Thread health = Thread.ofVirtual().start(() -> probe(service, http, healthFailures));
+                HealthWatch health = HealthWatch.start(service, http);
                 LoginFlood one = LoginFlood.start(http, service.adminUri(), 64, GUESSES, false);
                 LoginFlood many = LoginFlood.start(http, service.adminUri(), 64, GUESSES, true);
                 pushes = new Load(http, service.uri(), APP_ID, TOKEN, PUSHES / 4, "o-flood-", openid -> { })
@@ -63,11 +59,11 @@ class ConsoleFloodTest {
                 signedInDuringTheFlood = admin.get("/api/me").statusCode();
                 fromOne = one.stop();
                 fromMany = many.stop();
-                health.interrupt();
-                health.join();
+                health.stop();
+                healthFailures = health.failed();
             }
             assertEquals(Map.of(), pushes.errorKinds(), "every push answered with a reply or success within 5 s");
-            assertEquals(0, healthFailures.get(), "health answered within 2 s throughout");
+            assertEquals(0, healthFailures, "health answered within 2 s throughout");
             assertEquals(200, signedInDuringTheFlood, "the signed-in admin still uses the console");
             assertTrue(Set.of("401", "423", "503").containsAll(fromOne.keySet()), "guesses from one address: " + fromOne);
             assertTrue(Set.of("401", "423", "503").containsAll(fromMany.keySet()), "guesses from many addresses: " + fromMany);
@@ -80,21 +76,4 @@ class ConsoleFloodTest {
         }
     }
 
-    /** Health every 200 ms until interrupted, as an orchestrator's probe would. */
-    private static void probe(ChildService service, HttpClient http, AtomicInteger failures) {
-        while (!Thread.currentThread().isInterrupted()) {
-            int status = service.health(http);
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
-            if (status != 200) {
-                failures.incrementAndGet();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
 }

@@ -5,14 +5,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Polls a service's health every half second in the background; reports how many answered and the slowest. */
-final class HealthWatch {
+public final class HealthWatch {
     private final AtomicInteger ok = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong slowest = new AtomicLong();
     private volatile boolean running = true;
     private Thread thread;
 
-    static HealthWatch start(ChildService service, HttpClient http) {
+    public static HealthWatch start(ChildService service, HttpClient http) {
         HealthWatch w = new HealthWatch();
         w.thread = Thread.ofVirtual().start(() -> {
             while (w.running) {
@@ -29,9 +29,15 @@ final class HealthWatch {
         return w;
     }
 
-    String stop() throws InterruptedException {
+    /** Stops after the probe in flight; what it saw, for a report. */
+    public String stop() throws InterruptedException {
         running = false;
         thread.join();
         return ok.get() + " answered, " + failed.get() + " failed, slowest " + slowest.get() + " ms";
+    }
+
+    /** Probes not answered 200 within 2 seconds. */
+    public int failed() {
+        return failed.get();
     }
 }
