@@ -179,7 +179,7 @@ public final class AuthApi implements HttpService {
     /** Console sign-ins by outcome ({@code shegong_console_logins_total}): guessing shows here before anywhere else. */
     private static void count(String outcome) {
         Metrics.globalRegistry().getOrCreate(Counter.builder("shegong.console.logins").tags(List.of(Tag.create("outcome", outcome)))
-                .description("Console sign-in attempts by outcome: signed_in, wrong, locked (refused while locked), busy (password checks queued full)"))
+                .description("Console sign-in attempts by outcome: signed_in, wrong, locked (a wrong password that began a lock, or an attempt refused while locked), busy (password checks queued full)"))
                 .increment();
     }
 
