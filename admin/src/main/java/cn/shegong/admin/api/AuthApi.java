@@ -1,6 +1,7 @@
 package cn.shegong.admin.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class AuthApi implements HttpService {
 
     static final String COOKIE = "SG_SESSION";
+    static final Duration LOCKED_ANSWER_DELAY = Duration.ofSeconds(1);
 
     private final AccountStore accounts;
     private final Sessions sessions;
@@ -69,6 +71,7 @@ public final class AuthApi implements HttpService {
         String from = Http.from(req);
         if (guard.locked(username, from)) { // audited when the lock began; a flood of refusals would flood the log
             count("locked");
+            holdRefusal(req);
             throw new ApiException(423, "locked");
         }
         var account = accounts.login(username, String.valueOf(body.getOrDefault("password", "")));
@@ -86,6 +89,21 @@ public final class AuthApi implements HttpService {
         res.headers().addCookie(SetCookie.builder(COOKIE, s.id).path("/").httpOnly(true).secure(Http.overTls(req))
                 .sameSite(SetCookie.SameSite.STRICT).build());
         Http.json(res, me(s));
+    }
+
+    /**
+     * A refusal while locked is cheap, so guessing from a locked address would otherwise come back
+     * at once, thousands of times a second, each a turn on the carriers the webhook needs. The
+     * answer is held {@link #LOCKED_ANSWER_DELAY}, parked, after leaving the console's place
+     * ({@link ConsoleGate}), so that nobody else's sign-in waits behind it.
+     */
+    private static void holdRefusal(ServerRequest req) {
+        req.context().get(ConsoleGate.Place.class).ifPresent(ConsoleGate.Place::leave);
+        try {
+            Thread.sleep(LOCKED_ANSWER_DELAY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The filter in front of every /api/ route but login. */

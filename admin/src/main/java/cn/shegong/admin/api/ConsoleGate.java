@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
@@ -20,7 +21,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * {@link #CHECKS_AT_ONCE} places, as those checks run one at a time anyway ({@code Passwords});
  * everything else {@link #REQUESTS_AT_ONCE}, so guessing at the sign-in cannot lock signed-in
  * people out. The next wait, parked and first come first served, up to {@link #WAIT}, then get
- * 503: {@code busy} (the sign-in's "many people are signing in") or {@code console_busy}. Health
+ * 503: {@code busy} (the sign-in's "many people are signing in") or {@code console_busy}. A
+ * handler that has only to wait before answering leaves its place first ({@link Place#leave}). Health
  * and metrics ({@code /observe}) pass untouched, so an orchestrator's probe never queues here.
  */
 public final class ConsoleGate implements Filter {
@@ -33,6 +35,22 @@ public final class ConsoleGate implements Filter {
     private record Places(Semaphore free, String refusal) {
         Places(int n, String refusal) {
             this(new Semaphore(n, true), refusal);
+        }
+    }
+
+    /** A request's place, in its context: a handler that has decided and only waits may leave it early. */
+    static final class Place {
+        private final Semaphore free;
+        private final AtomicBoolean left = new AtomicBoolean();
+
+        private Place(Semaphore free) {
+            this.free = free;
+        }
+
+        void leave() {
+            if (left.compareAndSet(false, true)) {
+                free.release();
+            }
         }
     }
 
@@ -52,10 +70,12 @@ public final class ConsoleGate implements Filter {
             Http.json(res, Map.of("error", places.refusal()));
             return;
         }
+        Place place = new Place(places.free());
+        req.context().register(place);
         try {
             chain.proceed();
         } finally {
-            places.free().release();
+            place.leave();
         }
     }
 
