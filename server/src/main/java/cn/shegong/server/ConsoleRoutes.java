@@ -99,9 +99,10 @@ final class ConsoleRoutes implements AutoCloseable {
     void install(HttpRouting.Builder r) {
         Clock clock = p.clock();
         AuditLog audit = p.audit();
-        var auth = new AuthApi(p.accounts(), audit, p.redis(), p.trustedProxies(), clock);
-        r.addFilter(new ConsoleGate())
-                .addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
+        ConsoleGate gate = new ConsoleGate();
+        var auth = new AuthApi(p.accounts(), audit, p.redis(), p.trustedProxies(), gate, clock);
+        r.addFilter(ConsoleService.securityHeaders(List.of(origin(p.wechatApiBase()), "https://mp.weixin.qq.com")))
+                .addFilter(gate)
                 .register(auth)
                 .register(new CaseApi(p.cases(), p.messages(), p.residents(), p.staff(), p.media(), p.notifier(), p.workerNotices(),
                         new DeadlineView(p.flow().deadlines(), new Deadlines(p.flow().calendar()), p.flow().calendar(), p.flow().urgentAlerts(), clock),

@@ -208,7 +208,7 @@ public final class Main {
                                    measure the webhook's throughput and latency (see docs/benchmarks.md)
                   bench burst [--runs R] [--burst B] [--aot | --aot-cache FILE]
                                    the cold-start burst alone, R times, each against a fresh service
-                  bench logins [--requests N] [--rows R]
+                  bench logins [--cpus C] [--requests N] [--rows R]
                                    the webhook while someone guesses passwords at the console
                   bench visits [--households N]
                                    enrol N households and time the daily visit sweep (see docs/benchmarks.md)

@@ -2,6 +2,7 @@ package cn.shegong.server;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +50,7 @@ class BurstTest {
                     "WECHAT_API_BASE", "http://127.0.0.1:9", "REDIS_URL", TestRedis.URL.toString(),
                     "REDIS_PREFIX", redis.prefix());
             try (ChildService service = ChildService.start("serve", 1, false, env, dir.resolve("data"), dir.resolve("service.log"))) {
-                HealthWatch health = HealthWatch.start(service, http);
+                HealthWatch health = HealthWatch.start(service, http, Duration.ofMillis(200));
                 Load.Result burst = new Load(http, service.uri(), APP_ID, TOKEN, BURST, "o-burst-", openid -> { }) // WeChat's API is out of reach here
                         .burst("cold burst", Mix.plain(), BURST);
                 answered.set(BURST - (int) burst.errors());

@@ -42,9 +42,11 @@ public final class AuthApi implements HttpService {
     private final LoginGuard guard;
     private final AuditLog audit;
     private final Clock clock;
+    private final ConsoleGate gate;
 
     public AuthApi(AccountStore accounts, AuditLog audit, cn.shegong.core.storage.Redis redis, java.util.List<String> trustedProxies,
-                   Clock clock) {
+                   ConsoleGate gate, Clock clock) {
+        this.gate = gate;
         Http.trustProxies(trustedProxies);
         this.accounts = accounts;
         this.sessions = new Sessions(redis, clock);
@@ -67,11 +69,20 @@ public final class AuthApi implements HttpService {
 
     private void login(ServerRequest req, ServerResponse res) {
         Map<String, Object> body = Http.body(req);
+        try (ConsoleGate.Place place = checkPlace()) {
+            login(req, res, body, place);
+        }
+    }
+
+    private void login(ServerRequest req, ServerResponse res, Map<String, Object> body, ConsoleGate.Place place) {
         String username = String.valueOf(body.getOrDefault("username", ""));
         String from = Http.from(req);
-        if (guard.locked(username, from)) { // audited when the lock began; a flood of refusals would flood the log
+        if (guard.locked(username, from)) { // the first refusal of a lock is audited; each one would let a flood fill the log
             count("locked");
-            holdRefusal(req);
+            if (guard.firstRefusal(username, from)) {
+                audit.record(clock.instant(), username, "login_refused_locked", "", from);
+            }
+            holdRefusal(place);
             throw new ApiException(423, "locked");
         }
         var account = accounts.login(username, String.valueOf(body.getOrDefault("password", "")));
@@ -94,16 +105,24 @@ public final class AuthApi implements HttpService {
     /**
      * A refusal while locked is cheap, so guessing from a locked address would otherwise come back
      * at once, thousands of times a second, each a turn on the carriers the webhook needs. The
-     * answer is held {@link #LOCKED_ANSWER_DELAY}, parked, after leaving the console's place
-     * ({@link ConsoleGate}), so that nobody else's sign-in waits behind it.
+     * answer is held {@link #LOCKED_ANSWER_DELAY}, parked, after leaving its place among the
+     * password checks ({@link ConsoleGate}), so that nobody else's sign-in waits behind it.
      */
-    private static void holdRefusal(ServerRequest req) {
-        req.context().get(ConsoleGate.Place.class).ifPresent(ConsoleGate.Place::leave);
+    private static void holdRefusal(ConsoleGate.Place place) {
+        place.close();
         try {
             Thread.sleep(LOCKED_ANSWER_DELAY);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** One of the console's few places for checking a password, or 503 {@code busy} after its wait. */
+    private ConsoleGate.Place checkPlace() {
+        return gate.checkPlace().orElseThrow(() -> {
+            count("busy");
+            return new ApiException(503, "busy");
+        });
     }
 
     /** The filter in front of every /api/ route but login. */
@@ -119,6 +138,9 @@ public final class AuthApi implements HttpService {
             throw new ApiException(403, "password_change_required");
         }
         req.context().register(s);
+        if (ConsoleGate.longTransfer(req.prologue().method(), path)) {
+            ConsoleGate.leave(req);
+        }
         res.next();
     }
 
@@ -143,8 +165,13 @@ public final class AuthApi implements HttpService {
     private void changePassword(ServerRequest req, ServerResponse res) {
         Session s = Http.session(req);
         Map<String, Object> body = Http.body(req);
+        try (ConsoleGate.Place place = checkPlace()) {
+            changePassword(res, s, body, Http.from(req));
+        }
+    }
+
+    private void changePassword(ServerResponse res, Session s, Map<String, Object> body, String from) {
         String next = String.valueOf(body.getOrDefault("next", ""));
-        String from = Http.from(req);
         if (guard.locked(s.username, from)) {
             sessions.close(s.id);
             throw new ApiException(423, "locked");
@@ -155,6 +182,7 @@ public final class AuthApi implements HttpService {
                 sessions.close(s.id);
                 throw new ApiException(423, "locked");
             }
+            audit.record(clock.instant(), s.username, "login_failed", "", from);
             throw new ApiException(403, "wrong_credentials");
         }
         guard.succeeded(s.username, from);

@@ -2,44 +2,45 @@ package cn.shegong.admin.api;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Bounds what the console handles at once. On a one-CPU service every console request takes turns
  * on the same carrier threads as the webhook, so a flood at the console — password guessing, a
  * runaway script — would otherwise take most of the turns and make the people writing in wait
- * past WeChat's 5 seconds. Requests that check a password (sign-in, password change) get
- * {@link #CHECKS_AT_ONCE} places, as those checks run one at a time anyway ({@code Passwords});
- * everything else {@link #REQUESTS_AT_ONCE}, so guessing at the sign-in cannot lock signed-in
- * people out. The next wait, parked and first come first served, up to {@link #WAIT}, then get
- * 503: {@code busy} (the sign-in's "many people are signing in") or {@code console_busy}. A
- * handler that has only to wait before answering leaves its place first ({@link Place#leave}). Health
- * and metrics ({@code /observe}) pass untouched, so an orchestrator's probe never queues here.
+ * past WeChat's 5 seconds. As a filter, at most {@link #REQUESTS_AT_ONCE} requests at once; the
+ * next wait, parked and first come first served, up to {@link #WAIT}, then get 503 {@code
+ * console_busy} (counted: {@code shegong_console_refused_total}). Password checks (sign-in,
+ * password change) are not held here but take one of {@link #CHECKS_AT_ONCE} places of their own
+ * once their small body is read ({@link #checkPlace}), so guessing cannot hold the places of other
+ * requests, nor a body sent slowly a place at all. Health and metrics ({@code /observe}) pass
+ * untouched, so an orchestrator's probe never queues here. A request that has only to wait or to
+ * move bytes leaves its place ({@link #leave}): a held refusal, an upload, an export, a photo.
  */
 public final class ConsoleGate implements Filter {
 
-    static final int CHECKS_AT_ONCE = 2;
     static final int REQUESTS_AT_ONCE = 6;
+    static final int CHECKS_AT_ONCE = 2;
     static final Duration WAIT = Duration.ofSeconds(2);
     private static final Set<String> CHECKS_PASSWORD = Set.of("/api/login", "/api/password");
 
-    private record Places(Semaphore free, String refusal) {
-        Places(int n, String refusal) {
-            this(new Semaphore(n, true), refusal);
-        }
-    }
-
-    /** A request's place, in its context: a handler that has decided and only waits may leave it early. */
-    static final class Place {
+    /** A request's place; leaving it twice gives it back once. */
+    static final class Place implements AutoCloseable {
         private final Semaphore free;
         private final AtomicBoolean left = new AtomicBoolean();
 
@@ -47,44 +48,61 @@ public final class ConsoleGate implements Filter {
             this.free = free;
         }
 
-        void leave() {
+        @Override
+        public void close() {
             if (left.compareAndSet(false, true)) {
                 free.release();
             }
         }
     }
 
-    private final Places checks = new Places(CHECKS_AT_ONCE, "busy");
-    private final Places requests = new Places(REQUESTS_AT_ONCE, "console_busy");
+    private final Semaphore requests = new Semaphore(REQUESTS_AT_ONCE, true);
+    private final Semaphore checks = new Semaphore(CHECKS_AT_ONCE, true);
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.startsWith("/observe")) {
+        if (path.startsWith("/observe") || CHECKS_PASSWORD.contains(path)) {
             chain.proceed();
             return;
         }
-        Places places = CHECKS_PASSWORD.contains(path) ? checks : requests;
-        if (!enter(places.free())) {
+        Optional<Place> entered = enter(requests);
+        if (entered.isEmpty()) {
+            Metrics.globalRegistry().getOrCreate(Counter.builder("shegong.console.refused")
+                    .description("Console requests refused because as many as the console handles at once were in hand for 2 s")).increment();
             res.status(Status.SERVICE_UNAVAILABLE_503);
-            Http.json(res, Map.of("error", places.refusal()));
+            res.header(HeaderNames.RETRY_AFTER, "2");
+            Http.json(res, Map.of("error", "console_busy"));
             return;
         }
-        Place place = new Place(places.free());
-        req.context().register(place);
-        try {
+        try (Place place = entered.get()) {
+            req.context().register(place);
             chain.proceed();
-        } finally {
-            place.leave();
         }
     }
 
-    private static boolean enter(Semaphore free) {
+    /** A place to check a password in, or empty after {@link #WAIT}. */
+    Optional<Place> checkPlace() {
+        return enter(checks);
+    }
+
+    /** The request, signed in, only moves bytes or waits from here on: its place is given back to the others. */
+    static void leave(ServerRequest req) {
+        req.context().get(Place.class).ifPresent(Place::close);
+    }
+
+    /** An upload, an export or a photo: it may take minutes on a slow link, moving bytes more than using the CPU. */
+    static boolean longTransfer(Method method, String path) {
+        return method.equals(Method.POST) ? path.equals("/api/households/import")
+                : path.endsWith(".xlsx") || path.matches("/api/cases/[^/]+/media/[^/]+");
+    }
+
+    private static Optional<Place> enter(Semaphore free) {
         try {
-            return free.tryAcquire(WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            return free.tryAcquire(WAIT.toNanos(), TimeUnit.NANOSECONDS) ? Optional.of(new Place(free)) : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.empty();
         }
     }
 }

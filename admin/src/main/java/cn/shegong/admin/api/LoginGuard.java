@@ -48,6 +48,12 @@ final class LoginGuard {
         return count(user(username, address), PER_USER) | count(addr(address), PER_ADDRESS);
     }
 
+    /** True for the first attempt refused while locked, per username and address, in a lock's time: audit that one. */
+    boolean firstRefusal(String username, String address) {
+        return "OK".equals(redis.client().set(redis.key("console", "refused", user(username, address)), "1",
+                SetParams.setParams().nx().ex(LOCK.toSeconds())));
+    }
+
     void succeeded(String username, String address) {
         redis.client().del(failKey(user(username, address)));
     }

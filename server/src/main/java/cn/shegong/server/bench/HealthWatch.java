@@ -1,10 +1,11 @@
 package cn.shegong.server.bench;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Polls a service's health every half second in the background; reports how many answered and the slowest. */
+/** Polls a service's health in the background (every half second, as an orchestrator would, unless told); reports how many answered and the slowest. */
 public final class HealthWatch {
     private final AtomicInteger ok = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -13,6 +14,10 @@ public final class HealthWatch {
     private Thread thread;
 
     public static HealthWatch start(ChildService service, HttpClient http) {
+        return start(service, http, Duration.ofMillis(500));
+    }
+
+    public static HealthWatch start(ChildService service, HttpClient http, Duration interval) {
         HealthWatch w = new HealthWatch();
         w.thread = Thread.ofVirtual().start(() -> {
             while (w.running) {
@@ -20,7 +25,7 @@ public final class HealthWatch {
                 (service.health(http) == 200 ? w.ok : w.failed).incrementAndGet();
                 w.slowest.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
                 try {
-                    Thread.sleep(500); // a probe's interval, as a container orchestrator would
+                    Thread.sleep(interval); // a probe's interval
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -29,6 +29,9 @@ public final class LoginFlood {
     /** Longer than any answer should take: an attempt unanswered by then counts as "no answer". */
     private static final Duration WAIT = Duration.ofSeconds(15);
 
+    /** Spread addresses are never used twice in one JVM, so an earlier flood's locks never stop a later one's guesses. */
+    private static final AtomicInteger ADDRESSES = new AtomicInteger();
+
     private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
     private final AtomicLong slowestNanos = new AtomicLong();
@@ -54,7 +57,8 @@ public final class LoginFlood {
     private void guess(HttpClient http, URI admin, int client, boolean spread) {
         while (!stopping || made.get() < attempts) {
             int n = made.getAndIncrement();
-            String from = spread ? "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255) : ONE_ADDRESS;
+            int a = spread ? ADDRESSES.getAndIncrement() : 0;
+            String from = spread ? "10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255) : ONE_ADDRESS;
             String body = "{\"username\":\"admin\",\"password\":\"guess-" + client + "-" + n + "\"}";
             long t0 = System.nanoTime();
             String outcome;
