@@ -28,8 +28,8 @@ import io.helidon.webserver.http.ServerResponse;
  * filter in front of every other API route: a session cookie; for every state-changing request the
  * session's CSRF token in {@code X-CSRF-Token}; an account whose password someone else set must
  * change it first. Logins and password changes are audited (the log is read through {@link AuditApi}): each
- * wrong password and the lock it brings, but not each attempt refused while locked — those are
- * counted, so that guessing cannot fill the log.
+ * wrong password, the lock it brings and the first attempt refused while it lasts; later refusals
+ * are only counted, so that guessing cannot fill the log.
  * Register it before the other API services.
  */
 public final class AuthApi implements HttpService {
@@ -138,9 +138,6 @@ public final class AuthApi implements HttpService {
             throw new ApiException(403, "password_change_required");
         }
         req.context().register(s);
-        if (ConsoleGate.longTransfer(req.prologue().method(), path)) {
-            ConsoleGate.leave(req);
-        }
         res.next();
     }
 
@@ -225,7 +222,7 @@ public final class AuthApi implements HttpService {
     /** Console sign-ins by outcome ({@code shegong_console_logins_total}): guessing shows here before anywhere else. */
     private static void count(String outcome) {
         Metrics.globalRegistry().getOrCreate(Counter.builder("shegong.console.logins").tags(List.of(Tag.create("outcome", outcome)))
-                .description("Console sign-in attempts by outcome: signed_in, wrong, locked (a wrong password that began a lock, or an attempt refused while locked), busy (password checks queued full)"))
+                .description("Console sign-in attempts by outcome: signed_in, wrong, locked (a wrong password that began a lock, or an attempt refused while locked), busy (no place to check a password within 2 s, or the checks queued full)"))
                 .increment();
     }
 

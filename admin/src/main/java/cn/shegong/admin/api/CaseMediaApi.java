@@ -47,6 +47,7 @@ public final class CaseMediaApi implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, file.contentType());
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        ConsoleGate.leave(req); // only bytes to move now, at the browser's pace
         res.send(file.bytes());
     }
 }

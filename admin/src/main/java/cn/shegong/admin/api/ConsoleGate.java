@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
@@ -86,15 +85,12 @@ public final class ConsoleGate implements Filter {
         return enter(checks);
     }
 
-    /** The request, signed in, only moves bytes or waits from here on: its place is given back to the others. */
+    /**
+     * The request only moves bytes from here on — an upload, an export, a photo, which may take
+     * minutes on a slow link — so its place is given back to the others.
+     */
     static void leave(ServerRequest req) {
         req.context().get(Place.class).ifPresent(Place::close);
-    }
-
-    /** An upload, an export or a photo: it may take minutes on a slow link, moving bytes more than using the CPU. */
-    static boolean longTransfer(Method method, String path) {
-        return method.equals(Method.POST) ? path.equals("/api/households/import")
-                : path.endsWith(".xlsx") || path.matches("/api/cases/[^/]+/media/[^/]+");
     }
 
     private static Optional<Place> enter(Semaphore free) {

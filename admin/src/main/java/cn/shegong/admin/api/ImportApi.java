@@ -50,6 +50,7 @@ public final class ImportApi implements HttpService {
         Scope scope = Http.staffScope(req);
         String name = req.query().first("name").orElse("upload").replaceAll("[\\r\\n\\\\/]", "");
         Path file = jobs.newUpload();
+        ConsoleGate.leave(req); // up to 50 MB, at the browser's pace; the import itself queues in its jobs
         try (InputStream in = req.content().inputStream(); OutputStream out = Files.newOutputStream(file)) {
             if (in.transferTo(new Bounded(out)) == 0) {
                 throw new ApiException(400, "empty");

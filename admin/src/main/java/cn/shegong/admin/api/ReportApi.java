@@ -92,6 +92,7 @@ public final class ReportApi implements HttpService {
             throw new UncheckedIOException(e);
         }
         audit.record(clock.instant(), Http.session(req).username, "export_report", r.from() + "~" + r.to(), Http.from(req));
+        ConsoleGate.leave(req); // only bytes to move now, at the browser's pace
         res.headers().contentType(XLSX);
         res.headers().set(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"report-" + r.from() + "-" + r.to() + ".xlsx\"");
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");

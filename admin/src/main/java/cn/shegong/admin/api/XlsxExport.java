@@ -57,6 +57,7 @@ final class XlsxExport {
     void send(ServerRequest req, ServerResponse res, String list, Consumer<ListWorkbook> rows) {
         String filters = filters(req);
         audit.record(clock.instant(), Http.session(req).username, "export_" + list, filters, Http.from(req));
+        ConsoleGate.leave(req); // written as it is read, at the browser's pace
         res.headers().contentType(XLSX);
         res.headers().set(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + list + ".xlsx\"");
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
